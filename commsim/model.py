@@ -1,0 +1,447 @@
+"""``CommunityModel``: the life of one or more groups in a population, one step a day.
+
+A day, in order (``CommunityModel.step``)::
+
+    1. discover and join   outsiders hear of a group through ads or friends inside, and join
+    2. post                each member contributes or lurks; messages per group
+    3. experience          benefit of content, cost of reading, novelty, comparison
+    4. leave               patience drains by the shortfall; those with none left leave
+    5. record              the day's metrics
+
+Each rule is a function in ``commsim.rules`` with its equation; this module applies them
+to the population's arrays (``commsim.population``) and lets strategies
+(``commsim.strategies``) act at fixed points of the day.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import mesa
+import networkx as nx
+import numpy as np
+
+from commsim import rules
+from commsim.agents import Member
+from commsim.inequality import gini, top_share
+from commsim.parameters import PARAMETERS, validate
+from commsim.population import (
+    CONTRIBUTOR,
+    LEFT,
+    LURKER,
+    NO_GROUP,
+    SPAMMER,
+    adjacency_matrix,
+    draw_population,
+    small_world_network,
+)
+from commsim.strategies.base import Strategy
+
+
+@dataclass(eq=False)
+class Day:
+    """What happens on one day: the strategies' levers and the day's outcomes.
+
+    Levers (strategies set them in ``start_day``):
+        ambient_boost: multiplier of the ambient inflow.
+        social_pull: today's chance that one friend inside brings an outsider in.
+        posting_boost: multiplier of each person's chance to post (scalar or per person).
+        utility_bonus: utility added to each member's day (scalar or per person).
+
+    Outcomes (per group unless said otherwise):
+        messages, valued_messages, spam: messages, value-weighted on-topic messages, spam.
+        joined, left: person indices of today's joiners and leavers.
+        spend, revenue, conversions: the operator's money today, over all groups.
+    """
+
+    day: int
+    groups: int
+    social_pull: float
+    ambient_boost: float = 1.0
+    posting_boost: float | np.ndarray = 1.0
+    utility_bonus: float | np.ndarray = 0.0
+    messages: np.ndarray = field(init=False)
+    valued_messages: np.ndarray = field(init=False)
+    spam: np.ndarray = field(init=False)
+    joined: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    left: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    spend: float = 0.0
+    revenue: float = 0.0
+    conversions: int = 0
+
+    def __post_init__(self) -> None:
+        self.messages = np.zeros(self.groups)
+        self.valued_messages = np.zeros(self.groups)
+        self.spam = np.zeros(self.groups)
+
+
+REPORTERS = (
+    "members", "contributors", "lurkers", "joined", "left", "messages", "spam_messages",
+    "mean_value", "joiner_value", "leaver_value", "gini", "top1_share", "top10_share",
+    "active_groups", "spend", "revenue", "conversions",
+)  # fmt: skip
+
+
+class CommunityModel(mesa.Model):
+    """Groups in a population of people with a need, a value and a patience.
+
+    Every model parameter is a keyword with a default; ``commsim.parameters.PARAMETERS``
+    lists them with their ranges and meanings (``help(CommunityModel)`` shows the
+    signature). One step is one day.
+
+    Args:
+        rng: seed or numpy Generator; the same seed gives the same run.
+        network: a networkx graph of friendships with at least ``population`` nodes (its
+            first ``population`` nodes, in node order, are the people); by default a
+            seeded Watts-Strogatz small world.
+        strategies: operator policies (``commsim.strategies``) applied every day.
+        **parameters: any parameter in ``PARAMETERS``.
+
+    Raises:
+        ValueError: for an unknown parameter, a value outside its range, or a network with
+            fewer nodes than the population.
+
+    Example:
+        >>> model = CommunityModel(rng=1)
+        >>> model.run_for(365)
+        >>> model.datacollector.get_model_vars_dataframe()  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        *,
+        rng=None,
+        network: nx.Graph | None = None,
+        strategies: Iterable[Strategy] = (),
+        **parameters,
+    ) -> None:
+        self.params = validate(parameters)
+        p = self.params
+        if p["initial_members"] * p["groups"] > p["population"]:
+            raise ValueError(
+                f"initial_members={p['initial_members']} x groups={p['groups']} is larger than "
+                f"population={p['population']}: expected at most population founders in all"
+            )
+        if network is not None and network.number_of_nodes() < p["population"]:
+            raise ValueError(
+                f"network has {network.number_of_nodes()} nodes, fewer than "
+                f"population={p['population']}: expected a graph with at least that many nodes"
+            )
+        self.strategies = list(strategies)
+        for strategy in self.strategies:
+            if not isinstance(strategy, Strategy):
+                raise ValueError(
+                    f"strategies: {strategy!r} is not a commsim strategy "
+                    "(expected instances of commsim.strategies.Strategy)"
+                )
+        super().__init__(rng=rng)
+
+        self.population = draw_population(self.rng, p)
+        self._graph = network
+        if network is None:
+            network = small_world_network(self.rng, p["population"], p["mean_degree"], p["rewiring"])
+            self._graph = network
+        self.adjacency = adjacency_matrix(network, p["population"])
+        self.people: list[Member] = list(
+            Member.create_agents(self, p["population"], range(p["population"]))
+        )
+
+        self.day = 0
+        self.group_open = np.ones(p["groups"], dtype=bool)
+        self._load = np.zeros(p["groups"])  # yesterday's reading load per group, in budgets
+        self._found_groups()
+        for strategy in self.strategies:
+            strategy.setup(self)
+
+        self.today = Day(0, self.n_groups, p["social_pull"], joined=self._founders)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: self._reporter(name) for name in REPORTERS}
+        )
+        self._record(self.today)
+
+    # ------------------------------------------------------------------ the day
+    def step(self) -> None:
+        """One day: join, post, experience, leave, record."""
+        self.day += 1
+        today = Day(self.day, self.n_groups, self.params["social_pull"])
+        self.today = today
+        for strategy in self.strategies:
+            strategy.start_day(self, today)
+        self._discover_and_join(today)
+        self._post(today)
+        self._experience(today)
+        self._leave(today)
+        for strategy in self.strategies:
+            strategy.end_day(self, today)
+        self._record(today)
+
+    # ------------------------------------------------------------------ groups
+    @property
+    def n_groups(self) -> int:
+        """Number of groups that exist (open or closed, with or without members)."""
+        return self.group_open.size
+
+    def add_group(self, founders: np.ndarray | None = None) -> int:
+        """Create a new open group, optionally moving ``founders`` (members) into it.
+
+        Returns:
+            The new group's index.
+        """
+        self.group_open = np.append(self.group_open, True)
+        self._load = np.append(self._load, 0.0)
+        for name in ("messages", "valued_messages", "spam"):
+            setattr(self.today, name, np.append(getattr(self.today, name), 0.0))
+        self.today.groups = self.n_groups
+        group = self.n_groups - 1
+        if founders is not None:
+            self.population.group[np.asarray(founders, dtype=np.int64)] = group
+        return group
+
+    def group_sizes(self) -> np.ndarray:
+        """Members per group."""
+        members = self.population.group
+        return np.bincount(members[members >= 0], minlength=self.n_groups)
+
+    def _found_groups(self) -> None:
+        """Seed each group with founders drawn with probability proportional to value.
+
+        Groups start around people who have something to give, so an open group's
+        founders are above the population's average value: the condition for
+        evaporative cooling as outsiders arrive.
+        """
+        pop, p = self.population, self.params
+        weights = np.where(pop.role == SPAMMER, 0.0, pop.value)
+        if weights.sum() == 0:
+            weights = np.ones(pop.size)
+        count = p["initial_members"] * p["groups"]
+        available = np.count_nonzero(weights)
+        if available < count:
+            weights = weights + 1e-12
+        founders = self.rng.choice(pop.size, size=count, replace=False, p=weights / weights.sum())
+        self._admit(founders, np.repeat(np.arange(p["groups"]), p["initial_members"]))
+        self._founders = founders
+
+    def _admit(self, people: np.ndarray, groups: np.ndarray) -> None:
+        """Make ``people`` lurking members of ``groups`` today, with full patience."""
+        pop = self.population
+        pop.group[people] = groups
+        pop.state[people] = LURKER
+        pop.joined_day[people] = self.day
+        pop.reservoir[people] = pop.patience[people] * self.params["patience_days"]
+        pop.satisfaction[people] = 0.0
+
+    # ------------------------------------------------------------------ 1. join
+    def _discover_and_join(self, today: Day) -> None:
+        """Outsiders discover a group through ads or friends, and join if they need it.
+
+        p_join_i = p_discover(ambient(t), k_i) * interest_i, where interest is the need
+        (spammers join to advertise: interest 1). See ``rules.discovery_probability``.
+        """
+        if not self.group_open.any():
+            return
+        pop, p = self.population, self.params
+        outsiders = np.flatnonzero(pop.state == 0)
+        if outsiders.size == 0:
+            return
+        friends_inside = (self.adjacency @ (pop.state == CONTRIBUTOR).astype(np.float32))[outsiders]
+        ambient = today.ambient_boost * rules.ambient_inflow_rate(
+            p["ambient_inflow"], self.day, p["promotion_days"]
+        )
+        discover = rules.discovery_probability(min(ambient, 1.0), friends_inside, today.social_pull)
+        groups = self._choose_groups(outsiders, ambient, today.social_pull)
+        interest = rules.join_interest(
+            pop.need[outsiders], pop.value[outsiders], self._group_mean_value()[groups],
+            p["cooling"],
+        )  # fmt: skip
+        interest[pop.role[outsiders] == SPAMMER] = 1.0  # spammers join to advertise
+        applies = self.rng.random(outsiders.size) < discover * interest
+        applicants, groups = outsiders[applies], groups[applies]
+        if applicants.size == 0:
+            return
+        admitted = np.ones(applicants.size, dtype=bool)
+        for strategy in self.strategies:
+            admitted &= strategy.admit(self, applicants, groups)
+        joiners, groups = applicants[admitted], groups[admitted]
+        self._admit(joiners, groups)
+        today.joined = joiners
+        for strategy in self.strategies:
+            strategy.on_join(self, joiners)
+
+    def _choose_groups(self, people: np.ndarray, ambient: float, social_pull: float):
+        """The group each of ``people`` would join: open groups weighted by ambient reach
+        plus friends inside, ``ambient / open groups + social_pull * friends in g``."""
+        open_groups = np.flatnonzero(self.group_open)
+        if open_groups.size == 1:
+            return np.full(people.size, open_groups[0], dtype=np.int32)
+        pop = self.population
+        members = np.flatnonzero(pop.group >= 0)
+        onehot = np.zeros((pop.size, self.n_groups), dtype=np.float32)
+        onehot[members, pop.group[members]] = 1.0
+        friends = self.adjacency[people] @ onehot
+        weights = friends[:, open_groups] * social_pull + max(ambient, 1e-12) / open_groups.size
+        cumulative = np.cumsum(weights, axis=1)
+        draws = self.rng.random(people.size) * cumulative[:, -1]
+        picks = (cumulative < draws[:, None]).sum(axis=1)
+        return open_groups[np.minimum(picks, open_groups.size - 1)].astype(np.int32)
+
+    def _group_mean_value(self) -> np.ndarray:
+        """Mean value of each group's members (0 for an empty group)."""
+        pop = self.population
+        members = np.flatnonzero(pop.group >= 0)
+        group = pop.group[members]
+        sizes = np.bincount(group, minlength=self.n_groups)
+        total = np.bincount(group, weights=pop.value[members], minlength=self.n_groups)
+        return np.divide(total, sizes, out=np.zeros(self.n_groups), where=sizes > 0)
+
+    # ------------------------------------------------------------------ 2. post
+    def _post(self, today: Day) -> None:
+        """Each member contributes or lurks (``rules.contribution_probability``);
+        spammers post ads with probability ``spam_rate``. A contributor writes
+        1 + Poisson(messages_per_post - 1) messages."""
+        pop, p = self.population, self.params
+        members = np.flatnonzero(pop.group >= 0)
+        group = pop.group[members]
+        spammer = pop.role[members] == SPAMMER
+        tenure = self.day - pop.joined_day[members]
+        boost = today.posting_boost
+        if isinstance(boost, np.ndarray):
+            boost = boost[members]
+        chance = rules.contribution_probability(
+            np.minimum(pop.activity[members] * boost, 1.0),
+            pop.satisfaction[members],
+            rules.novelty_utility(tenure, p["novelty"], p["novelty_days"]),
+            self._load[group],
+        )
+        chance = np.where(spammer, p["spam_rate"], chance)
+        posts = self.rng.random(members.size) < chance
+        pop.state[members] = np.where(posts, CONTRIBUTOR, LURKER)
+        writers, writer_group = members[posts], group[posts]
+        written = 1 + self.rng.poisson(p["messages_per_post"] - 1.0, writers.size)
+        pop.contributions[writers] += written
+        is_spam = spammer[posts]
+        g = self.n_groups
+        today.messages += np.bincount(writer_group, weights=written, minlength=g)
+        today.spam += np.bincount(writer_group[is_spam], weights=written[is_spam], minlength=g)
+        today.valued_messages += np.bincount(
+            writer_group, weights=written * pop.value[writers], minlength=g
+        )
+        for strategy in self.strategies:
+            strategy.add_content(self, today)
+
+    # ------------------------------------------------------------------ 3. experience
+    def _experience(self, today: Day) -> None:
+        """Each member weighs the day: U = benefit + novelty - cost + bonus + noise,
+        against the expectation E (which carries evaporative cooling); the surplus
+        U - E is their satisfaction and moves their patience (``rules``)."""
+        pop, p = self.population, self.params
+        members = np.flatnonzero(pop.group >= 0)
+        group = pop.group[members]
+        mean_value = self._group_mean_value()
+        cost = rules.reading_cost(
+            today.messages, today.spam, p["attention_budget"], p["reading_cost"],
+            p["overload_cost"], p["spam_weight"],
+        )  # fmt: skip
+        self._load = (today.messages + (p["spam_weight"] - 1.0) * today.spam) / p[
+            "attention_budget"
+        ]
+        need = pop.need[members]
+        bonus = today.utility_bonus
+        if isinstance(bonus, np.ndarray):
+            bonus = bonus[members]
+        utility = (
+            rules.content_benefit(need, today.valued_messages[group], p["content_scale"])
+            + rules.novelty_utility(self.day - pop.joined_day[members], p["novelty"], p["novelty_days"])
+            - cost[group]
+            + bonus
+            + self.rng.normal(0.0, p["mood_noise"], members.size)
+        )
+        expected = rules.expected_utility(
+            need, pop.value[members], mean_value[group], p["expectation"], p["cooling"]
+        )
+        surplus = utility - expected
+        pop.satisfaction[members] = surplus
+        pop.reservoir[members] = rules.patience_after(
+            pop.reservoir[members], surplus, pop.patience[members] * p["patience_days"],
+            p["recovery"],
+        )  # fmt: skip
+
+    # ------------------------------------------------------------------ 4. leave
+    def _leave(self, today: Day) -> None:
+        """Members whose patience is used up leave for good (spammers stay until removed)."""
+        pop = self.population
+        members = np.flatnonzero(pop.group >= 0)
+        out = members[(pop.reservoir[members] <= 0) & (pop.role[members] != SPAMMER)]
+        self.remove_members(out, today)
+
+    def remove_members(self, people: np.ndarray, today: Day, banned: bool = False) -> None:
+        """Take ``people`` out of their groups today, for good (moderation passes ``banned``)."""
+        pop = self.population
+        pop.group[people] = NO_GROUP
+        pop.state[people] = LEFT
+        pop.left_day[people] = self.day
+        pop.banned[people] = banned
+        today.left = np.concatenate([today.left, people])
+
+    # ------------------------------------------------------------------ 5. record
+    def _record(self, today: Day) -> None:
+        """Compute the day's metrics once and hand them to the DataCollector."""
+        pop = self.population
+        members = np.flatnonzero(pop.group >= 0)
+        state = pop.state[members]
+        contributions = pop.contributions[members]
+        self._metrics = {
+            "members": members.size,
+            "contributors": int(np.count_nonzero(state == CONTRIBUTOR)),
+            "lurkers": int(np.count_nonzero(state == LURKER)),
+            "joined": today.joined.size,
+            "left": today.left.size,
+            "messages": float(today.messages.sum()),
+            "spam_messages": float(today.spam.sum()),
+            "mean_value": _mean(pop.value[members]),
+            "joiner_value": _mean(pop.value[today.joined]),
+            "leaver_value": _mean(pop.value[today.left]),
+            "gini": gini(contributions),
+            "top1_share": top_share(contributions, 0.01),
+            "top10_share": top_share(contributions, 0.10),
+            "active_groups": int(np.unique(pop.group[members]).size),
+            "spend": today.spend,
+            "revenue": today.revenue,
+            "conversions": today.conversions,
+        }
+        self.datacollector.collect(self)
+
+    def _reporter(self, name: str):
+        return lambda model: model._metrics[name]
+
+    # ------------------------------------------------------------------ for users
+    @property
+    def network(self) -> nx.Graph:
+        """The friendship graph (networkx); node ``i`` is person ``i``."""
+        return self._graph
+
+    def members(self) -> list[Member]:
+        """The agents currently in a group."""
+        return [self.people[i] for i in np.flatnonzero(self.population.group >= 0)]
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if values.size else math.nan
+
+
+def _signature() -> inspect.Signature:
+    """``CommunityModel``'s signature with every parameter of ``PARAMETERS`` spelled out."""
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    fixed = [
+        inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("rng", keyword, default=None),
+        inspect.Parameter("network", keyword, default=None),
+        inspect.Parameter("strategies", keyword, default=()),
+    ]
+    params = [inspect.Parameter(n, keyword, default=q.default) for n, q in PARAMETERS.items()]
+    return inspect.Signature(fixed + params)
+
+
+CommunityModel.__init__.__signature__ = _signature()

@@ -1,0 +1,138 @@
+"""The model's parameters: one table of names, defaults, allowed ranges and meanings.
+
+Everything that validates, documents or exposes a parameter (the model's keyword
+arguments, experiment files, slider interfaces) reads this table, so a parameter is
+declared once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One model parameter.
+
+    Attributes:
+        name: keyword name of the parameter.
+        default: value used when the user gives none.
+        kind: ``int`` or ``float``.
+        low: smallest allowed value.
+        high: largest allowed value (``math.inf`` for no upper bound).
+        doc: one line saying what it means, with its unit.
+        low_open: whether ``low`` itself is excluded.
+    """
+
+    name: str
+    default: float | int
+    kind: type
+    low: float
+    high: float
+    doc: str
+    low_open: bool = False
+
+    @property
+    def allowed(self) -> str:
+        """The allowed range in interval notation, e.g. ``(0, 1]``."""
+        left = "(" if self.low_open else "["
+        right = ")" if math.isinf(self.high) else "]"
+        high = "inf" if math.isinf(self.high) else f"{self.high:g}"
+        kind = "an integer" if self.kind is int else "a number"
+        return f"{kind} in {left}{self.low:g}, {high}{right}"
+
+    def check(self, value: Any) -> float | int:
+        """Return ``value`` converted to this parameter's kind, or raise ``ValueError``."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            try:
+                value = float(value) if self.kind is float else int(value)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"{self.name}={value!r} is not valid: expected {self.allowed}"
+                ) from None
+        if self.kind is int and float(value) != int(value):
+            raise ValueError(f"{self.name}={value!r} is not valid: expected {self.allowed}")
+        value = self.kind(value)
+        too_low = value <= self.low if self.low_open else value < self.low
+        if math.isnan(value) or too_low or value > self.high:
+            raise ValueError(f"{self.name}={value!r} is out of range: expected {self.allowed}")
+        return value
+
+
+def _p(name, default, low, high, doc, kind=float, low_open=False) -> Parameter:
+    return Parameter(name, default, kind, low, high, doc, low_open)
+
+
+PARAMETERS: dict[str, Parameter] = {
+    p.name: p
+    for p in [
+        # --- population and network ---------------------------------------------------
+        _p("population", 2000, 2, 10_000_000, "people in the population (outsiders and members)", int),
+        _p("mean_degree", 10, 2, 1000, "friends per person in the default small-world network", int),
+        _p("rewiring", 0.1, 0, 1, "rewiring probability of the default Watts-Strogatz network"),
+        _p("groups", 1, 1, 1000, "groups at the start; they share the population", int),
+        _p("initial_members", 12, 1, 10_000_000, "founding members of each group", int),
+        # --- traits: Beta distributions given by mean and concentration ---------------------
+        _p("need_mean", 0.5, 0, 1, "mean need (what a person wants from the group)", low_open=True),
+        _p("value_mean", 0.3, 0, 1, "mean value (what a person can give)", low_open=True),
+        _p("patience_mean", 0.5, 0, 1, "mean patience (tolerance of a disappointing group)",
+           low_open=True),
+        _p("trait_concentration", 4.0, 0, 1000,
+           "Beta concentration a+b of need, value and patience (higher: less spread)", low_open=True),
+        _p("activity_mean", 0.12, 0, 1, "mean talkativeness: daily chance of posting when content",
+           low_open=True),
+        _p("activity_concentration", 1.0, 0, 1000,
+           "Beta concentration of talkativeness (low: a few chatty members, many silent)",
+           low_open=True),
+        _p("spammer_share", 0.02, 0, 1, "share of the population who are spammers/advertisers"),
+        # --- discovery and joining ----------------------------------------------------------
+        _p("ambient_inflow", 0.015, 0, 1,
+           "daily chance that an outsider discovers the group via ads or public channels"),
+        _p("promotion_days", 15.0, 0, math.inf,
+           "e-folding time of the ambient inflow after launch, days", low_open=True),
+        _p("social_pull", 0.05, 0, 1,
+           "daily chance that one active friend inside (a contributor) brings an outsider in"),
+        # --- what a member experiences ------------------------------------------------------
+        _p("content_scale", 20.0, 0, math.inf,
+           "value-weighted messages that fill 63% of a member's need, per day", low_open=True),
+        _p("attention_budget", 150.0, 0, math.inf, "messages a member can read in a day",
+           low_open=True),
+        _p("reading_cost", 0.1, 0, 10, "cost of reading a full attention budget of messages"),
+        _p("overload_cost", 0.4, 0, 10, "extra cost per attention budget of messages beyond it"),
+        _p("spam_weight", 3.0, 0, 100, "reading cost of a spam message relative to an ordinary one"),
+        _p("novelty", 0.4, 0, 10, "utility of a brand-new group's freshness on the first day"),
+        _p("novelty_days", 21.0, 0, math.inf, "e-folding time of novelty with tenure, days",
+           low_open=True),
+        _p("expectation", 0.45, 0, 10, "share of a member's need they expect the group to meet"),
+        _p("cooling", 1.0, 0, 10,
+           "extra expectation per unit of own value above the group's mean value"),
+        _p("mood_noise", 0.1, 0, 10, "standard deviation of the daily random shock to utility"),
+        # --- decisions ----------------------------------------------------------------------
+        _p("patience_days", 15.0, 0, math.inf,
+           "days of full disappointment a member of patience 1 tolerates", low_open=True),
+        _p("recovery", 0.5, 0, 10, "patience regained per unit of surplus utility, days"),
+        _p("messages_per_post", 3.0, 1, 1000, "mean messages a contributor writes on a posting day"),
+        _p("spam_rate", 0.5, 0, 1, "daily chance that a spammer member posts ads"),
+    ]
+}
+
+
+def validate(values: dict[str, Any]) -> dict[str, float | int]:
+    """Check user-given parameters against ``PARAMETERS`` and fill in the defaults.
+
+    Raises:
+        ValueError: for an unknown name, a value of the wrong type, or one outside its range.
+            The message names the parameter, the value and the allowed range.
+    """
+    unknown = sorted(set(values) - set(PARAMETERS))
+    if unknown:
+        raise ValueError(
+            f"unknown parameter(s) {', '.join(unknown)}; known parameters are: "
+            + ", ".join(PARAMETERS)
+        )
+    checked = {name: p.default for name, p in PARAMETERS.items()}
+    for name, value in values.items():
+        checked[name] = PARAMETERS[name].check(value)
+    return checked

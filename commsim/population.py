@@ -1,0 +1,142 @@
+"""The population: people's traits, roles and states as numpy arrays, and their network.
+
+State is kept as a struct of arrays (one array per attribute, indexed by person), so that
+every rule is one vectorised expression; ``commsim.agents.Member`` objects read and
+write these arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+# States: a person is an outsider until they join; a member contributes or lurks each
+# day; a leaver never returns.
+OUTSIDER, CONTRIBUTOR, LURKER, LEFT = 0, 1, 2, 3
+STATE_NAMES = ("outsider", "contributor", "lurker", "left")
+
+# Roles.
+REGULAR, KOL, SPAMMER = 0, 1, 2
+ROLE_NAMES = ("regular", "kol", "spammer")
+
+NO_GROUP = -1
+
+
+def beta_by_mean(rng: np.random.Generator, mean: float, concentration: float, size: int):
+    """Draw from Beta(mean * c, (1 - mean) * c): values in [0, 1] with the given mean.
+
+    A mean of exactly 1 gives all ones (the Beta is degenerate there).
+    """
+    if mean >= 1.0:
+        return np.ones(size)
+    return rng.beta(mean * concentration, (1.0 - mean) * concentration, size)
+
+
+@dataclass(eq=False)
+class Population:
+    """Per-person arrays. Index ``i`` is person ``i`` and node ``i`` of the network.
+
+    Attributes:
+        need, value, patience, activity: traits in [0, 1].
+        role: REGULAR, KOL or SPAMMER.
+        state: OUTSIDER, CONTRIBUTOR, LURKER or LEFT.
+        group: the group a member belongs to, NO_GROUP for outsiders.
+        joined_day: the day a member joined (-1 for outsiders).
+        left_day: the day a member left (-1 while not left).
+        reservoir: patience left, in days of full disappointment.
+        satisfaction: utility received minus utility expected, on the last day.
+        contributions: messages written since joining.
+        banned: removed by moderation rather than leaving.
+    """
+
+    need: np.ndarray
+    value: np.ndarray
+    patience: np.ndarray
+    activity: np.ndarray
+    role: np.ndarray
+    state: np.ndarray
+    group: np.ndarray
+    joined_day: np.ndarray
+    left_day: np.ndarray
+    reservoir: np.ndarray
+    satisfaction: np.ndarray
+    contributions: np.ndarray
+    banned: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return self.need.size
+
+    def member_mask(self) -> np.ndarray:
+        """True for people currently in a group."""
+        return self.group >= 0
+
+    def tenure(self, day: int) -> np.ndarray:
+        """Days in the group: up to today for members, until leaving for leavers."""
+        end = np.where(self.left_day >= 0, self.left_day, day)
+        return np.where(self.joined_day >= 0, end - self.joined_day, 0)
+
+
+def draw_population(rng: np.random.Generator, params: dict) -> Population:
+    """Draw traits and roles for ``params['population']`` people.
+
+    need ~ Beta(need_mean, trait_concentration), likewise value and patience;
+    activity ~ Beta(activity_mean, activity_concentration). A share ``spammer_share`` are
+    spammers: need 0 (they want nothing from the content), value 0, activity 1.
+    """
+    n = params["population"]
+    c = params["trait_concentration"]
+    need = beta_by_mean(rng, params["need_mean"], c, n)
+    value = beta_by_mean(rng, params["value_mean"], c, n)
+    patience = beta_by_mean(rng, params["patience_mean"], c, n)
+    activity = beta_by_mean(rng, params["activity_mean"], params["activity_concentration"], n)
+    role = np.full(n, REGULAR, dtype=np.int8)
+    spammers = rng.random(n) < params["spammer_share"]
+    role[spammers] = SPAMMER
+    need[spammers] = 0.0
+    value[spammers] = 0.0
+    activity[spammers] = 1.0
+    return Population(
+        need=need,
+        value=value,
+        patience=patience,
+        activity=activity,
+        role=role,
+        state=np.full(n, OUTSIDER, dtype=np.int8),
+        group=np.full(n, NO_GROUP, dtype=np.int32),
+        joined_day=np.full(n, -1, dtype=np.int32),
+        left_day=np.full(n, -1, dtype=np.int32),
+        reservoir=np.zeros(n),
+        satisfaction=np.zeros(n),
+        contributions=np.zeros(n, dtype=np.int64),
+        banned=np.zeros(n, dtype=bool),
+    )
+
+
+def small_world_network(rng: np.random.Generator, n: int, mean_degree: int, rewiring: float):
+    """A seeded Watts-Strogatz small world: a ring of ``mean_degree`` neighbours, rewired."""
+    k = min(mean_degree, n - 1)
+    seed = int(rng.integers(2**31))
+    return nx.watts_strogatz_graph(n, k, rewiring, seed=seed)
+
+
+def adjacency_matrix(graph: nx.Graph, n: int) -> sp.csr_array:
+    """The symmetric 0/1 adjacency of the first ``n`` nodes as float32 CSR.
+
+    Nodes are mapped to people in the graph's node order, so any hashable node labels
+    work. ``A @ x`` counts, for every person, the friends for whom ``x`` is 1.
+    """
+    index = {node: i for i, node in enumerate(graph.nodes)}
+    edges = np.array(
+        [(index[u], index[v]) for u, v in graph.edges if u != v], dtype=np.int64
+    ).reshape(-1, 2)
+    edges = edges[(edges[:, 0] < n) & (edges[:, 1] < n)]
+    rows = np.concatenate([edges[:, 0], edges[:, 1]])
+    cols = np.concatenate([edges[:, 1], edges[:, 0]])
+    matrix = sp.coo_array((np.ones(rows.size, np.float32), (rows, cols)), shape=(n, n)).tocsr()
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix

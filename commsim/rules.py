@@ -1,0 +1,132 @@
+"""The behavioural rules of a member, each a small vectorised function.
+
+Every function takes numpy arrays (or plain floats: the same equations serve the
+per-agent reference implementation in ``benchmarks/``) and returns an array of the same
+shape. Symbols used in the docstrings:
+
+    n_i   need of member i in [0, 1]          v_i   value of member i in [0, 1]
+    a_i   talkativeness (activity) in [0, 1]  tau_i tenure of member i, days
+    k_i   friends of outsider i in the group  M_g   messages posted in group g today
+    V_g   value-weighted on-topic messages    S_g   spam messages in group g today
+    vbar_g mean value of the members of g
+
+Sources (see ``docs/model.md``): 004 for novelty, overload, cooling and patience;
+001 for off-topic content; 000 and 004 for entry thresholds and joining through friends.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def social_join_probability(friends_inside, social_pull):
+    """Chance that an outsider is brought in by friends who are members.
+
+        p_social(k) = 1 - (1 - social_pull) ** k
+
+    Each friend inside independently brings the outsider in with probability
+    ``social_pull``; the chance rises with ``k`` with diminishing returns (it is concave
+    in ``k`` and tends to 1).
+    """
+    return 1.0 - np.power(1.0 - social_pull, friends_inside)
+
+
+def discovery_probability(ambient, friends_inside, social_pull):
+    """Chance that an outsider hears of the group today, through ads or friends.
+
+        p_discover = 1 - (1 - ambient) * (1 - social_pull) ** k
+    """
+    return 1.0 - (1.0 - ambient) * np.power(1.0 - social_pull, friends_inside)
+
+
+def join_interest(need, value, group_mean_value, cooling):
+    """Chance that an outsider who discovers the group chooses to join it.
+
+        I_i = n_i * exp(-4 * cooling * max(v_i - vbar_g, 0))
+
+    People join for what they need, and, like members, they compare the group with
+    themselves: a group whose members are on average less valuable than oneself is
+    less worth joining. As an open group cools, it draws ever less valuable joiners.
+    """
+    return need * np.exp(-4.0 * cooling * np.maximum(value - group_mean_value, 0.0))
+
+
+def ambient_inflow_rate(ambient_inflow, day, promotion_days):
+    """Daily chance of discovery through ads and public channels, fading after launch.
+
+        ambient(t) = ambient_inflow * exp(-t / promotion_days)
+    """
+    return ambient_inflow * np.exp(-day / promotion_days)
+
+
+def content_benefit(need, valued_messages, content_scale):
+    """What today's content gives a member, in units of their need.
+
+        B_i = n_i * (1 - exp(-V_g / content_scale))
+
+    ``V_g`` sums each on-topic message weighted by its writer's value, so one message of
+    an expert counts as much as several of chatter; benefit saturates with volume.
+    """
+    return need * (1.0 - np.exp(-valued_messages / content_scale))
+
+
+def reading_cost(messages, spam, attention_budget, reading_cost, overload_cost, spam_weight):
+    """The cost of reading the group's messages, with overload past the attention budget.
+
+        L_g = (M_g - S_g) + spam_weight * S_g        (effective reading load)
+        C_g = reading_cost * min(L_g / A, 1) + overload_cost * max(L_g / A - 1, 0)
+
+    Below the attention budget ``A`` reading is cheap and linear; past it every extra
+    budget's worth of messages costs ``overload_cost``, which is what drowns members of
+    large chatty groups (004).
+    """
+    load = (messages - spam + spam_weight * spam) / attention_budget
+    return reading_cost * np.minimum(load, 1.0) + overload_cost * np.maximum(load - 1.0, 0.0)
+
+
+def novelty_utility(tenure, novelty, novelty_days):
+    """Freshness of the group to a member, fading with their tenure.
+
+        N_i = novelty * exp(-tau_i / novelty_days)
+    """
+    return novelty * np.exp(-tenure / novelty_days)
+
+
+def expected_utility(need, value, group_mean_value, expectation, cooling):
+    """What a member expects to get from the group each day.
+
+        E_i = expectation * n_i + cooling * max(v_i - vbar_g, 0)
+
+    The second term is evaporative cooling (004): a member more valuable than the group's
+    average gains little from the others and expects more; as the average falls the
+    most valuable members are the first to be disappointed.
+    """
+    return expectation * need + cooling * np.maximum(value - group_mean_value, 0.0)
+
+
+def patience_after(reservoir, surplus, patience_capacity, recovery):
+    """Patience left after today's experience.
+
+        r_i <- min(r_i + surplus_i, cap_i)              if surplus_i < 0
+        r_i <- min(r_i + recovery * surplus_i, cap_i)   otherwise
+
+    ``surplus = U_i - E_i`` is the utility received minus the utility expected. The
+    reservoir starts at ``cap_i = patience_i * patience_days`` and drains by each day's
+    shortfall; a member leaves when it is used up.
+    """
+    gain = np.where(surplus < 0, surplus, recovery * surplus)
+    return np.minimum(reservoir + gain, patience_capacity)
+
+
+def contribution_probability(activity, surplus, novelty_now, load):
+    """Chance that a member posts today rather than lurks.
+
+        p_i = clip(a_i * (1 + N_i) * 2 * sigmoid(4 * surplus_i) * 2 / (1 + max(L_g / A, 1)), 0, 1)
+
+    Talkative members post more; a fresh group and a satisfying one invite posting
+    (``2 * sigmoid`` is 1 at zero surplus); an overloaded group (load above the attention
+    budget, ``L_g / A > 1``) turns members into lurkers.
+    """
+    engagement = 2.0 / (1.0 + np.exp(-4.0 * surplus))
+    overload = 2.0 / (1.0 + np.maximum(load, 1.0))
+    return np.clip(activity * (1.0 + novelty_now) * engagement * overload, 0.0, 1.0)
