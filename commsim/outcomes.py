@@ -1,0 +1,75 @@
+"""Per-run outcomes: one row of numbers that sums up a run's daily metrics.
+
+``run_outcomes(df)`` turns the DataFrame of ``model.datacollector`` (one row a day) into
+the figures a strategist compares across runs: how big the group got and when, what was
+left at the end, when it fell silent, and what the operator spent and earned.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+SILENCE_WINDOW = 7
+SILENCE_SHARE = 0.05
+
+
+def days_until_silence(
+    df: pd.DataFrame, window: int = SILENCE_WINDOW, share: float = SILENCE_SHARE
+) -> float:
+    """First day after the peak of activity on which the group is silent.
+
+    Activity is the ``window``-day rolling mean of non-spam messages,
+    ``a(t) = mean(messages - spam_messages over days t-window+1..t)``. The group is
+    silent on the first day ``t`` after the peak of ``a`` with ``a(t) < share * max(a)``.
+    Returns NaN when that never happens within the run (or nothing was ever posted).
+    """
+    activity = (df["messages"] - df.get("spam_messages", 0.0)).rolling(window, min_periods=1)
+    activity = activity.mean()
+    if activity.max() <= 0:
+        return math.nan
+    peak = activity.idxmax()
+    after = activity.loc[peak:]
+    silent = after[after < share * activity.max()]
+    return float(silent.index[0]) if len(silent) else math.nan
+
+
+def run_outcomes(df: pd.DataFrame) -> dict[str, float]:
+    """Summary figures of one run.
+
+    Returns:
+        peak_members: most members on any day. peak_day: first day with that many.
+        end_members, end_contributors, end_mean_value: on the last day.
+        days_until_silence: see ``days_until_silence``.
+        total_joined, total_left, total_messages: over the run (founders count as joined).
+        total_spend, total_revenue, total_conversions: the operator's money over the run.
+        return_on_spend: (revenue - spend) / spend; NaN when nothing was spent.
+        cost_per_retained_contributor: spend / contributors on the last day; NaN when
+            nothing was spent, inf when no contributor is left.
+    """
+    last = df.iloc[-1]
+    spend = float(df["spend"].sum())
+    revenue = float(df["revenue"].sum())
+    end_contributors = float(last["contributors"])
+    if spend == 0:
+        return_on_spend = cost_per_contributor = math.nan
+    else:
+        return_on_spend = (revenue - spend) / spend
+        cost_per_contributor = spend / end_contributors if end_contributors else math.inf
+    return {
+        "peak_members": float(df["members"].max()),
+        "peak_day": float(df["members"].idxmax()),
+        "end_members": float(last["members"]),
+        "end_contributors": end_contributors,
+        "end_mean_value": float(last["mean_value"]),
+        "days_until_silence": days_until_silence(df),
+        "total_joined": float(df["joined"].sum()),
+        "total_left": float(df["left"].sum()),
+        "total_messages": float(df["messages"].sum()),
+        "total_spend": spend,
+        "total_revenue": revenue,
+        "total_conversions": float(df["conversions"].sum()),
+        "return_on_spend": return_on_spend,
+        "cost_per_retained_contributor": cost_per_contributor,
+    }
