@@ -42,7 +42,7 @@ class RedPackets(Strategy):
             Parameter("every", 7, int, 1, 10_000, "days between drops"),
             Parameter("start", 7, int, 1, 100_000, "day of the first drop"),
             Parameter("boost", 3.0, float, 0, 100, "posting gain at a fresh, full-pull drop"),
-            Parameter("bonus", 0.1, float, 0, 10, "utility of a fresh, full-pull drop"),
+            Parameter("bonus", 0.05, float, 0, 10, "utility of a fresh, full-pull drop"),
             Parameter("decay_days", 1.5, float, 0, math.inf, "e-folding time of a drop's effect",
                       low_open=True),
             Parameter("fatigue", 0.3, float, 0, 100, "loss of pull per earlier drop"),
