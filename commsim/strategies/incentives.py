@@ -90,7 +90,7 @@ class Badges(Strategy):
         for p in [
             Parameter("threshold", 30, int, 1, 10_000_000, "messages that earn the badge"),
             Parameter("gain", 1.0, float, 0, 100, "posting gain just before the badge"),
-            Parameter("letdown", 0.3, float, 0, 1, "share of posting lost after the badge"),
+            Parameter("letdown", 0.1, float, 0, 1, "share of posting lost after the badge"),
             Parameter("cost", 5.0, float, 0, math.inf, "money per badge awarded (a gift)"),
         ]
     }  # fmt: skip
