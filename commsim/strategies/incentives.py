@@ -98,11 +98,15 @@ class Badges(Strategy):
     def setup(self, model: CommunityModel) -> None:
         super().setup(model)
         self.badged = np.zeros(model.population.size, dtype=bool)
+        self._gain = np.ones(model.population.size)
 
     def start_day(self, model: CommunityModel, today: Day) -> None:
-        progress = np.minimum(model.population.contributions / self.threshold, 1.0)
-        gain = np.where(self.badged, 1.0 - self.letdown, 1.0 + self.gain * progress**2)
-        today.posting_boost = today.posting_boost * gain
+        members = np.flatnonzero(model.population.group != NO_GROUP)
+        progress = np.minimum(model.population.contributions[members] / self.threshold, 1.0)
+        self._gain[members] = np.where(
+            self.badged[members], 1.0 - self.letdown, 1.0 + self.gain * progress**2
+        )
+        today.posting_boost = today.posting_boost * self._gain
 
     def end_day(self, model: CommunityModel, today: Day) -> None:
         pop = model.population
