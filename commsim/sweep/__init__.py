@@ -16,6 +16,7 @@ or from the command line: ``commsim sweep experiments/<name>.toml`` then
 
 from commsim.sweep.executors import SerialExecutor, dask_executor, process_executor
 from commsim.sweep.experiment import OUTCOMES, Experiment, ExperimentError, Range, Run, run_seed
+from commsim.sweep.files import ExperimentFileError, load_experiment, load_scenario
 from commsim.sweep.runner import SweepError, SweepSummary, run_sweep
 from commsim.sweep.store import ResultsFolderError, ResultStore
 from commsim.sweep.worker import model_for
@@ -24,6 +25,7 @@ __all__ = [
     "OUTCOMES",
     "Experiment",
     "ExperimentError",
+    "ExperimentFileError",
     "Range",
     "ResultStore",
     "ResultsFolderError",
@@ -32,6 +34,8 @@ __all__ = [
     "SweepError",
     "SweepSummary",
     "dask_executor",
+    "load_experiment",
+    "load_scenario",
     "model_for",
     "process_executor",
     "run_seed",
