@@ -46,7 +46,7 @@ import pandas as pd
 
 from commsim.model import REPORTERS
 from commsim.outcomes import run_outcomes
-from commsim.parameters import PARAMETERS
+from commsim.parameters import PARAMETERS, Choice
 from commsim.sweep.strategy_lookup import build_strategy, strategy_parameters
 
 #: Names of the per-run outcomes of ``commsim.outcomes.run_outcomes``.
@@ -228,8 +228,7 @@ class Experiment:
         if name in PARAMETERS:
             return PARAMETERS[name].kind is int
         strategy, _, parameter = name.rpartition(".")
-        default = strategy_parameters(strategy)[parameter].default
-        return isinstance(default, int) and not isinstance(default, bool)
+        return strategy_parameters(strategy)[parameter].kind is int
 
     # ------------------------------------------------------------------ runs
     def run_count(self) -> int:
@@ -478,6 +477,11 @@ def _check_strategy(key, name: str, params: Any) -> None:
                 f"unknown parameter of strategy {name}; "
                 f"its parameters are: {', '.join(known) or 'none'}",
             )
+    for parameter, value in params.items():  # each alone first, to name its key
+        try:
+            build_strategy(name, {parameter: value})
+        except ValueError as error:
+            raise ExperimentError(key + (parameter,), str(error)) from None
     try:
         build_strategy(name, params)
     except ValueError as error:
@@ -517,12 +521,10 @@ def _check_varied(e: Experiment, name: str, values: Sequence[Any] | Range) -> No
             f"its parameters are: {', '.join(known) or 'none'}",
         )
     if isinstance(values, Range):
-        default = known[parameter].default
-        if isinstance(default, (str, bool)):
+        if isinstance(known[parameter], Choice):
             raise ExperimentError(
                 key,
-                f"{strategy}.{parameter} takes {type(default).__name__} "
-                "values; give a list of them, not a range",
+                f"{name} takes {known[parameter].allowed}; give a list of them, not a range",
             )
     tables = [home[strategy] for home in [e.strategies, *e.policies.values()] if strategy in home]
     for fixed in tables:
