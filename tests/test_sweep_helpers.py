@@ -50,3 +50,23 @@ def test_helpers_are_found_by_name():
     from commsim.sweep.strategy_lookup import build_strategy
 
     assert isinstance(build_strategy(name(FailOn), {"fail": 1}), FailOn)
+
+
+class KillWorkerOnce(Strategy):
+    """Kills its own worker process with SIGKILL the first time any run with this
+    ``token`` starts (a marker file in the temporary folder remembers it)."""
+
+    PARAMETERS = {"token": Parameter("token", 0, int, 0, 10**9, "marker file's number")}
+
+    def setup(self, model) -> None:
+        super().setup(model)
+        import os
+        import signal
+        import tempfile
+
+        marker = os.path.join(tempfile.gettempdir(), f"commsim-kill-{self.token}")
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            return
+        os.kill(os.getpid(), signal.SIGKILL)
