@@ -24,7 +24,8 @@ def test_grid_is_every_combination_with_policies_slowest():
     assert list(settings.columns) == ["setting", "policy", "ambient_inflow", "EntryThreshold.level"]
     assert len(settings) == 2 * 3 * 2 and e.run_count() == 36
     assert list(settings.setting) == list(range(12))
-    combos = set(zip(settings.policy, settings.ambient_inflow, settings["EntryThreshold.level"]))
+    columns = ["policy", "ambient_inflow", "EntryThreshold.level"]
+    combos = set(settings[columns].itertuples(index=False))
     assert len(combos) == 12
     assert list(settings.policy[:6]) == ["none"] * 6
 
@@ -121,7 +122,7 @@ def test_custom_strategy_by_import_path_changes_the_numbers():
 @pytest.mark.parametrize(
     ("fields", "key", "words"),
     [
-        ({"parameters": {"populaton": 300}}, ("parameters", "populaton"), "unknown model parameter"),
+        ({"parameters": {"populaton": 300}}, ("parameters", "populaton"), "unknown model"),
         ({"parameters": {"population": "300"}}, ("parameters", "population"), "wrong type"),
         ({"parameters": {"population": 1}}, ("parameters", "population"), "out of range"),
         ({"vary": {"ambient_inflow": Range(0.3, 0.1)}, "design": "latin"},
