@@ -6,8 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from commsim.sweep import ExperimentFileError, Range, load_experiment, load_scenario
+from commsim.sweep import (
+    Experiment,
+    ExperimentFileError,
+    Range,
+    load_experiment,
+    load_scenario,
+)
 from commsim.sweep.files import key_lines
+from commsim.sweep.worker import execute_run
 
 EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
 
@@ -130,5 +137,15 @@ def test_a_scenario_is_one_run(tmp_path):
 def test_every_ready_experiment_file_is_valid(path):
     e = load_experiment(path)
     assert e.question, f"{path.name} says which question it answers"
-    assert e.report.get("outcomes") and e.report.get("best"), "its report answers it"
+    assert e.report.get("outcomes"), "its report has a table"
+    assert e.report.get("best") or e.report.get("sensitivity"), "its report answers it"
     assert e.run_count() >= 20
+    small = Experiment.from_dict(
+        {**e.to_dict(), "days": 30, "parameters": {**e.parameters, "population": 300}}
+    )
+    settings = small.settings()
+    for index in (0, len(settings) - 1):  # the first and last settings run without error
+        result = execute_run(
+            small.run(settings.iloc[index].to_dict(), 0), 30, small.metrics, small.outcomes
+        )
+        assert result.error is None, result.error

@@ -49,10 +49,15 @@ from commsim.outcomes import run_outcomes
 from commsim.parameters import PARAMETERS, Choice
 from commsim.sweep.strategy_lookup import build_strategy, strategy_parameters
 
-#: Names of the per-run outcomes of ``commsim.outcomes.run_outcomes``.
+#: Outcomes a sweep adds to ``commsim.outcomes.run_outcomes``, with their meaning.
+SWEEP_OUTCOMES = {
+    "active_days": "days_until_silence, or the run's last day when the group never fell "
+    "silent within the run (a lower bound then; NaN-free, so means compare policies)",
+}
+#: Names of the per-run outcomes a sweep can keep: ``run_outcomes``' and ``SWEEP_OUTCOMES``.
 OUTCOMES: tuple[str, ...] = tuple(
     run_outcomes(pd.DataFrame(0.0, index=range(2), columns=list(REPORTERS)))
-)
+) + tuple(SWEEP_OUTCOMES)
 DESIGNS = ("grid", "latin", "sobol")
 POLICY = "policy"  # name of the settings column that holds the policy of each setting
 _DESIGN_CHILD, _RUNS_CHILD = 0, 1  # children of the root SeedSequence
@@ -531,7 +536,7 @@ def _check_varied(e: Experiment, name: str, values: Sequence[Any] | Range) -> No
         if parameter in fixed:
             raise ExperimentError(key, f"{name} is both fixed (in {strategy}'s table) and varied")
     for value in ends:
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        if not isinstance(value, (int, float, str)):  # bool is an int: for True/False choices
             raise ExperimentError(key, f"{value!r} has the wrong type: expected a number or text")
         for fixed in tables:
             try:

@@ -7,6 +7,7 @@ the sweep writes results, which lets workers live on machines without the folder
 
 from __future__ import annotations
 
+import math
 import time
 import traceback
 from collections.abc import Sequence
@@ -26,7 +27,8 @@ class RunResult:
 
     Attributes:
         run: the run.
-        outcomes: the kept outcomes of ``commsim.outcomes.run_outcomes`` (None if failed).
+        outcomes: the kept outcomes of ``commsim.outcomes.run_outcomes`` and
+            ``SWEEP_OUTCOMES`` (None if failed).
         timeseries: the kept daily metrics, shape ``(days + 1, metrics)``, float64, day 0
             first (None if failed).
         error: ``"ExceptionType: message (file:line in function)"`` of a failed run.
@@ -54,6 +56,8 @@ def execute_run(run: Run, days: int, metrics: Sequence[str], outcomes: Sequence[
         model.run_for(days)
         frame = model.datacollector.get_model_vars_dataframe()
         summary = run_outcomes(frame)
+        silence = summary["days_until_silence"]
+        summary["active_days"] = float(frame.index[-1]) if math.isnan(silence) else silence
         kept = {name: float(summary[name]) for name in outcomes}
         series = frame[list(metrics)].to_numpy(dtype=np.float64)
         return RunResult(run, kept, series, None, time.perf_counter() - start)
