@@ -281,7 +281,8 @@ def write_report(results: str | os.PathLike, outcomes: Sequence[str] | None = No
     folder = store.path / "report"
     folder.mkdir(exist_ok=True)
     columns = experiment.setting_columns + (["sample"] if experiment.ranges else [])
-    summary = summary_table(runs, experiment, names)
+    best = experiment.report.get("best")
+    summary = summary_table(runs, experiment, names + [best["outcome"]] if best else names)
     total = len(settings) * experiment.replications
     lines = [f"# {experiment.name}", ""]
     if experiment.question:
@@ -315,7 +316,6 @@ def write_report(results: str | os.PathLike, outcomes: Sequence[str] | None = No
             )
             lines.append(f"- **{policy}**: {text}")
         lines.append("")
-    best = experiment.report.get("best")
     if best and len(summary):
         lines += [
             "## Answer",
