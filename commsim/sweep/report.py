@@ -47,14 +47,14 @@ def confidence_interval(
     values: Sequence[float], level: float = LEVEL
 ) -> tuple[float, float, float, int]:
     """Mean, lower and upper bound of the ``level`` t-interval, and n, of the non-NaN
-    ``values``; the bounds are NaN for fewer than two values."""
+    ``values``; the bounds are NaN for fewer than two values or an infinite one."""
     values = np.asarray(values, dtype=float)
     values = values[~np.isnan(values)]
     n = values.size
     if n == 0:
         return math.nan, math.nan, math.nan, 0
     mean = float(values.mean())
-    if n < 2:
+    if n < 2 or not np.isfinite(values).all():  # e.g. cost per contributor when none is left
         return mean, math.nan, math.nan, n
     sem = float(values.std(ddof=1)) / math.sqrt(n)
     if sem == 0:
@@ -123,7 +123,9 @@ def _label(row: pd.Series, columns: Sequence[str]) -> str:
 
 def _number(value) -> str:
     if isinstance(value, (float, np.floating)):
-        return "nan" if math.isnan(value) else f"{value:.4g}"
+        if not math.isfinite(value):
+            return str(float(value))
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
     return str(value)
 
 

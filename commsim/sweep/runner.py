@@ -15,7 +15,7 @@ import os
 import sys
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -84,6 +84,7 @@ def run_sweep(
     progress: bool = True,
     batch_seconds: float = 0.1,
     flush_seconds: float = 1.0,
+    on_batch: Callable[[int, int], None] | None = None,
 ) -> SweepSummary:
     """Run every unfinished run of ``experiment`` and store the results in ``out``.
 
@@ -99,6 +100,8 @@ def run_sweep(
         batch_seconds: target work per task; batches of runs amortise the executor's
             per-task overhead.
         flush_seconds: longest time finished runs wait in memory before being written.
+        on_batch: called as ``on_batch(finished, failed)`` (runs of this call so far)
+            each time a batch of results arrives, e.g. to monitor memory.
 
     Returns:
         What was run; ``summary.remaining`` is 0 when the sweep is complete.
@@ -138,7 +141,7 @@ def run_sweep(
             dynamic_ncols=True,
         )
         bar.set_postfix(failed=0)
-        sweep.bar = bar
+        sweep.bar, sweep.on_batch = bar, on_batch
         try:
             sweep.run(executor, owned)
         except KeyboardInterrupt:
@@ -186,6 +189,7 @@ class _Sweep:
         self.run_seconds = self.wall_seconds = 0.0
         self.timed_runs = 0
         self.bar = None
+        self.on_batch: Callable[[int, int], None] | None = None
 
     # ------------------------------------------------------------------ batches
     def _batch_size(self) -> int:
@@ -277,6 +281,8 @@ class _Sweep:
             self.bar.update(len(results))
             if failed:
                 self.bar.set_postfix(failed=self.failed)
+        if self.on_batch is not None:
+            self.on_batch(self.finished, self.failed)
 
     def _flush(self) -> None:
         self.store.write(self.buffer, self.experiment, self.settings)
