@@ -4,6 +4,7 @@ on a real dask LocalCluster of worker processes on the loopback interface."""
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future
 
 import pandas as pd
 import pytest
@@ -12,6 +13,7 @@ from commsim.sweep import (
     Experiment,
     ResultStore,
     SerialExecutor,
+    SweepError,
     dask_executor,
     process_executor,
     run_sweep,
@@ -89,3 +91,52 @@ def test_dask_scheduler_address_connects_to_a_running_cluster(serial, tmp_path):
             run_sweep(EXPERIMENT, tmp_path / "s", executor=executor, workers=threads,
                       progress=False)  # fmt: skip
     assert_same(contents(tmp_path / "s"), serial)
+
+
+class RecordingExecutor(SerialExecutor):
+    """Runs tasks in this process and records how many runs each task carried."""
+
+    def __init__(self) -> None:
+        self.batches: list[int] = []
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.batches.append(len(args[0]))
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_short_runs_are_batched_into_tasks_of_about_the_target_time(tmp_path):
+    experiment = Experiment(days=20, replications=60, parameters={"population": 300})
+    executor = RecordingExecutor()
+    summary = run_sweep(experiment, tmp_path / "b", executor=executor, workers=1,
+                        progress=False, batch_seconds=0.1)  # fmt: skip
+    assert sum(executor.batches) == 60 and executor.batches[0] == 1  # one run to time first
+    mean_run = summary.run_seconds / summary.finished
+    assert mean_run < 0.05  # short runs: batching must kick in
+    assert max(executor.batches) >= 2
+    assert max(executor.batches) <= 0.1 / min(mean_run, 0.1) * 5 + 1  # about 0.1 s of work
+
+
+class BrokenExecutor(SerialExecutor):
+    """Fails every task after the first two, as a cluster that lost its workers would."""
+
+    def __init__(self) -> None:
+        self.tasks = 0
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.tasks += 1
+        if self.tasks > 2:
+            future = Future()
+            future.set_exception(ConnectionError("scheduler unreachable"))
+            return future
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_a_broken_executor_stops_the_sweep_keeping_finished_runs(tmp_path):
+    experiment = Experiment(days=20, replications=10, parameters={"population": 300})
+    with pytest.raises(SweepError, match="scheduler unreachable.*run the same command"):
+        run_sweep(experiment, tmp_path / "x", executor=BrokenExecutor(), workers=1,
+                  progress=False)  # fmt: skip
+    saved = ResultStore(tmp_path / "x").outcomes()
+    assert len(saved) == 2  # the two tasks that ran (one run each) are on disk
+    resumed = run_sweep(experiment, tmp_path / "x", executor=SerialExecutor(), progress=False)
+    assert (resumed.skipped, resumed.finished) == (2, 8)
