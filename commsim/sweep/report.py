@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -101,7 +102,9 @@ def best_setting(
         values = ok.loc[ok["setting"] == row["setting"], outcome].dropna()
         if len(values) < 2 or len(best_values) < 2:
             continue
-        p = stats.ttest_ind(best_values, values, equal_var=False).pvalue
+        with warnings.catch_warnings():  # identical values: scipy warns, p is NaN
+            warnings.simplefilter("ignore", RuntimeWarning)
+            p = stats.ttest_ind(best_values, values, equal_var=False).pvalue
         if not p < 0.05:  # NaN (identical values) counts as indistinguishable
             ties.append(_label(row, columns))
     sentence = (
@@ -194,7 +197,7 @@ def plot_outcomes(
                     capsize=3,
                     label=label or None,
                 )
-                ax.set_xticks(np.arange(len(rows)), ticks)
+                ax.set_xticks(np.arange(len(rows)), ticks, rotation=20 if len(rows) > 5 else 0)
             elif experiment.ranges:
                 ax.scatter(rows[x], rows[name], s=10, alpha=0.7, label=label or None)
             else:
