@@ -208,3 +208,13 @@ def test_leftovers_of_a_kill_are_skipped_by_readers_and_removed_on_resume(tmp_pa
     assert len(store.outcomes()) == 2
     summary = run_sweep(experiment, out, executor=SerialExecutor(), progress=False)
     assert summary.finished == 0 and not orphan.exists() and not temporary.exists()
+
+
+def test_the_progress_bar_counts_runs_done_and_failed(tmp_path, capsys):
+    experiment = Experiment(name="bar", days=20, replications=2, parameters={"population": 300},
+                            vary={f"{name(FailOn)}.fail": [0, 1], f"{name(FailOn)}.day": [3]})
+    run_sweep(experiment, tmp_path / "p", executor=SerialExecutor(), progress=True)
+    bar = capsys.readouterr().err.replace("\r", "\n").splitlines()
+    final = [line for line in bar if line.startswith("bar: 100%")][-1]
+    assert "4/4" in final and "failed=2" in final
+    assert any("<" in line for line in bar if "/4 [" in line)  # elapsed<remaining is shown
