@@ -133,7 +133,9 @@ def test_build_by_name_and_by_dotted_names():
 def test_objects_flat_keywords_and_names_give_the_same_run():
     objects = CommunityModel(rng=5, population=300, strategies=[RedPackets(budget=400)])
     flat = CommunityModel(rng=5, population=300, red_packets_budget=400)
-    named = CommunityModel(rng=5, population=300, strategies=build_dotted({"RedPackets.budget": 400}))
+    named = CommunityModel(
+        rng=5, population=300, strategies=build_dotted({"RedPackets.budget": 400})
+    )
     for model in (objects, flat, named):
         model.run_for(40)
     pd.testing.assert_frame_equal(frame(objects), frame(flat))

@@ -45,12 +45,14 @@ class EntryThreshold(Strategy):
             Parameter("noise", 0.1, float, 0, 10, "standard deviation of the noise of judging"),
             Parameter("price", 100.0, float, 0, math.inf,
                       "fee kind: money a joiner pays at level 1 (pays price * level)"),
-            Parameter("commitment", 1.0, float, 0, 10,
+            Parameter("commitment", 2.0, float, 0, 10,
                       "share of a joiner's missing patience that a bar of level 1 adds"),
         ]
     }  # fmt: skip
 
-    def admit(self, model: CommunityModel, applicants: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    def admit(
+        self, model: CommunityModel, applicants: np.ndarray, groups: np.ndarray
+    ) -> np.ndarray:
         pop = model.population
         if self.kind == "invitation":
             vouchers = ((pop.group != NO_GROUP) & (pop.value >= self.level)).astype(np.float32)

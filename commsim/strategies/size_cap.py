@@ -79,7 +79,9 @@ class SizeCap(Strategy):
                 continue
             self.splits.append((today.day, int(group), model.add_group(members[movers])))
 
-    def admit(self, model: CommunityModel, applicants: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    def admit(
+        self, model: CommunityModel, applicants: np.ndarray, groups: np.ndarray
+    ) -> np.ndarray:
         room = np.maximum(self.max_members - model.group_sizes(), 0)
         order = np.argsort(groups, kind="stable")
         sorted_groups = groups[order]
