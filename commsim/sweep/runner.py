@@ -119,7 +119,7 @@ def run_sweep(
     store = ResultStore(out)
     with store.lock():
         settings = store.prepare(experiment)
-        finished = store.finished_runs()
+        finished = {r for r in store.finished_runs() if r[1] < experiment.replications}
         total = len(settings) * experiment.replications
         pending = (
             run
