@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         return _report(args)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-    except (ValueError, RuntimeError) as error:  # bad input (names the key), broken executor
+    except (ValueError, RuntimeError, OSError) as error:  # bad input, broken executor, network
         print(f"commsim {args.command}: error: {error}", file=sys.stderr)
         return 1
 
