@@ -163,7 +163,7 @@ def _run(args: argparse.Namespace) -> int:
             raise ValueError(f"--setting={args.setting}: expected 0..{len(settings) - 1}")
         if args.replication < 0:
             raise ValueError(f"--replication={args.replication}: expected 0 or more")
-        run = experiment.run(settings.iloc[args.setting].to_dict(), args.replication)
+        run = experiment.run(settings.to_dict("records")[args.setting], args.replication)
         model = model_for(run)
         name = f"{experiment.name}-s{args.setting}-r{args.replication}"
         found = store.outcomes()

@@ -255,7 +255,7 @@ class Experiment:
     def run(self, setting: Mapping[str, Any] | int, replication: int) -> Run:
         """The run of one setting (a row of ``settings()`` or its index) and replication."""
         if not isinstance(setting, Mapping):
-            setting = self.settings().iloc[int(setting)].to_dict()
+            setting = self.settings().to_dict("records")[int(setting)]
         index = int(setting["setting"])
         seed, spawn_key = run_seed(self.seed, index, replication)
         parameters = dict(self.parameters)
