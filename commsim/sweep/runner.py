@@ -285,6 +285,8 @@ class _Sweep:
             self.on_batch(self.finished, self.failed)
 
     def _flush(self) -> None:
-        self.store.write(self.buffer, self.experiment, self.settings)
-        self.buffer = []
+        """Write the buffered results. The buffer is emptied first: a write interrupted
+        half-way leaves its runs absent (done again on resume), never written twice."""
+        results, self.buffer = self.buffer, []
+        self.store.write(results, self.experiment, self.settings)
         self.last_flush = time.perf_counter()
