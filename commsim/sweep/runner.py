@@ -146,7 +146,7 @@ def run_sweep(
             sweep.run(executor, owned)
         except KeyboardInterrupt:
             print(
-                f"\nInterrupted: {len(finished) + sweep.finished} of {total} runs are saved "
+                f"\nInterrupted: {len(store.finished_runs())} of {total} runs are saved "
                 f"in {store.path}; run the same command to resume.",
                 file=sys.stderr,
             )
