@@ -25,7 +25,9 @@ EXIT_INTERRUPTED = 130
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="commsim", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="commsim", description="Sweeps, single runs and reports of commsim models."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     sweep = commands.add_parser("sweep", help="run (or resume) the runs of an experiment file")
