@@ -43,9 +43,16 @@ from commsim.population import small_world_network
 OUTSIDER, CONTRIBUTOR, LURKER, LEFT = "outsider", "contributor", "lurker", "left"
 REGULAR, SPAMMER = "regular", "spammer"
 CORE_COLUMNS = (
-    "members", "contributors", "lurkers", "joined", "left", "messages",
-    "mean_value", "joiner_value", "leaver_value",
-)  # fmt: skip
+    "members",
+    "contributors",
+    "lurkers",
+    "joined",
+    "left",
+    "messages",
+    "mean_value",
+    "joiner_value",
+    "leaver_value",
+)
 
 
 def beta_by_mean(rng, mean: float, concentration: float) -> float:
@@ -278,14 +285,18 @@ class ReferenceModel(mesa.Model):
         self.mean_value_today = _mean([a.value for a in self.members()], empty=0.0)
         self.reading_cost_today = float(
             rules.reading_cost(
-                self.messages, self.spam, p["attention_budget"], p["reading_cost"],
-                p["overload_cost"], p["spam_weight"],
-            )  # fmt: skip
+                self.messages,
+                self.spam,
+                p["attention_budget"],
+                p["reading_cost"],
+                p["overload_cost"],
+                p["spam_weight"],
+            )
         )
         self.agents.shuffle_do("weigh_day")
-        self.load_yesterday = (
-            self.messages + (p["spam_weight"] - 1.0) * self.spam
-        ) / p["attention_budget"]
+        self.load_yesterday = (self.messages + (p["spam_weight"] - 1.0) * self.spam) / p[
+            "attention_budget"
+        ]
         self.datacollector.collect(self)
 
 

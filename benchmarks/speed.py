@@ -97,8 +97,18 @@ def measure(kind: str, population: int, days: int, seed: int, trace: bool) -> di
 
 def run_worker(kind: str, population: int, days: int, seed: int, trace: bool = False) -> dict:
     """``measure`` in a fresh interpreter, so that memory peaks do not mix."""
-    command = [sys.executable, __file__, "--worker", kind, "--sizes", str(population),
-               "--days", str(days), "--seed", str(seed)]  # fmt: skip
+    command = [
+        sys.executable,
+        __file__,
+        "--worker",
+        kind,
+        "--sizes",
+        str(population),
+        "--days",
+        str(days),
+        "--seed",
+        str(seed),
+    ]
     if trace:
         command.append("--tracemalloc")
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -150,14 +160,27 @@ def main(argv=None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--reference-max", type=int, default=10_000,
-                        help="largest population at which to run the reference")  # fmt: skip
-    parser.add_argument("--extrapolate", action="store_true",
-                        help="estimate the reference above --reference-max (marked as such)")
-    parser.add_argument("--tracemalloc", action="store_true",
-                        help="also measure the peak of traced allocations (a separate run)")
-    parser.add_argument("--profile", action="store_true",
-                        help="profile the vectorised model at the largest size instead")
+    parser.add_argument(
+        "--reference-max",
+        type=int,
+        default=10_000,
+        help="largest population at which to run the reference",
+    )
+    parser.add_argument(
+        "--extrapolate",
+        action="store_true",
+        help="estimate the reference above --reference-max (marked as such)",
+    )
+    parser.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="also measure the peak of traced allocations (a separate run)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile the vectorised model at the largest size instead",
+    )
     parser.add_argument("--worker", choices=["vectorised", "reference"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.days < 1 or min(args.sizes) < 2:
@@ -172,8 +195,10 @@ def main(argv=None) -> None:
         return
 
     print(f"commsim speed: {args.days} days, seed {args.seed}, python {sys.version.split()[0]}")
-    header = (f"{'model':<11}{'people':>9}{'setup s':>9}{'steps s':>10}{'ns/agent-step':>15}"
-              f"{'day exp.':>9}{'peak RSS MB':>13}{'+RSS MB':>9}{'traced MB':>11}")  # fmt: skip
+    header = (
+        f"{'model':<11}{'people':>9}{'setup s':>9}{'steps s':>10}{'ns/agent-step':>15}"
+        f"{'day exp.':>9}{'peak RSS MB':>13}{'+RSS MB':>9}{'traced MB':>11}"
+    )
     print(header)
     print("-" * len(header))
     results: dict[str, dict[int, dict]] = {"vectorised": {}, "reference": {}}
@@ -187,11 +212,14 @@ def main(argv=None) -> None:
             results[kind][size] = figures
             exponent, _ = day_exponent(figures["cumulative_s"])
             traced_mb = figures.get("tracemalloc_peak_mb")
-            print(f"{kind:<11}{size:>9,}{figures['setup_s']:>9.2f}{figures['step_s']:>10.2f}"
-                  f"{ns_per_agent_step(figures):>15,.0f}{exponent:>9.2f}"
-                  f"{figures['peak_rss_mb']:>13.0f}"
-                  f"{figures['peak_rss_mb'] - figures['baseline_rss_mb']:>9.0f}"
-                  f"{'' if traced_mb is None else f'{traced_mb:.0f}':>11}", flush=True)  # fmt: skip
+            print(
+                f"{kind:<11}{size:>9,}{figures['setup_s']:>9.2f}{figures['step_s']:>10.2f}"
+                f"{ns_per_agent_step(figures):>15,.0f}{exponent:>9.2f}"
+                f"{figures['peak_rss_mb']:>13.0f}"
+                f"{figures['peak_rss_mb'] - figures['baseline_rss_mb']:>9.0f}"
+                f"{'' if traced_mb is None else f'{traced_mb:.0f}':>11}",
+                flush=True,
+            )
 
     print("\nspeedup of the vectorised model over the reference (step time):")
     reference = results["reference"]
@@ -202,12 +230,16 @@ def main(argv=None) -> None:
         elif args.extrapolate and reference:
             largest = max(reference)
             estimate = ns_per_agent_step(reference[largest]) * size * args.days / 1e9
-            print(f"  {size:>9,} people: {estimate / fast['step_s']:7.1f}x  (EXTRAPOLATED: "
-                  f"reference assumed linear at its {largest:,}-people rate, "
-                  f"{estimate:.1f} s)")  # fmt: skip
+            print(
+                f"  {size:>9,} people: {estimate / fast['step_s']:7.1f}x  (EXTRAPOLATED: "
+                f"reference assumed linear at its {largest:,}-people rate, "
+                f"{estimate:.1f} s)"
+            )
         else:
-            print(f"  {size:>9,} people:     n/a  (reference not run above "
-                  f"--reference-max={args.reference_max:,}; --extrapolate estimates it)")
+            print(
+                f"  {size:>9,} people:     n/a  (reference not run above "
+                f"--reference-max={args.reference_max:,}; --extrapolate estimates it)"
+            )
 
     print("\nscaling of step time with population, t = c * N**b (b = 1 is linear):")
     for kind, runs in results.items():
@@ -216,8 +248,10 @@ def main(argv=None) -> None:
             print(f"  {kind:<11} b = {b:.2f}  (R^2 = {r2:.3f}, sizes {', '.join(map(str, runs))})")
         else:
             print(f"  {kind:<11} needs two sizes or more")
-    print("scaling with days: 'day exp.' above is b in cumulative step time = c * day**b "
-          "(b = 1: every day costs the same)")
+    print(
+        "scaling with days: 'day exp.' above is b in cumulative step time = c * day**b "
+        "(b = 1: every day costs the same)"
+    )
 
     print("\ntargets:")
     size, target = SPEEDUP_TARGET
