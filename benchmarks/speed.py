@@ -128,9 +128,12 @@ def power_law(x, y) -> tuple[float, float]:
 
 
 def day_exponent(cumulative: list[float]) -> tuple[float, float]:
-    """Exponent of cumulative step time against the day, fitted on days 10..end."""
+    """Exponent of cumulative step time against the day, fitted on days 10..end (NaN for
+    runs of fewer than 3 days)."""
     days = np.arange(1, len(cumulative) + 1)
-    keep = days >= min(10, len(days))
+    keep = days >= min(10, len(days) - 2)
+    if keep.sum() < 3:
+        return math.nan, math.nan
     return power_law(days[keep], np.asarray(cumulative)[keep])
 
 
@@ -140,19 +143,26 @@ def ns_per_agent_step(figures: dict) -> float:
 
 
 def profile(population: int, days: int, seed: int) -> None:
-    """Print where the vectorised model spends its time (cProfile, top 20 by own time)."""
+    """Print where the vectorised model spends its time: setup, then the steps (cProfile,
+    top 20 functions by own time each)."""
     import cProfile
     import pstats
 
     from commsim import CommunityModel
 
-    profiler = cProfile.Profile()
-    profiler.enable()
-    model = CommunityModel(rng=seed, population=population)
-    model.run_for(days)
-    profiler.disable()
-    print(f"\ncProfile of CommunityModel(population={population}), setup + {days} days:")
-    pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+    CommunityModel(rng=seed, population=50).run_for(2)  # warm up
+    for title, run in [("setup", None), (f"{days} steps", days)]:
+        profiler = cProfile.Profile()
+        if run is None:
+            profiler.enable()
+            model = CommunityModel(rng=seed, population=population)
+            profiler.disable()
+        else:
+            profiler.enable()
+            model.run_for(run)
+            profiler.disable()
+        print(f"\ncProfile of CommunityModel(population={population:,}): {title}")
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
 
 
 def main(argv=None) -> None:
