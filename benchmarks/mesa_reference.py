@@ -99,6 +99,7 @@ class ReferenceMember(mesa.Agent):
 
     @property
     def is_member(self) -> bool:
+        """In the group now (contributing or lurking)."""
         return self.state in (CONTRIBUTOR, LURKER)
 
     # ---------------------------------------------------------------- the day's decision
@@ -141,7 +142,7 @@ class ReferenceMember(mesa.Agent):
             chance = p["spam_rate"]
         else:
             chance = rules.contribution_probability(
-                min(self.activity, 1.0),
+                min(self.activity, 1.0),  # no posting boost: no strategies here
                 self.satisfaction,
                 rules.novelty_utility(self.tenure, p["novelty"], p["novelty_days"]),
                 model.load_yesterday,
@@ -160,6 +161,7 @@ class ReferenceMember(mesa.Agent):
 
     @property
     def tenure(self) -> int:
+        """Days since joining."""
         return self.model.day - self.joined_day
 
     # ---------------------------------------------------------------- the day's verdict
@@ -194,6 +196,7 @@ class ReferenceMember(mesa.Agent):
             self.contributed_yesterday = self.state == CONTRIBUTOR
 
     def leave(self) -> None:
+        """Leave the group for good."""
         self.state = LEFT
         self.contributed_yesterday = False
         self.model.leavers.append(self)
@@ -268,6 +271,7 @@ class ReferenceModel(mesa.Model):
         self.leavers: list[ReferenceMember] = []
 
     def members(self) -> list[ReferenceMember]:
+        """The people in the group now."""
         return [a for a in self.people if a.is_member]
 
     def step(self) -> None:
