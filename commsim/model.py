@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import mesa
 import networkx as nx
 import numpy as np
+import scipy.sparse as sp
 
 from commsim import rules
 from commsim.agents import Member
@@ -39,6 +40,7 @@ from commsim.population import (
     small_world_network,
 )
 from commsim.strategies.base import Strategy
+from commsim.strategies.keywords import FLAT_KEYWORDS, strategies_from_keywords
 
 
 @dataclass(eq=False)
@@ -50,6 +52,8 @@ class Day:
         social_pull: today's chance that one friend inside brings an outsider in.
         posting_boost: multiplier of each person's chance to post (scalar or per person).
         utility_bonus: utility added to each member's day (scalar or per person).
+        on_topic: share of members' messages that are on the group's topic and carry
+            their writer's value (off-topic chatter and red-packet thanks carry none).
 
     Outcomes (per group unless said otherwise):
         messages, valued_messages, spam: messages, value-weighted on-topic messages, spam.
@@ -63,6 +67,7 @@ class Day:
     ambient_boost: float = 1.0
     posting_boost: float | np.ndarray = 1.0
     utility_bonus: float | np.ndarray = 0.0
+    on_topic: float = 1.0
     messages: np.ndarray = field(init=False)
     valued_messages: np.ndarray = field(init=False)
     spam: np.ndarray = field(init=False)
@@ -98,7 +103,10 @@ class CommunityModel(mesa.Model):
             first ``population`` nodes, in node order, are the people); by default a
             seeded Watts-Strogatz small world.
         strategies: operator policies (``commsim.strategies``) applied every day.
-        **parameters: any parameter in ``PARAMETERS``.
+        **parameters: any parameter in ``PARAMETERS``, and any strategy's flat keyword
+            (``red_packets_budget=500``, ``entry_threshold_kind="fee"``, ``moderation=True``;
+            see ``commsim.strategies.keywords``): a strategy given this way is added after
+            those in ``strategies``.
 
     Raises:
         ValueError: for an unknown parameter, a value outside its range, or a network with
@@ -118,6 +126,7 @@ class CommunityModel(mesa.Model):
         strategies: Iterable[Strategy] = (),
         **parameters,
     ) -> None:
+        flat_strategies, parameters = strategies_from_keywords(parameters)
         self.params = validate(parameters)
         p = self.params
         if p["initial_members"] * p["groups"] > p["population"]:
@@ -130,7 +139,7 @@ class CommunityModel(mesa.Model):
                 f"network has {network.number_of_nodes()} nodes, fewer than "
                 f"population={p['population']}: expected a graph with at least that many nodes"
             )
-        self.strategies = list(strategies)
+        self.strategies = list(strategies) + flat_strategies
         for strategy in self.strategies:
             if not isinstance(strategy, Strategy):
                 raise ValueError(
@@ -142,21 +151,23 @@ class CommunityModel(mesa.Model):
         self.population = draw_population(self.rng, p)
         self._graph = network
         if network is None:
-            network = small_world_network(self.rng, p["population"], p["mean_degree"], p["rewiring"])
+            network = small_world_network(
+                self.rng, p["population"], p["mean_degree"], p["rewiring"]
+            )
             self._graph = network
         self.adjacency = adjacency_matrix(network, p["population"])
         self.people: list[Member] = list(
-            Member.create_agents(self, p["population"], range(p["population"]))
+            Member.create_agents(self, p["population"], list(range(p["population"])))
         )
 
         self.day = 0
         self.group_open = np.ones(p["groups"], dtype=bool)
         self._load = np.zeros(p["groups"])  # yesterday's reading load per group, in budgets
         self._found_groups()
+        self.today = Day(0, self.n_groups, p["social_pull"], joined=self._founders)
         for strategy in self.strategies:
             strategy.setup(self)
 
-        self.today = Day(0, self.n_groups, p["social_pull"], joined=self._founders)
         self.datacollector = mesa.DataCollector(
             model_reporters={name: self._reporter(name) for name in REPORTERS}
         )
@@ -199,6 +210,18 @@ class CommunityModel(mesa.Model):
         if founders is not None:
             self.population.group[np.asarray(founders, dtype=np.int64)] = group
         return group
+
+    @property
+    def reading_load(self) -> np.ndarray:
+        """Yesterday's reading load per group, in attention budgets (above 1: overload)."""
+        return self._load
+
+    def add_members(self, people: np.ndarray, groups: np.ndarray | int, today: Day) -> None:
+        """Make outsiders ``people`` members of ``groups`` today (counted in ``joined``);
+        for strategies that bring people in directly (strategies' ``on_join`` is not called)."""
+        people = np.asarray(people, dtype=np.int64)
+        self._admit(people, np.broadcast_to(np.asarray(groups, dtype=np.int32), people.shape))
+        today.joined = np.concatenate([today.joined, people])
 
     def group_sizes(self) -> np.ndarray:
         """Members per group."""
@@ -251,7 +274,7 @@ class CommunityModel(mesa.Model):
             p["ambient_inflow"], self.day, p["promotion_days"]
         )
         discover = rules.discovery_probability(min(ambient, 1.0), friends_inside, today.social_pull)
-        groups = self._choose_groups(outsiders, ambient, today.social_pull)
+        groups = self._choose_groups(outsiders, friends_inside, ambient, today.social_pull)
         interest = rules.join_interest(
             pop.need[outsiders], pop.value[outsiders], self._group_mean_value()[groups],
             p["cooling"],
@@ -266,26 +289,52 @@ class CommunityModel(mesa.Model):
             admitted &= strategy.admit(self, applicants, groups)
         joiners, groups = applicants[admitted], groups[admitted]
         self._admit(joiners, groups)
-        today.joined = joiners
+        today.joined = np.concatenate([today.joined, joiners])
         for strategy in self.strategies:
             strategy.on_join(self, joiners)
 
-    def _choose_groups(self, people: np.ndarray, ambient: float, social_pull: float):
-        """The group each of ``people`` would join: open groups weighted by ambient reach
-        plus friends inside, ``ambient / open groups + social_pull * friends in g``."""
+    def _choose_groups(
+        self, people: np.ndarray, friends_inside: np.ndarray, ambient: float, social_pull: float
+    ) -> np.ndarray:
+        """The group each of ``people`` would join, through the same two channels as
+        ``rules.discovery_probability``: open group g is chosen with probability
+
+            w_g / sum(w),   w_g = ambient / (open groups) + social_pull * k_g
+
+        where ``k_g`` counts the person's active friends (contributors) in g
+        (``friends_inside`` is their count in any group). One uniform
+        draw per person picks the channel and the group: ambient reach picks an open group
+        uniformly, the social channel the group of a uniformly chosen active friend.
+        """
         open_groups = np.flatnonzero(self.group_open)
         if open_groups.size == 1:
             return np.full(people.size, open_groups[0], dtype=np.int32)
         pop = self.population
-        members = np.flatnonzero(pop.group >= 0)
-        onehot = np.zeros((pop.size, self.n_groups), dtype=np.float32)
-        onehot[members, pop.group[members]] = 1.0
-        friends = self.adjacency[people] @ onehot
-        weights = friends[:, open_groups] * social_pull + max(ambient, 1e-12) / open_groups.size
-        cumulative = np.cumsum(weights, axis=1)
-        draws = self.rng.random(people.size) * cumulative[:, -1]
-        picks = (cumulative < draws[:, None]).sum(axis=1)
-        return open_groups[np.minimum(picks, open_groups.size - 1)].astype(np.int32)
+        active = np.flatnonzero(pop.state == CONTRIBUTOR)
+        active = active[self.group_open[pop.group[active]]]
+        in_group = sp.csr_array(
+            (np.ones(active.size, np.float32), (active, pop.group[active])),
+            shape=(pop.size, self.n_groups),
+        )
+        # only people with an active friend need per-group counts: few, once groups age
+        sociable = np.flatnonzero(friends_inside > 0)
+        friends = (self.adjacency[people[sociable]] @ in_group).tocsr()  # sociable x groups
+        ambient = max(ambient, 1e-12)
+        social_weight = np.zeros(people.size)
+        social_weight[sociable] = social_pull * friends.sum(axis=1)
+        draws = self.rng.random(people.size) * (ambient + social_weight)
+        chosen = open_groups[
+            np.minimum((draws / ambient * open_groups.size).astype(np.int64), open_groups.size - 1)
+        ].astype(np.int32)
+        social = np.flatnonzero(draws[sociable] >= ambient)  # rows of ``friends``
+        if social.size:
+            cumulative = np.cumsum(friends.data, dtype=np.float64)
+            before = np.concatenate([[0.0], cumulative])[friends.indptr[social]]
+            target = before + (draws[sociable[social]] - ambient) / social_pull
+            position = np.searchsorted(cumulative, target, side="right")
+            position = np.minimum(position, friends.indptr[social + 1] - 1)
+            chosen[sociable[social]] = friends.indices[position]
+        return chosen
 
     def _group_mean_value(self) -> np.ndarray:
         """Mean value of each group's members (0 for an empty group)."""
@@ -326,7 +375,7 @@ class CommunityModel(mesa.Model):
         today.messages += np.bincount(writer_group, weights=written, minlength=g)
         today.spam += np.bincount(writer_group[is_spam], weights=written[is_spam], minlength=g)
         today.valued_messages += np.bincount(
-            writer_group, weights=written * pop.value[writers], minlength=g
+            writer_group, weights=written * pop.value[writers] * today.on_topic, minlength=g
         )
         for strategy in self.strategies:
             strategy.add_content(self, today)
@@ -353,7 +402,9 @@ class CommunityModel(mesa.Model):
             bonus = bonus[members]
         utility = (
             rules.content_benefit(need, today.valued_messages[group], p["content_scale"])
-            + rules.novelty_utility(self.day - pop.joined_day[members], p["novelty"], p["novelty_days"])
+            + rules.novelty_utility(
+                self.day - pop.joined_day[members], p["novelty"], p["novelty_days"]
+            )
             - cost[group]
             + bonus
             + self.rng.normal(0.0, p["mood_noise"], members.size)
@@ -441,7 +492,8 @@ def _signature() -> inspect.Signature:
         inspect.Parameter("strategies", keyword, default=()),
     ]
     params = [inspect.Parameter(n, keyword, default=q.default) for n, q in PARAMETERS.items()]
-    return inspect.Signature(fixed + params)
+    flat = [inspect.Parameter(n, keyword, default=None) for n in FLAT_KEYWORDS]
+    return inspect.Signature(fixed + params + flat)
 
 
 CommunityModel.__init__.__signature__ = _signature()
