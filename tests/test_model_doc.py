@@ -17,7 +17,7 @@ from commsim.parameters import PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_DOC = ROOT / "docs" / "model.md"
-SOURCES = Path("/work/shared/sources")
+SOURCES = ROOT.parent / "shared" / "sources"  # shared/ lies beside the clone, as in CI
 
 
 def _table_script():
