@@ -59,6 +59,7 @@ from commsim.datasets import load_brand_group
 from commsim.model import REPORTERS, CommunityModel
 from commsim.parameters import PARAMETERS
 from commsim.strategies.base import Strategy
+from commsim.strategies.keywords import FLAT_PARAMETERS
 
 __all__ = [
     "CalibrationResult",
@@ -72,6 +73,16 @@ __all__ = [
 METHODS = ("de", "abc")
 
 StrategyFactory = Callable[[dict], Iterable[Strategy]]
+
+
+def _model_keyword(name: str) -> bool:
+    return name in PARAMETERS or name in FLAT_PARAMETERS
+
+
+def _numeric_parameter(name: str):
+    """The model parameter or strategy flat keyword called ``name``, or None."""
+    parameter = PARAMETERS.get(name) or FLAT_PARAMETERS.get(name)
+    return parameter if getattr(parameter, "kind", None) in (int, float) else None
 
 
 def replication_seeds(seed: int, replications: int) -> list[int]:
@@ -105,11 +116,12 @@ def simulate(
 ) -> list[pd.DataFrame]:
     """Run the model once per seed for ``days`` days and return the daily DataFrames.
 
-    ``parameters`` may hold model parameters (names in ``PARAMETERS``) and names that only
-    the ``strategies`` callable uses; the callable receives the whole dict and returns
-    fresh strategy instances for each run.
+    ``parameters`` may hold model parameters (names in ``PARAMETERS``), strategies' flat
+    keywords (``scheduled_events_boost``: ``commsim.strategies.keywords``) and names that
+    only the ``strategies`` callable uses; the callable receives the whole dict and
+    returns fresh strategy instances for each run.
     """
-    model_parameters = {k: v for k, v in parameters.items() if k in PARAMETERS}
+    model_parameters = {k: v for k, v in parameters.items() if _model_keyword(k)}
     runs = []
     for seed in seeds:
         chosen = list(strategies(dict(parameters))) if strategies is not None else []
@@ -284,13 +296,16 @@ def _check_bounds(bounds: Mapping, fixed: Mapping, strategies) -> tuple[list, li
             raise ValueError(f"bounds[{name!r}]={pair!r}: expected a pair (low, high)") from None
         if not low < high:
             raise ValueError(f"bounds[{name!r}]=({low}, {high}): expected low < high")
-        if name in PARAMETERS:
-            PARAMETERS[name].check(low if PARAMETERS[name].kind is float else math.ceil(low))
-            PARAMETERS[name].check(high if PARAMETERS[name].kind is float else math.floor(high))
+        parameter = _numeric_parameter(name)
+        if parameter is not None:
+            parameter.check(low if parameter.kind is float else math.ceil(low))
+            parameter.check(high if parameter.kind is float else math.floor(high))
+        elif _model_keyword(name):
+            raise ValueError(f"bounds[{name!r}]: {name} is not numeric and cannot be fitted")
         elif strategies is None:
             raise ValueError(
-                f"bounds names {name!r}, which is not a model parameter; a parameter of a "
-                "strategy needs a strategies callable that reads it"
+                f"bounds names {name!r}, which is not a model parameter or a strategy's flat "
+                "keyword; a name of your own needs a strategies callable that reads it"
             )
         names.append(name)
         limits.append((low, high))
@@ -298,8 +313,8 @@ def _check_bounds(bounds: Mapping, fixed: Mapping, strategies) -> tuple[list, li
     if overlap:
         raise ValueError(f"{overlap} are both fitted (bounds) and fixed: choose one")
     for name, value in fixed.items():
-        if name in PARAMETERS:
-            PARAMETERS[name].check(value)
+        if _model_keyword(name) and value is not None:
+            (PARAMETERS.get(name) or FLAT_PARAMETERS[name]).check(value)
     return names, limits
 
 
@@ -331,8 +346,10 @@ def fit(
         observed: one row per day (index = day, or a ``day`` column), columns among the
             model's metrics (``members``, ``messages``, ...); NaN marks a day not observed.
             The simulation runs from day 0 to the last observed day.
-        bounds: ``{name: (low, high)}`` for each fitted parameter. Model parameters must
-            lie in their allowed range; integer parameters are rounded.
+        bounds: ``{name: (low, high)}`` for each fitted parameter: a model parameter, a
+            strategy's flat keyword (``scheduled_events_boost``), or a name the
+            ``strategies`` callable reads. Bounds must lie in the parameter's allowed
+            range; integer parameters are rounded.
         fixed: other model (or strategy) parameters held at given values.
         strategies: callable receiving the full parameter dict and returning fresh
             strategies for one run; needed for parameters that belong to strategies.
@@ -368,7 +385,10 @@ def fit(
         raise ValueError(f"accept={accept!r}: expected a share in (0, 1] keeping >= 1 of draws")
 
     seeds = replication_seeds(int(seed), replications)
-    integer = tuple(name in PARAMETERS and PARAMETERS[name].kind is int for name in names)
+    integer = tuple(
+        _numeric_parameter(name) is not None and _numeric_parameter(name).kind is int
+        for name in names
+    )
     objective = _Objective(tuple(names), fixed, observed, tuple(seeds), strategies, integer)
     evaluated: list[tuple] = []
 
