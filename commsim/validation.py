@@ -43,6 +43,7 @@ from commsim.outcomes import days_until_silence
 from commsim.parameters import validate
 from commsim.population import CONTRIBUTOR, OUTSIDER, SPAMMER
 from commsim.strategies.base import Strategy
+from commsim.strategies.keywords import STRATEGIES, strategies_from_keywords
 
 ALPHA = 0.05
 
@@ -111,7 +112,10 @@ class Check:
         Args:
             size: ``"small"`` or ``"full"`` (``SIZES``).
             seed: root seed of the replications.
-            **parameters: model parameters overriding the defaults.
+            **parameters: model parameters overriding the defaults, and strategies' flat
+                keywords (``red_packets_decay_days=...``): a check about a strategy applies
+                those of its own strategy to its treated arm only; other checks run every
+                arm with them.
 
         Raises:
             ValueError: for an unknown size, a bad seed or a bad model parameter.
@@ -120,7 +124,7 @@ class Check:
             raise ValueError(f"size={size!r}: expected one of {list(SIZES)}")
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise ValueError(f"seed={seed!r}: expected a non-negative integer")
-        validate(parameters)
+        validate(strategies_from_keywords(parameters)[1])
         expected, measured, passed, figures = self.experiment(SIZES[size], int(seed), parameters)
         return CheckResult(self.name, self.finding, self.source, expected, measured,
                            bool(passed), figures)  # fmt: skip
@@ -217,13 +221,16 @@ def _lifecycle(size: Size, seed: int, parameters: dict):
 
 # ---------------------------------------------------------------- evaporative cooling
 def _value_hazards(model: CommunityModel, top: float = 0.75) -> tuple[float, float]:
-    """Leaving rates (leavers per member-day) of the most valuable quarter of everyone
-    who was ever a member, and of the other three quarters (spammers excluded)."""
+    """Leaving rates (leavers per member-day) of members from the population's most
+    valuable quarter (value at or above its 75th percentile, spammers excluded) and of
+    the other members, over everyone who was ever a member."""
     pop = model.population
-    ever = (pop.joined_day >= 0) & (pop.role != SPAMMER)
+    regular = pop.role != SPAMMER
+    cut = np.quantile(pop.value[regular], top)
+    ever = (pop.joined_day >= 0) & regular
     value, tenure = pop.value[ever], pop.tenure(model.day)[ever]
     left = pop.left_day[ever] >= 0
-    high = value >= np.quantile(value, top)
+    high = value >= cut
     return (left[high].sum() / max(tenure[high].sum(), 1),
             left[~high].sum() / max(tenure[~high].sum(), 1))  # fmt: skip
 
@@ -256,9 +263,9 @@ def _evaporative_cooling(size: Size, seed: int, parameters: dict):
                "p_fall_in_growth": p_growth, "p_fall_after_peak": p_after,
                "p_top_leave_faster": p_leave}  # fmt: skip
     expected = ("the members' mean value falls from founding to the peak and again in the 60 "
-                "days after it, and the most valuable quarter of members leave at a higher "
-                "daily rate than the rest; pass: each one-sided paired t-test over "
-                "replications at 5%")  # fmt: skip
+                "days after it, and members from the population's most valuable quarter "
+                "leave at a higher daily rate than the rest; pass: each one-sided paired "
+                "t-test over replications at 5%")  # fmt: skip
     measured = (f"mean value {figures['mean_value_start']:.3f} at founding, "
                 f"{figures['mean_value_peak']:.3f} at the peak, "
                 f"{figures['mean_value_peak_plus_60']:.3f} 60 days later (p = {p_growth:.2g}, "
@@ -387,6 +394,157 @@ def _overload(size: Size, seed: int, parameters: dict):
     return expected, measured, passed, figures
 
 
+# ---------------------------------------------------------------- strategy arms
+def _arms(parameters: dict, strategy: str, defaults: dict) -> tuple[dict, dict]:
+    """Control and treated keywords for a check about ``strategy`` (a class name).
+
+    The treated arm switches the strategy on with ``defaults`` (flat keywords), overridden
+    by the user's flat keywords of that strategy; the control arm has neither. Everything
+    else the user gave goes to both arms.
+    """
+    key = STRATEGIES[strategy].key
+    own = {k: v for k, v in parameters.items() if k == key or k.startswith(key + "_")}
+    control = {k: v for k, v in parameters.items() if k not in own}
+    treated = {**control, key: True, **{f"{key}_{k}": v for k, v in defaults.items()}, **own}
+    return control, treated
+
+
+def _joiner_measures(size, seed, parameters, days=120):
+    """Per replication: people who joined after the founders, their leaving rate per
+    member-day, messages per member-day and value-weighted messages per member-day."""
+    rows = []
+    for model, _ in _runs(size, seed, parameters, days=days):
+        pop = model.population
+        joiners = (pop.joined_day > 0) & (pop.role != SPAMMER)
+        days_in = max(float(pop.tenure(model.day)[joiners].sum()), 1.0)
+        written = pop.contributions[joiners].astype(float)
+        leave_rate = (pop.left_day[joiners] >= 0).sum() / days_in
+        value = (written * pop.value[joiners]).sum() / days_in
+        rows.append((joiners.sum(), leave_rate, written.sum() / days_in, value))
+    return pd.DataFrame(rows, columns=["joined", "leave_rate", "messages", "value"])
+
+
+# ---------------------------------------------------------------- entry barriers
+BARRIER = {"kind": "fee", "level": 0.5}
+
+
+def _entry_barriers(size: Size, seed: int, parameters: dict):
+    control, treated = _arms(parameters, "EntryThreshold", BARRIER)
+    open_ = _joiner_measures(size, seed, control)
+    barred = _joiner_measures(size, seed, treated)
+    p_fewer = _greater(open_.joined, barred.joined)
+    p_stay = _greater(open_.leave_rate, barred.leave_rate)
+    p_value = _greater(barred.value, open_.value)
+    p_messages = _greater(barred.messages, open_.messages)
+    figures = {**{f"open_{k}": float(v) for k, v in open_.mean().items()},
+               **{f"barrier_{k}": float(v) for k, v in barred.mean().items()},
+               "p_fewer_join": p_fewer, "p_stay_longer": p_stay,
+               "p_more_value": p_value, "p_more_messages": p_messages}  # fmt: skip
+    bar = ", ".join(f"{k}={treated.get(f'entry_threshold_{k}', v)}" for k, v in BARRIER.items())
+    expected = (f"an entry threshold ({bar}) against the open group, same seeds, 120 days: "
+                "fewer join; joiners contribute more value per member-day (messages weighted "
+                "by their writer's value; 004 judges a group by its value contributors) and "
+                "post more messages per member-day; and they leave at a lower daily rate; "
+                "pass: each one-sided paired t-test at 5%")  # fmt: skip
+    measured = (f"joined {open_.joined.mean():.0f} open vs {barred.joined.mean():.0f} "
+                f"(p = {p_fewer:.2g}); value per member-day {open_.value.mean():.4f} vs "
+                f"{barred.value.mean():.4f} (p = {p_value:.2g}); messages per member-day "
+                f"{open_.messages.mean():.3f} vs {barred.messages.mean():.3f} "
+                f"(p = {p_messages:.2g}); leaving per member-day "
+                f"{open_.leave_rate.mean():.4f} vs {barred.leave_rate.mean():.4f} "
+                f"(p = {p_stay:.2g})")  # fmt: skip
+    passed = max(p_fewer, p_stay, p_value, p_messages) < ALPHA
+    return expected, measured, passed, figures
+
+
+# ---------------------------------------------------------------- cooling dampened
+MODERATION = {"spam_removal": 0.8}
+
+
+def _cooling_dampened(size: Size, seed: int, parameters: dict):
+    key = STRATEGIES["Moderation"].key
+    moderation = {k: v for k, v in parameters.items() if k == key or k.startswith(key + "_")}
+    others = {k: v for k, v in parameters.items() if k not in moderation}
+    control, threshold = _arms(others, "EntryThreshold", BARRIER)
+    _, moderated = _arms({**control, **moderation}, "Moderation", MODERATION)
+    arms = {"open": control, "threshold": threshold, "moderation": moderated}
+    measures = {name: _cooling_measures(size, seed, kw) for name, kw in arms.items()}
+    fall = {name: m["start"] - np.nan_to_num(m["later"]) for name, m in measures.items()}
+    figures, parts, passed = {}, [], True
+    for name, m in measures.items():
+        figures[f"{name}_value_fall"] = float(fall[name].mean())
+        figures[f"{name}_top_leave_rate"] = float(m["high"].mean())
+    for name in ("threshold", "moderation"):
+        p_fall = _greater(fall["open"], fall[name])
+        p_leave = _greater(measures["open"]["high"], measures[name]["high"])
+        figures[f"p_{name}_smaller_fall"] = p_fall
+        figures[f"p_{name}_top_stay"] = p_leave
+        passed &= max(p_fall, p_leave) < ALPHA
+        parts.append(
+            f"{name}: fall {fall[name].mean():.3f} (p = {p_fall:.2g}), top-quarter "
+            f"leaving {measures[name]['high'].mean():.4f} (p = {p_leave:.2g})"
+        )
+    bar = ", ".join(f"{k}={threshold.get(f'entry_threshold_{k}', v)}" for k, v in BARRIER.items())
+    expected = (f"against the open group (same seeds, 240 days), an entry threshold ({bar}) "
+                f"and moderation (spam_removal={moderated.get('moderation_spam_removal')}) each "
+                "make the mean value fall less (founding to 60 days after the peak) and "
+                "lower the leaving rate of members from the population's most valuable "
+                "quarter; pass: each one-sided paired t-test at 5%")  # fmt: skip
+    measured = (
+        f"open: fall {fall['open'].mean():.3f}, top-quarter leaving "
+        f"{measures['open']['high'].mean():.4f}/member-day; " + "; ".join(parts)
+    )
+    return expected, measured, passed, figures
+
+
+# ---------------------------------------------------------------- red packets
+RED_PACKETS = {"budget": 1000.0, "amount": 100.0, "every": 7, "start": 7}
+LASTING_MARGIN = 0.25
+RED_PACKETS_POPULATION = 2000
+
+
+def _red_packets(size: Size, seed: int, parameters: dict):
+    control, treated = _arms(parameters, "RedPackets", RED_PACKETS)
+    # a group of a few hundred members, as in 004, whatever the size: the money per
+    # member sets a drop's pull (see docs/validation.md for a smaller group)
+    size = Size(size.replications, max(size.population, RED_PACKETS_POPULATION))
+    days = 7 * 20
+    series, drops = {}, []
+    for name, kw in (("control", control), ("treated", treated)):
+        runs = list(_runs(size, seed, kw, days=days))
+        series[name] = np.array([df.messages.to_numpy() for _, df in runs])
+        for strategy in runs[0][0].strategies:
+            if isinstance(strategy, STRATEGIES["RedPackets"]):
+                drops = strategy.drop_days
+    if not drops:
+        raise ValueError("red packets: no drop fell within the run; check budget and start")
+    spike_days = sorted({d + k for d in drops for k in (0, 1) if d + k <= days})
+    last = drops[-1]
+    late = np.arange(last + 21, min(last + 49, days) + 1)
+    treated_s, control_s = series["treated"], series["control"]
+    spike = treated_s[:, spike_days].mean(1) / np.maximum(control_s[:, spike_days].mean(1), 1)
+    rise = (treated_s[:, late].mean(1) - control_s[:, late].mean(1)) / max(
+        control_s[:, late].mean(), 1.0
+    )
+    log_spike = np.log(spike)
+    p_spike = float(stats.ttest_1samp(log_spike, 0.0, alternative="greater").pvalue)
+    upper = float(rise.mean() + stats.t.ppf(0.95, rise.size - 1) * rise.std(ddof=1)
+                  / math.sqrt(rise.size))  # fmt: skip
+    figures = {"spike_ratio": float(np.exp(log_spike.mean())), "p_spike": p_spike,
+               "lasting_rise": float(rise.mean()), "lasting_rise_upper": upper,
+               "drops": len(drops)}  # fmt: skip
+    expected = (f"red packets ({', '.join(f'{k}={v:g}' for k, v in RED_PACKETS.items())}) "
+                "against no red packets, same seeds: messages on drop days and the day after "
+                "rise (one-sided t-test of the log ratio at 5%), and three to seven weeks "
+                f"after the last drop the rise in daily messages is below {LASTING_MARGIN:.0%} "
+                "of the control's (equivalence: one-sided 95% upper bound)")  # fmt: skip
+    measured = (f"{len(drops)} drops (days {drops[0]}-{last}); drop-day messages x"
+                f"{figures['spike_ratio']:.2f} (p = {p_spike:.2g}); days {late[0]}-{late[-1]}: "
+                f"rise {rise.mean():+.1%}, upper bound {upper:+.1%}")  # fmt: skip
+    passed = p_spike < ALPHA and upper < LASTING_MARGIN
+    return expected, measured, passed, figures
+
+
 CHECKS: dict[str, Check] = {
     check.name: check
     for check in [
@@ -407,6 +565,15 @@ CHECKS: dict[str, Check] = {
               "past an attention budget, more messages per member raise the rate of leaving",
               "004 (groups over ~200 people drown members in chatter; mute or leave)",
               _overload),
+        Check("entry_barriers",
+              "with an entry threshold fewer join, and those who join contribute more and "
+              "stay longer", "000, 004 (门槛; money as a vote)", _entry_barriers),
+        Check("cooling_dampened",
+              "entry thresholds and moderation dampen evaporative cooling",
+              "004 (closed, invitation-only groups resist it; 群规 against spam)",
+              _cooling_dampened),
+        Check("red_packets", "red packets buy a short spike of activity, no lasting rise",
+              "003, 004 (万年潜水看见红包才冒泡; fatigue)", _red_packets),
     ]
 }  # fmt: skip
 
