@@ -1,6 +1,6 @@
 """Calibration: input checks, reproducibility, executors, and recovery of known parameters."""
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -71,6 +71,24 @@ def test_same_seed_same_fit_serial_or_on_an_executor(observed):
     assert serial.parameters == parallel.parameters
     assert serial.distance == parallel.distance
     pd.testing.assert_frame_equal(serial.uncertainty, parallel.uncertainty)
+
+
+def test_abc_runs_on_a_process_pool_with_the_serial_numbers(observed):
+    kwargs = dict(fixed=FIXED, method="abc", replications=2, draws=6, accept=0.5, seed=1)
+    serial = fit(observed, BOUNDS, **kwargs)
+    with ProcessPoolExecutor(2) as pool:
+        parallel = fit(observed, BOUNDS, executor=pool, **kwargs)
+    pd.testing.assert_frame_equal(serial.posterior, parallel.posterior)
+    assert serial.parameters == parallel.parameters
+
+
+def test_strategy_flat_keywords_can_be_fitted(observed):
+    result = fit(observed, {"scheduled_events_boost": (0.0, 3.0)},
+                 fixed={**FIXED, **TRUTH, "scheduled_events": True}, method="abc", draws=4,
+                 accept=0.5, replications=1)  # fmt: skip
+    assert 0.0 <= result.parameters["scheduled_events_boost"] <= 3.0
+    with pytest.raises(ValueError, match="scheduled_events_boost"):
+        fit(observed, {"scheduled_events_boost": (0.0, 500.0)}, fixed=FIXED)
 
 
 def test_plot_draws_observed_and_bands(observed):
