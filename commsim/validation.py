@@ -426,9 +426,19 @@ def _joiner_measures(size, seed, parameters, days=120):
 
 # ---------------------------------------------------------------- entry barriers
 BARRIER = {"kind": "fee", "level": 0.5}
+GROUP_POPULATION = 2000
+
+
+def _at_least_a_few_hundred(size: Size) -> Size:
+    """The size with a population of at least ``GROUP_POPULATION``, in which an open group
+    peaks at a few hundred members, as the groups of 004 do. The strategy checks need it:
+    a red packet's pull depends on the money per member, and a group barred down to about
+    a hundred joiners gives them too little to read to post more (docs/validation.md)."""
+    return Size(size.replications, max(size.population, GROUP_POPULATION))
 
 
 def _entry_barriers(size: Size, seed: int, parameters: dict):
+    size = _at_least_a_few_hundred(size)
     control, treated = _arms(parameters, "EntryThreshold", BARRIER)
     open_ = _joiner_measures(size, seed, control)
     barred = _joiner_measures(size, seed, treated)
@@ -441,7 +451,8 @@ def _entry_barriers(size: Size, seed: int, parameters: dict):
                "p_fewer_join": p_fewer, "p_stay_longer": p_stay,
                "p_more_value": p_value, "p_more_messages": p_messages}  # fmt: skip
     bar = ", ".join(f"{k}={treated.get(f'entry_threshold_{k}', v)}" for k, v in BARRIER.items())
-    expected = (f"an entry threshold ({bar}) against the open group, same seeds, 120 days: "
+    expected = (f"an entry threshold ({bar}) against the open group, same seeds, 120 days, "
+                f"population {size.population}: "
                 "fewer join; joiners contribute more value per member-day (messages weighted "
                 "by their writer's value; 004 judges a group by its value contributors) and "
                 "post more messages per member-day; and they leave at a lower daily rate; "
@@ -500,14 +511,11 @@ def _cooling_dampened(size: Size, seed: int, parameters: dict):
 # ---------------------------------------------------------------- red packets
 RED_PACKETS = {"budget": 1000.0, "amount": 100.0, "every": 7, "start": 7}
 LASTING_MARGIN = 0.25
-RED_PACKETS_POPULATION = 2000
 
 
 def _red_packets(size: Size, seed: int, parameters: dict):
     control, treated = _arms(parameters, "RedPackets", RED_PACKETS)
-    # a group of a few hundred members, as in 004, whatever the size: the money per
-    # member sets a drop's pull (see docs/validation.md for a smaller group)
-    size = Size(size.replications, max(size.population, RED_PACKETS_POPULATION))
+    size = _at_least_a_few_hundred(size)
     days = 7 * 20
     series, drops = {}, []
     for name, kw in (("control", control), ("treated", treated)):
@@ -534,8 +542,9 @@ def _red_packets(size: Size, seed: int, parameters: dict):
                "lasting_rise": float(rise.mean()), "lasting_rise_upper": upper,
                "drops": len(drops)}  # fmt: skip
     expected = (f"red packets ({', '.join(f'{k}={v:g}' for k, v in RED_PACKETS.items())}) "
-                "against no red packets, same seeds: messages on drop days and the day after "
-                "rise (one-sided t-test of the log ratio at 5%), and three to seven weeks "
+                f"against no red packets, same seeds, population {size.population}: messages "
+                "on drop days and the day after rise (one-sided t-test of the log ratio at "
+                "5%), and three to seven weeks "
                 f"after the last drop the rise in daily messages is below {LASTING_MARGIN:.0%} "
                 "of the control's (equivalence: one-sided 95% upper bound)")  # fmt: skip
     measured = (f"{len(drops)} drops (days {drops[0]}-{last}); drop-day messages x"
