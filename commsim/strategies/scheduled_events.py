@@ -21,8 +21,8 @@ class ScheduledEvents(Strategy):
     On an event day each member's chance to post is multiplied and their day gains a
     utility of belonging, both growing with their habit ``h_i`` in [0, 1]:
 
-        posting_i *= 1 + boost * (1 + h_i)
-        U_i       += bonus * (1 + h_i)
+        posting_i *= 1 + boost * (1 + habit_gain * h_i)
+        U_i       += bonus * (1 + habit_gain * h_i)
 
     After each event the habit moves toward attendance (posting that day):
 
@@ -41,6 +41,8 @@ class ScheduledEvents(Strategy):
             Parameter("start", 7, int, 1, 100_000, "day of the first event"),
             Parameter("boost", 1.5, float, 0, 100, "posting gain on an event day, no habit"),
             Parameter("habit", 0.3, float, 0, 1, "how fast attendance becomes a habit"),
+            Parameter("habit_gain", 2.0, float, 0, 100,
+                      "extra event-day pull of a full habit, relative to none"),
             Parameter("bonus", 0.05, float, 0, 10, "utility of an event day, no habit"),
             Parameter("cost", 50.0, float, 0, math.inf, "money per event per group"),
         ]
@@ -59,7 +61,7 @@ class ScheduledEvents(Strategy):
         if not self.is_event_day(today.day):
             return
         self.event_days.append(today.day)
-        pull = 1.0 + self.habit_of
+        pull = 1.0 + self.habit_gain * self.habit_of
         today.posting_boost = today.posting_boost * (1.0 + self.boost * pull)
         today.utility_bonus = today.utility_bonus + self.bonus * pull
 
