@@ -1,5 +1,7 @@
 """The brand group calibration notebook executes from top to bottom."""
 
+import json
+import sys
 from pathlib import Path
 
 import nbformat
@@ -7,13 +9,24 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "brand_group_calibration.ipynb"
+KERNEL = "commsim-brand-notebook"
 
 
 @pytest.fixture(scope="module")
-def executed():
+def executed(tmp_path_factory):
+    """Run the notebook in a kernel of this interpreter (a kernelspec written for the test,
+    so a system-wide ``python3`` kernel without commsim cannot be picked up)."""
+    kernels = tmp_path_factory.mktemp("jupyter") / "kernels" / KERNEL
+    kernels.mkdir(parents=True)
+    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": KERNEL, "language": "python"}  # fmt: skip
+    (kernels / "kernel.json").write_text(json.dumps(spec))
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(notebook, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()  # fmt: skip
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JUPYTER_PATH", str(kernels.parent.parent))
+        client = NotebookClient(notebook, timeout=600, kernel_name=KERNEL,
+                                resources={"metadata": {"path": str(NOTEBOOK.parent)}})  # fmt: skip
+        client.execute()
     return notebook
 
 

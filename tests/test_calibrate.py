@@ -1,5 +1,6 @@
 """Calibration: input checks, reproducibility, executors, and recovery of known parameters."""
 
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import numpy as np
@@ -76,7 +77,7 @@ def test_same_seed_same_fit_serial_or_on_an_executor(observed):
 def test_abc_runs_on_a_process_pool_with_the_serial_numbers(observed):
     kwargs = dict(fixed=FIXED, method="abc", replications=2, draws=6, accept=0.5, seed=1)
     serial = fit(observed, BOUNDS, **kwargs)
-    with ProcessPoolExecutor(2) as pool:
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         parallel = fit(observed, BOUNDS, executor=pool, **kwargs)
     pd.testing.assert_frame_equal(serial.posterior, parallel.posterior)
     assert serial.parameters == parallel.parameters
