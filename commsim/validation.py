@@ -3,8 +3,8 @@
 Each check is a small experiment with replications: it runs the model (with the default
 parameters unless told otherwise), measures what a finding is about, prints the measured
 figures against what the finding says, and passes or fails by a stated statistical rule.
-The checks and their sources (``/work/shared/sources``, cited by file name as in
-``docs/model.md``):
+The checks and their sources (the practitioner articles 000-004, cited by file name as
+in ``docs/model.md``):
 
 - ``participation_inequality``: most members never post, a small minority writes most
   content (the 90-9-1 pattern; 004: "大咖一般不说话", most members dive, "潜水").
@@ -15,8 +15,11 @@ The checks and their sources (``/work/shared/sources``, cited by file name as in
   inside, with diminishing returns (000, 004: referral and fission).
 - ``overload``: past an attention budget, more messages per member raise the rate of
   leaving (004: groups over ~200 people drown members in chatter).
-- ``entry_barriers``, ``cooling_dampened``, ``red_packets``: need the strategies of
-  ``commsim.strategies`` (see ``STRATEGY_CHECKS``).
+- ``entry_barriers``: with an entry threshold fewer join, and joiners contribute more and
+  stay longer (000, 004; ``EntryThreshold``).
+- ``cooling_dampened``: entry thresholds and moderation dampen evaporative cooling (004;
+  ``EntryThreshold``, ``Moderation``).
+- ``red_packets``: a short spike of activity, no lasting rise (003, 004; ``RedPackets``).
 
 Every check takes a ``size`` (``"small"`` for tests, ``"full"`` for the documentation),
 a root ``seed`` (replication seeds from ``numpy.random.SeedSequence``), and model
