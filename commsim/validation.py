@@ -41,6 +41,7 @@ import pandas as pd
 from scipy import stats
 
 from commsim.calibrate import replication_seeds
+from commsim.inequality import top_share
 from commsim.model import CommunityModel
 from commsim.outcomes import days_until_silence
 from commsim.parameters import validate
@@ -166,11 +167,10 @@ def _participation(size: Size, seed: int, parameters: dict):
     for model, _ in _runs(size, seed, parameters, days=180):
         pop = model.population
         ever = (pop.joined_day >= 0) & (pop.role != SPAMMER)
-        written = np.sort(pop.contributions[ever])[::-1].astype(float)
+        written = pop.contributions[ever]
         never.append(float(np.mean(written == 0)))
-        total = max(written.sum(), 1.0)
-        top1.append(written[: max(1, math.ceil(0.01 * written.size))].sum() / total)
-        top10.append(written[: max(1, math.ceil(0.10 * written.size))].sum() / total)
+        top1.append(np.nan_to_num(top_share(written, 0.01)))
+        top10.append(np.nan_to_num(top_share(written, 0.10)))
     figures = {"never_posted": float(np.mean(never)), "top1_share": float(np.mean(top1)),
                "top10_share": float(np.mean(top10)), "never_posted_low": _lower(never),
                "top10_share_low": _lower(top10)}  # fmt: skip
