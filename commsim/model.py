@@ -29,7 +29,10 @@ from commsim.agents import Member
 from commsim.inequality import gini, top_share
 from commsim.parameters import PARAMETERS, validate
 from commsim.population import (
+    AMBIENT,
     CONTRIBUTOR,
+    FOUNDER,
+    FRIENDS,
     LEFT,
     LURKER,
     NO_GROUP,
@@ -146,7 +149,7 @@ class CommunityModel(mesa.Model):
             self._graph = network
         self.adjacency = adjacency_matrix(network, p["population"])
         self.people: list[Member] = list(
-            Member.create_agents(self, p["population"], range(p["population"]))
+            Member.create_agents(self, p["population"], list(range(p["population"])))
         )
 
         self.day = 0
@@ -221,13 +224,16 @@ class CommunityModel(mesa.Model):
         if available < count:
             weights = weights + 1e-12
         founders = self.rng.choice(pop.size, size=count, replace=False, p=weights / weights.sum())
-        self._admit(founders, np.repeat(np.arange(p["groups"]), p["initial_members"]))
+        groups = np.repeat(np.arange(p["groups"]), p["initial_members"])
+        self._admit(founders, groups, np.full(count, FOUNDER))
         self._founders = founders
 
-    def _admit(self, people: np.ndarray, groups: np.ndarray) -> None:
-        """Make ``people`` lurking members of ``groups`` today, with full patience."""
+    def _admit(self, people: np.ndarray, groups: np.ndarray, routes: np.ndarray) -> None:
+        """Make ``people`` lurking members of ``groups`` today, with full patience,
+        recording their entry ``routes`` (``population.FOUNDER``, ``AMBIENT``, ...)."""
         pop = self.population
         pop.group[people] = groups
+        pop.entry_route[people] = routes
         pop.state[people] = LURKER
         pop.joined_day[people] = self.day
         pop.reservoir[people] = pop.patience[people] * self.params["patience_days"]
@@ -239,6 +245,8 @@ class CommunityModel(mesa.Model):
 
         p_join_i = p_discover(ambient(t), k_i) * interest_i, where interest is the need
         (spammers join to advertise: interest 1). See ``rules.discovery_probability``.
+        A joiner's entry route is read off the same uniform draw u_i < p_join_i: friends
+        when u_i < p_join_i * share_i (``rules.friend_share_of_discovery``), else ambient.
         """
         if not self.group_open.any():
             return
@@ -257,7 +265,13 @@ class CommunityModel(mesa.Model):
             p["cooling"],
         )  # fmt: skip
         interest[pop.role[outsiders] == SPAMMER] = 1.0  # spammers join to advertise
-        applies = self.rng.random(outsiders.size) < discover * interest
+        draws = self.rng.random(outsiders.size)
+        chance = discover * interest
+        applies = draws < chance
+        share = rules.friend_share_of_discovery(
+            min(ambient, 1.0), friends_inside, today.social_pull
+        )
+        routes = np.where(draws < chance * share, FRIENDS, AMBIENT)[applies]
         applicants, groups = outsiders[applies], groups[applies]
         if applicants.size == 0:
             return
@@ -265,7 +279,7 @@ class CommunityModel(mesa.Model):
         for strategy in self.strategies:
             admitted &= strategy.admit(self, applicants, groups)
         joiners, groups = applicants[admitted], groups[admitted]
-        self._admit(joiners, groups)
+        self._admit(joiners, groups, routes[admitted])
         today.joined = joiners
         for strategy in self.strategies:
             strategy.on_join(self, joiners)
