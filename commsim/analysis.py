@@ -94,6 +94,18 @@ def run_column(df: pd.DataFrame, run: str | None = None) -> str | None:
     return next((name for name in RUN_COLUMNS if name in df.columns), None)
 
 
+def mean_run(df: pd.DataFrame, run: str | None = None) -> pd.DataFrame:
+    """The average run: each numeric column's mean over runs on each day, indexed by day
+    (a single run comes back indexed by day, unchanged)."""
+    column = run_column(df, run)
+    if column is None:
+        return _one_run(df)
+    numeric = df.drop(columns=[column]).select_dtypes("number")
+    if "day" not in numeric.columns:
+        raise ValueError("df has no 'day' column: expected a long frame of runs with days")
+    return numeric.groupby("day").mean()
+
+
 def _one_run(df: pd.DataFrame) -> pd.DataFrame:
     """A single run's frame indexed by day (moves a ``day`` column into the index)."""
     if "day" in df.columns:
