@@ -145,7 +145,9 @@ class CommunityModel(mesa.Model):
         self.population = draw_population(self.rng, p)
         self._graph = network
         if network is None:
-            network = small_world_network(self.rng, p["population"], p["mean_degree"], p["rewiring"])
+            network = small_world_network(
+                self.rng, p["population"], p["mean_degree"], p["rewiring"]
+            )
             self._graph = network
         self.adjacency = adjacency_matrix(network, p["population"])
         self.people: list[Member] = list(
@@ -367,7 +369,9 @@ class CommunityModel(mesa.Model):
             bonus = bonus[members]
         utility = (
             rules.content_benefit(need, today.valued_messages[group], p["content_scale"])
-            + rules.novelty_utility(self.day - pop.joined_day[members], p["novelty"], p["novelty_days"])
+            + rules.novelty_utility(
+                self.day - pop.joined_day[members], p["novelty"], p["novelty_days"]
+            )
             - cost[group]
             + bonus
             + self.rng.normal(0.0, p["mood_noise"], members.size)

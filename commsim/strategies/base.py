@@ -32,7 +32,9 @@ class Strategy:
     def start_day(self, model: CommunityModel, today: Day) -> None:
         """Called at the start of each day, before anyone joins."""
 
-    def admit(self, model: CommunityModel, applicants: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    def admit(
+        self, model: CommunityModel, applicants: np.ndarray, groups: np.ndarray
+    ) -> np.ndarray:
         """Return a boolean mask of the applicants (person indices) allowed into ``groups``."""
         return np.ones(applicants.size, dtype=bool)
 
