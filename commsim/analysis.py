@@ -284,16 +284,64 @@ def lifecycle_summary(
 
 
 # ---------------------------------------------------------------------- cooling
+def _check_window(window: int) -> None:
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        raise ValueError(f"window={window!r} is not valid: expected an integer >= 1")
+
+
+def _flow_values(one: pd.DataFrame, window: int) -> pd.DataFrame:
+    joined = one["joined"].where(one.index > 0, 0).astype(float)
+    left = one["left"].astype(float)
+    joined_value = (joined * one["joiner_value"].fillna(0.0)).rolling(window, 1).sum()
+    left_value = (left * one["leaver_value"].fillna(0.0)).rolling(window, 1).sum()
+    joined, left = joined.rolling(window, 1).sum(), left.rolling(window, 1).sum()
+    return pd.DataFrame(
+        {
+            "joiner_value": joined_value / joined.where(joined > 0),
+            "leaver_value": left_value / left.where(left > 0),
+        }
+    )
+
+
+def _per_row(df: pd.DataFrame, run: str | None, function: Callable) -> pd.DataFrame:
+    """``function`` of each run (a frame indexed by day), stacked back onto ``df``'s rows."""
+    column = run_column(df, run)
+    if column is None:
+        return function(_one_run(df)).set_axis(df.index)
+    result = None
+    for _, rows in df.groupby(column, sort=False).indices.items():
+        values = function(_one_run(df.iloc[rows]))
+        if result is None:
+            result = pd.DataFrame(index=df.index, columns=values.columns, dtype=float)
+        result.iloc[rows] = values.to_numpy()
+    return result
+
+
+def flow_values(df: pd.DataFrame, window: int = 14, run: str | None = None) -> pd.DataFrame:
+    """Mean value of the people joining and of those leaving, over trailing windows.
+
+        joiners(t) = sum(joined_s * joiner_value_s) / sum(joined_s)
+        leavers(t) = sum(left_s * leaver_value_s) / sum(left_s)
+
+    with sums over the ``window`` days ``s = t-window+1..t``: count-weighted means, so a
+    day with many joiners weighs more than a day with one. The founders (day 0) are not
+    joiners. NaN while the window holds nobody joining (or leaving).
+
+    Returns:
+        Columns ``joiner_value`` and ``leaver_value`` aligned with ``df``'s rows.
+    """
+    _check_window(window)
+    return _per_row(df, run, lambda one: _flow_values(one, window))
+
+
 def cooling_index(df: pd.DataFrame, window: int = 14, run: str | None = None) -> pd.Series:
     """How far the value of leavers exceeds that of joiners, day by day.
 
-        C(t) = sum(left_s * leaver_value_s) / sum(left_s)
-               - sum(joined_s * joiner_value_s) / sum(joined_s)
+        C(t) = leavers(t) - joiners(t)
 
-    with sums over the ``window`` days ``s = t-window+1..t`` (count-weighted means of the
-    leavers' and joiners' value). ``C > 0`` is evaporative cooling: the group loses more
-    valuable people than it gains. The founders (day 0) are not joiners. NaN while the
-    window holds no leaver or no joiner.
+    the count-weighted mean values of ``flow_values`` over the trailing ``window`` days.
+    ``C > 0`` is evaporative cooling: the group loses more valuable people than it gains.
+    NaN while the window holds no leaver or no joiner.
 
     Args:
         df: one run's daily frame or a long frame of runs.
@@ -303,25 +351,8 @@ def cooling_index(df: pd.DataFrame, window: int = 14, run: str | None = None) ->
     Returns:
         A Series aligned with ``df``'s rows.
     """
-    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-        raise ValueError(f"window={window!r} is not valid: expected an integer >= 1")
-
-    def index(one: pd.DataFrame) -> pd.Series:
-        joined = one["joined"].where(one.index > 0, 0).astype(float)
-        left = one["left"].astype(float)
-        joined_value = (joined * one["joiner_value"].fillna(0.0)).rolling(window, 1).sum()
-        left_value = (left * one["leaver_value"].fillna(0.0)).rolling(window, 1).sum()
-        joined, left = joined.rolling(window, 1).sum(), left.rolling(window, 1).sum()
-        return left_value / left.where(left > 0) - joined_value / joined.where(joined > 0)
-
-    column = run_column(df, run)
-    if column is None:
-        result = index(_one_run(df))
-        return pd.Series(result.to_numpy(), index=df.index, name="cooling_index")
-    values = np.empty(len(df))
-    for _, rows in df.groupby(column, sort=False).indices.items():
-        values[rows] = index(_one_run(df.iloc[rows])).to_numpy()
-    return pd.Series(values, index=df.index, name="cooling_index")
+    flows = flow_values(df, window, run)
+    return (flows["leaver_value"] - flows["joiner_value"]).rename("cooling_index")
 
 
 # ---------------------------------------------------------------------- bands

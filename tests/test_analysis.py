@@ -115,6 +115,9 @@ def test_cooling_index_by_hand():
         analysis.cooling_index(df, window=2), [np.nan, 0.6, 0.5, 0.1], equal_nan=True
     )
     assert analysis.cooling_index(df, window=3).iloc[3] == pytest.approx(0.4)
+    flows = analysis.flow_values(df, window=3)
+    assert flows.loc[3].tolist() == pytest.approx([0.3, 0.7])
+    assert math.isnan(flows.loc[0, "joiner_value"])  # founders are no joiners
     runs = pd.concat([df.assign(run=0, day=range(4)), df.assign(run=1, day=range(4))])
     np.testing.assert_allclose(
         analysis.cooling_index(runs, window=2), [np.nan, 0.6, 0.5, 0.1] * 2, equal_nan=True
