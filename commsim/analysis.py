@@ -80,6 +80,46 @@ def run_replications(
     return long[["seed", "day", *long.columns.drop(["seed", "day"])]]
 
 
+def run_configurations(
+    configurations: dict[str, dict], seeds: Iterable[int], days: int, **common
+) -> pd.DataFrame:
+    """``run_replications`` for each of several named configurations, stacked.
+
+    Args:
+        configurations: name -> model parameters of that configuration; the key
+            ``"strategies"`` may hold a function returning a fresh list of strategies.
+        seeds: the seeds, the same for every configuration (common random numbers).
+        days: days per run.
+        **common: parameters shared by all configurations (a configuration overrides them).
+
+    Returns:
+        The long frame with ``configuration`` and a ``run`` column unique across
+        configurations (``"<configuration>/<seed>"``) before ``seed`` and ``day``.
+
+    Raises:
+        ValueError: for no configurations, or any bad parameter (before any run).
+    """
+    from commsim.parameters import validate
+
+    if not configurations:
+        raise ValueError("configurations={} is not valid: expected at least one configuration")
+    settings = {}
+    for name, configuration in configurations.items():
+        parameters = {**common, **configuration}
+        strategies = parameters.pop("strategies", None)
+        validate(parameters)
+        settings[name] = (strategies, parameters)
+    seeds = list(seeds)
+    frames = []
+    for name, (strategies, parameters) in settings.items():
+        frame = run_replications(seeds, days, strategies, **parameters)
+        run = name + "/" + frame["seed"].astype(str)
+        frames.append(frame.assign(configuration=name, run=run))
+    long = pd.concat(frames, ignore_index=True)
+    first = ["configuration", "run", "seed", "day"]
+    return long[[*first, *long.columns.drop(first)]]
+
+
 def run_column(df: pd.DataFrame, run: str | None = None) -> str | None:
     """The column that tells runs apart: ``run`` if given, else ``run`` or ``seed`` if the
     frame has one, else None (a single run).
@@ -524,7 +564,8 @@ def member_tenures(source, day: int | None = None) -> pd.DataFrame:
             (required with a bare ``Population``).
 
     Returns:
-        Columns ``person``, ``role`` and ``entry_route`` (names), ``joined_day``, ``tenure``
+        Columns ``person``, ``role`` and ``entry_route`` (names), the traits ``need``,
+        ``value`` and ``patience``, ``joined_day``, ``tenure``
         (days in the group, up to ``day`` for members), ``left`` (left of their own accord:
         an observed event), ``banned`` (removed by moderation). Members still in and banned
         members are censored: the survival curve is that of staying against leaving by
@@ -546,6 +587,9 @@ def member_tenures(source, day: int | None = None) -> pd.DataFrame:
                 ENTRY_ROUTE_NAMES[r] if 0 <= r < len(ENTRY_ROUTE_NAMES) else f"route {r}"
                 for r in routes
             ],
+            "need": population.need[people],
+            "value": population.value[people],
+            "patience": population.patience[people],
             "joined_day": population.joined_day[people],
             "tenure": population.tenure(day)[people],
             "left": (population.state[people] == LEFT) & ~banned,

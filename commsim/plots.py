@@ -136,13 +136,18 @@ def plot_lifecycle(
 
 
 def plot_cooling_index(
-    df: pd.DataFrame, window: int = 14, run: str | None = None, ax: Axes | None = None
+    df: pd.DataFrame,
+    window: int = 14,
+    by: str | None = None,
+    run: str | None = None,
+    ax: Axes | None = None,
 ) -> Axes:
-    """The cooling index (``analysis.cooling_index``) over time, mean and band over runs,
-    with a line at zero: above it, leavers are worth more than joiners."""
+    """The cooling index (``analysis.cooling_index``) over time, mean and band over runs
+    (per configuration named in column ``by``), with a line at zero: above it, leavers are
+    worth more than joiners."""
     column = analysis.run_column(df, run)
     frame = df.assign(cooling_index=analysis.cooling_index(df, window=window, run=run).values)
-    ax = plot_lifecycle(frame, "cooling_index", run=column, ax=ax)
+    ax = plot_lifecycle(frame, "cooling_index", by=by, run=column, ax=ax)
     ax.axhline(0.0, color="black", linewidth=0.8, linestyle=":")
     ax.set_ylabel("leavers' minus joiners' value (0-1)")
     ax.set_title(f"Evaporative cooling ({window}-day windows)")

@@ -237,3 +237,19 @@ def test_run_replications_and_analysis_of_a_model():
     figures = analysis.participation_inequality(model)
     df = model.datacollector.get_model_vars_dataframe()
     assert figures["gini"] == pytest.approx(df["gini"].iloc[-1])
+
+
+def test_run_configurations_label_each_run():
+    runs = analysis.run_configurations(
+        {"open": {}, "no cooling": {"cooling": 0.0}}, [1, 2], 10, population=300
+    )
+    assert runs.columns[:4].tolist() == ["configuration", "run", "seed", "day"]
+    assert sorted(runs.run.unique()) == ["no cooling/1", "no cooling/2", "open/1", "open/2"]
+    assert analysis.run_column(runs) == "run"
+    open_runs = runs[runs.configuration == "open"].drop(columns=["configuration", "run"])
+    pd.testing.assert_frame_equal(
+        open_runs.reset_index(drop=True), analysis.run_replications([1, 2], 10, population=300)
+    )
+    assert len(analysis.lifecycle_summary(runs)) == 4
+    with pytest.raises(ValueError, match="cooling=-1"):
+        analysis.run_configurations({"bad": {"cooling": -1}}, [1], 10)
