@@ -46,8 +46,25 @@ UNITS = {
     "spend": "money per day",
     "revenue": "money per day",
     "conversions": "people per day",
+    # per-run outcomes (commsim.outcomes.run_outcomes, analysis.lifecycle_summary)
+    "peak_members": "people",
+    "end_members": "people",
+    "end_contributors": "people",
+    "end_mean_value": "value (0-1)",
+    "total_joined": "people",
+    "total_left": "people",
+    "total_messages": "messages",
+    "total_spend": "money",
+    "total_revenue": "money",
+    "total_conversions": "people",
+    "cost_per_retained_contributor": "money per contributor",
+    "peak_day": "day",
+    "peak_members_day": "day",
+    "peak_activity": "messages per day",
+    "half_life": "days",
+    "days_until_silence": "days",
 }
-"""Unit of each daily figure, for axis labels."""
+"""Unit of each daily figure and per-run outcome, for axis labels."""
 
 STAGE_COLOURS = {
     "sprout": "#c7e9c0",
@@ -72,6 +89,12 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> Axes:
 
 def _label(column: str) -> str:
     return column.replace("_", " ")
+
+
+def _with_unit(column: str) -> str:
+    """``"half life (days)"``: a column's name with its unit when ``UNITS`` knows it."""
+    unit = UNITS.get(column)
+    return f"{_label(column)} ({unit})" if unit and unit != _label(column) else _label(column)
 
 
 def _units(columns: Sequence[str]) -> str:
@@ -223,7 +246,7 @@ def plot_strategy_comparison(
     )
     ax.set_xticks(positions, [str(name) for name in mean.index], rotation=20, ha="right")
     ax.set_xlabel(_label(by))
-    ax.set_ylabel(_label(metric))
+    ax.set_ylabel(_with_unit(metric))
     ax.set_title(f"{_label(metric)} by {_label(by)} (mean of {int(n.min())}+ runs, {level:.0%} CI)")
     return ax
 
@@ -258,7 +281,7 @@ def plot_heatmap(
     ax.set_yticks(range(grid.shape[0]), [f"{v:g}" for v in grid.index])
     ax.set_xlabel(_label(x))
     ax.set_ylabel(_label(y))
-    ax.figure.colorbar(image, ax=ax, label=f"{_label(value)} ({aggfunc})")
+    ax.figure.colorbar(image, ax=ax, label=f"{_with_unit(value)}, {aggfunc} of runs")
     if annotate:
         middle = np.nanmean(grid.to_numpy())
         for (row, col), cell in np.ndenumerate(grid.to_numpy()):

@@ -95,7 +95,7 @@ def test_strategy_comparison_bars_with_intervals():
     bars = [p for p in ax.patches if isinstance(p, Rectangle)]
     assert [bar.get_height() for bar in bars] == [2, 6]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["open", "closed"]
-    assert ax.get_ylabel() == "end contributors" and ax.get_xlabel() == "strategy"
+    assert ax.get_ylabel() == "end contributors (people)" and ax.get_xlabel() == "strategy"
     assert len(ax.collections) == 1  # the error bars
     with pytest.raises(ValueError, match="'revenue' is not a column"):
         plots.plot_strategy_comparison(table, "revenue")
@@ -114,7 +114,7 @@ def test_heatmap_over_two_parameters():
     assert ax.get_xlabel() == "social pull" and ax.get_ylabel() == "cooling"
     assert len(ax.texts) == 6
     colorbar = ax.figure.axes[-1]
-    assert colorbar.get_ylabel() == "peak members (mean)"
+    assert colorbar.get_ylabel() == "peak members (people), mean of runs"
 
 
 def test_lorenz_curve_plot():
