@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.stats
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from commsim import CommunityModel, analysis
 from commsim.outcomes import days_until_silence
@@ -253,3 +255,57 @@ def test_run_configurations_label_each_run():
     assert len(analysis.lifecycle_summary(runs)) == 4
     with pytest.raises(ValueError, match="cooling=-1"):
         analysis.run_configurations({"bad": {"cooling": -1}}, [1], 10)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    messages=st.lists(st.integers(0, 300), min_size=1, max_size=90),
+    changes=st.lists(st.integers(-20, 30), min_size=90, max_size=90),
+)
+def test_stages_come_in_order_and_silence_matches_outcomes(messages, changes):
+    days = len(messages)
+    members = np.maximum(12 + np.cumsum(changes[:days]), 0)
+    df = pd.DataFrame({"members": members, "messages": messages, "spam_messages": 0.0})
+    stages = analysis.lifecycle_stages(df)
+    codes = stages.cat.codes.to_numpy()
+    assert (np.diff(np.minimum(codes, 3)) >= 0).all()  # only decline and silence alternate
+    silent = np.flatnonzero(codes == 4)
+    expected = days_until_silence(df)
+    if silent.size and max(messages) > 0:
+        assert silent[0] == expected
+    elif max(messages) > 0:
+        assert math.isnan(expected)
+    if max(messages) > 0:
+        peak = analysis.lifecycle_summary(df)["peak_day"].iloc[0]
+        assert stages.iloc[int(peak)] == "active interaction"
+
+
+def test_cooling_index_of_the_model_is_positive_over_20_seeds():
+    """With the default cooling, leavers are worth more than joiners in the first two
+    months: the mean index over days 15-60 of 20 runs is above 0 (one-sided t-test)."""
+    runs = analysis.run_replications(range(20), 60, population=400)
+    runs["index"] = analysis.cooling_index(runs)
+    per_run = runs[runs.day >= 15].groupby("seed")["index"].mean().dropna()
+    assert len(per_run) >= 15
+    test = scipy.stats.ttest_1samp(per_run, 0.0, alternative="greater")
+    assert test.pvalue < 0.01
+
+
+def test_valuable_members_leave_sooner_under_cooling_over_20_seeds():
+    """Median tenure of the top third by value is shorter than the rest's in each run with
+    cooling 2, on average over 20 runs (paired t-test, members still in censored)."""
+    differences = []
+    for seed in range(20):
+        model = CommunityModel(rng=seed, population=400, cooling=2.0)
+        model.run_for(90)
+        tenures = analysis.member_tenures(model)
+        tenures = tenures[tenures.role == "regular"]
+        top = tenures.value >= tenures.value.quantile(2 / 3)
+        medians = []
+        for part in (tenures[top], tenures[~top]):
+            curve = analysis.kaplan_meier(part.tenure, part.left)
+            below = curve[curve.survival <= 0.5]
+            medians.append(below.days.iloc[0] if len(below) else 90.0)
+        differences.append(medians[1] - medians[0])
+    test = scipy.stats.ttest_1samp(differences, 0.0, alternative="greater")
+    assert test.pvalue < 0.01
