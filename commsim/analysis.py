@@ -26,7 +26,9 @@ import pandas as pd
 import scipy.stats
 
 from commsim.inequality import gini, top_share
+from commsim.model import CommunityModel
 from commsim.outcomes import SILENCE_SHARE, SILENCE_WINDOW, daily_activity, days_until_silence
+from commsim.parameters import validate
 from commsim.population import ENTRY_ROUTE_NAMES, LEFT, ROLE_NAMES, Population
 
 STAGES = ("sprout", "rapid growth", "active interaction", "decline", "silence")
@@ -58,9 +60,6 @@ def run_replications(
     Raises:
         ValueError: for ``days < 1``, no seeds, or a bad model parameter (before any run).
     """
-    from commsim.model import CommunityModel
-    from commsim.parameters import validate
-
     seeds = [int(seed) for seed in seeds]
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
         raise ValueError(f"days={days!r} is not valid: expected an integer >= 1")
@@ -99,8 +98,6 @@ def run_configurations(
     Raises:
         ValueError: for no configurations, or any bad parameter (before any run).
     """
-    from commsim.parameters import validate
-
     if not configurations:
         raise ValueError("configurations={} is not valid: expected at least one configuration")
     settings = {}
@@ -140,7 +137,7 @@ def mean_run(df: pd.DataFrame, run: str | None = None) -> pd.DataFrame:
     column = run_column(df, run)
     if column is None:
         return _one_run(df)
-    numeric = df.drop(columns=[column]).select_dtypes("number")
+    numeric = df.drop(columns=[c for c in RUN_COLUMNS if c in df.columns]).select_dtypes("number")
     if "day" not in numeric.columns:
         raise ValueError("df has no 'day' column: expected a long frame of runs with days")
     return numeric.groupby("day").mean()
