@@ -46,7 +46,8 @@ class Member(mesa.Agent):
         tenure: days in the group (until leaving, for leavers).
         satisfaction: utility received minus utility expected, on the last day.
         contributions: messages written since joining.
-        entry_route: "founder", "ambient" or "friends"; None for people who never joined.
+        entry_route: "founder", "ambient", "friends", "kol pull" or "operator"; None for
+            people who never joined.
     """
 
     model: CommunityModel

@@ -33,15 +33,19 @@ from commsim.population import (
     CONTRIBUTOR,
     FOUNDER,
     FRIENDS,
+    KOL,
+    KOL_PULL,
     LEFT,
     LURKER,
     NO_GROUP,
+    OPERATOR,
     SPAMMER,
     adjacency_matrix,
     draw_population,
     small_world_network,
 )
 from commsim.strategies.base import Strategy
+from commsim.strategies.keywords import FLAT_KEYWORDS, strategies_from_keywords
 
 
 @dataclass(eq=False)
@@ -53,6 +57,8 @@ class Day:
         social_pull: today's chance that one friend inside brings an outsider in.
         posting_boost: multiplier of each person's chance to post (scalar or per person).
         utility_bonus: utility added to each member's day (scalar or per person).
+        on_topic: share of members' messages that are on the group's topic and carry
+            their writer's value (off-topic chatter and red-packet thanks carry none).
 
     Outcomes (per group unless said otherwise):
         messages, valued_messages, spam: messages, value-weighted on-topic messages, spam.
@@ -66,6 +72,7 @@ class Day:
     ambient_boost: float = 1.0
     posting_boost: float | np.ndarray = 1.0
     utility_bonus: float | np.ndarray = 0.0
+    on_topic: float = 1.0
     messages: np.ndarray = field(init=False)
     valued_messages: np.ndarray = field(init=False)
     spam: np.ndarray = field(init=False)
@@ -101,7 +108,10 @@ class CommunityModel(mesa.Model):
             first ``population`` nodes, in node order, are the people); by default a
             seeded Watts-Strogatz small world.
         strategies: operator policies (``commsim.strategies``) applied every day.
-        **parameters: any parameter in ``PARAMETERS``.
+        **parameters: any parameter in ``PARAMETERS``, and any strategy's flat keyword
+            (``red_packets_budget=500``, ``entry_threshold_kind="fee"``, ``moderation=True``;
+            see ``commsim.strategies.keywords``): a strategy given this way is added after
+            those in ``strategies``.
 
     Raises:
         ValueError: for an unknown parameter, a value outside its range, or a network with
@@ -121,6 +131,7 @@ class CommunityModel(mesa.Model):
         strategies: Iterable[Strategy] = (),
         **parameters,
     ) -> None:
+        flat_strategies, parameters = strategies_from_keywords(parameters)
         self.params = validate(parameters)
         p = self.params
         if p["initial_members"] * p["groups"] > p["population"]:
@@ -133,7 +144,7 @@ class CommunityModel(mesa.Model):
                 f"network has {network.number_of_nodes()} nodes, fewer than "
                 f"population={p['population']}: expected a graph with at least that many nodes"
             )
-        self.strategies = list(strategies)
+        self.strategies = list(strategies) + flat_strategies
         for strategy in self.strategies:
             if not isinstance(strategy, Strategy):
                 raise ValueError(
@@ -158,10 +169,10 @@ class CommunityModel(mesa.Model):
         self.group_open = np.ones(p["groups"], dtype=bool)
         self._load = np.zeros(p["groups"])  # yesterday's reading load per group, in budgets
         self._found_groups()
+        self.today = Day(0, self.n_groups, p["social_pull"], joined=self._founders)
         for strategy in self.strategies:
             strategy.setup(self)
 
-        self.today = Day(0, self.n_groups, p["social_pull"], joined=self._founders)
         self.datacollector = mesa.DataCollector(
             model_reporters={name: self._reporter(name) for name in REPORTERS}
         )
@@ -204,6 +215,22 @@ class CommunityModel(mesa.Model):
         if founders is not None:
             self.population.group[np.asarray(founders, dtype=np.int64)] = group
         return group
+
+    @property
+    def reading_load(self) -> np.ndarray:
+        """Yesterday's reading load per group, in attention budgets (above 1: overload)."""
+        return self._load
+
+    def add_members(
+        self, people: np.ndarray, groups: np.ndarray | int, today: Day, route: int = OPERATOR
+    ) -> None:
+        """Make outsiders ``people`` members of ``groups`` today (counted in ``joined``);
+        for strategies that bring people in directly (strategies' ``on_join`` is not called).
+        Their entry route is ``route`` (``population.OPERATOR`` by default)."""
+        people = np.asarray(people, dtype=np.int64)
+        groups = np.broadcast_to(np.asarray(groups, dtype=np.int32), people.shape)
+        self._admit(people, groups, np.full(people.size, route))
+        today.joined = np.concatenate([today.joined, people])
 
     def group_sizes(self) -> np.ndarray:
         """Members per group."""
@@ -248,7 +275,8 @@ class CommunityModel(mesa.Model):
         p_join_i = p_discover(ambient(t), k_i) * interest_i, where interest is the need
         (spammers join to advertise: interest 1). See ``rules.discovery_probability``.
         A joiner's entry route is read off the same uniform draw u_i < p_join_i: friends
-        when u_i < p_join_i * share_i (``rules.friend_share_of_discovery``), else ambient.
+        when u_i < p_join_i * share_i (``rules.friend_share_of_discovery``), else ambient;
+        of the friends' part, the share kol_i / k_i of active friends who are KOLs is KOL pull.
         """
         if not self.group_open.any():
             return
@@ -273,7 +301,15 @@ class CommunityModel(mesa.Model):
         share = rules.friend_share_of_discovery(
             min(ambient, 1.0), friends_inside, today.social_pull
         )
-        routes = np.where(draws < chance * share, FRIENDS, AMBIENT)[applies]
+        routes = np.where(draws < chance * share, FRIENDS, AMBIENT)
+        active_kols = (pop.state == CONTRIBUTOR) & (pop.role == KOL)
+        if active_kols.any():
+            kols_inside = (self.adjacency @ active_kols.astype(np.float32))[outsiders]
+            kol_share = np.divide(
+                kols_inside, friends_inside, out=np.zeros(outsiders.size), where=friends_inside > 0
+            )
+            routes[draws < chance * share * kol_share] = KOL_PULL
+        routes = routes[applies]
         applicants, groups = outsiders[applies], groups[applies]
         if applicants.size == 0:
             return
@@ -282,7 +318,7 @@ class CommunityModel(mesa.Model):
             admitted &= strategy.admit(self, applicants, groups)
         joiners, groups = applicants[admitted], groups[admitted]
         self._admit(joiners, groups, routes[admitted])
-        today.joined = joiners
+        today.joined = np.concatenate([today.joined, joiners])
         for strategy in self.strategies:
             strategy.on_join(self, joiners)
 
@@ -342,7 +378,7 @@ class CommunityModel(mesa.Model):
         today.messages += np.bincount(writer_group, weights=written, minlength=g)
         today.spam += np.bincount(writer_group[is_spam], weights=written[is_spam], minlength=g)
         today.valued_messages += np.bincount(
-            writer_group, weights=written * pop.value[writers], minlength=g
+            writer_group, weights=written * pop.value[writers] * today.on_topic, minlength=g
         )
         for strategy in self.strategies:
             strategy.add_content(self, today)
@@ -459,7 +495,8 @@ def _signature() -> inspect.Signature:
         inspect.Parameter("strategies", keyword, default=()),
     ]
     params = [inspect.Parameter(n, keyword, default=q.default) for n, q in PARAMETERS.items()]
-    return inspect.Signature(fixed + params)
+    flat = [inspect.Parameter(n, keyword, default=None) for n in FLAT_KEYWORDS]
+    return inspect.Signature(fixed + params + flat)
 
 
 CommunityModel.__init__.__signature__ = _signature()

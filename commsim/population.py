@@ -24,9 +24,11 @@ ROLE_NAMES = ("regular", "kol", "spammer")
 
 NO_GROUP = -1
 
-# Entry routes: how a member came into the group (NO_ROUTE for people who never joined).
-NO_ROUTE, FOUNDER, AMBIENT, FRIENDS = -1, 0, 1, 2
-ENTRY_ROUTE_NAMES = ("founder", "ambient", "friends")
+# Entry routes: how a member came into the group (NO_ROUTE for people who never joined):
+# founders, ads and public channels, active friends inside, an active KOL among them, or
+# placed by the operator (e.g. seeded KOLs).
+NO_ROUTE, FOUNDER, AMBIENT, FRIENDS, KOL_PULL, OPERATOR = -1, 0, 1, 2, 3, 4
+ENTRY_ROUTE_NAMES = ("founder", "ambient", "friends", "kol pull", "operator")
 
 
 def beta_by_mean(rng: np.random.Generator, mean: float, concentration: float, size: int):
@@ -54,8 +56,9 @@ class Population:
         satisfaction: utility received minus utility expected, on the last day.
         contributions: messages written since joining.
         banned: removed by moderation rather than leaving.
-        entry_route: how a member came in: FOUNDER, AMBIENT (ads and public channels) or
-            FRIENDS (brought in by friends inside); NO_ROUTE for people who never joined.
+        entry_route: how a member came in: FOUNDER, AMBIENT (ads and public channels),
+            FRIENDS (brought in by active friends inside), KOL_PULL (by an active KOL among
+            them) or OPERATOR (placed by a strategy); NO_ROUTE for people who never joined.
     """
 
     need: np.ndarray

@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from commsim import CommunityModel, rules
-from commsim.population import AMBIENT, FOUNDER, FRIENDS, NO_ROUTE
+from commsim.population import AMBIENT, FOUNDER, FRIENDS, KOL_PULL, NO_ROUTE, OPERATOR
 
 
 def test_friend_share_of_discovery_matches_the_hazards_by_hand():
@@ -58,3 +58,21 @@ def test_friends_bring_more_joiners_when_social_pull_is_stronger():
     difference = strong - weak
     margin = 2.09 * difference.std(ddof=1) / math.sqrt(difference.size)  # t(19), 95%
     assert difference.mean() > margin
+
+
+def test_seeded_kols_come_in_by_the_operator_and_pull_their_followers():
+    from commsim.strategies import KOLSeeding
+
+    seeding = KOLSeeding(count=3)
+    model = CommunityModel(rng=3, population=800, strategies=[seeding])
+    model.run_for(60)
+    pop = model.population
+    assert (pop.entry_route[seeding.kols] == OPERATOR).all()
+    pulled = np.flatnonzero(pop.entry_route == KOL_PULL)
+    assert pulled.size > 0
+    # everyone pulled by a KOL has a KOL among their ties (friends or followed)
+    kol_ties = model.adjacency[pulled][:, seeding.kols].sum(axis=1)
+    assert (kol_ties > 0).all()
+    plain = CommunityModel(rng=3, population=800)
+    plain.run_for(60)
+    assert not np.isin(plain.population.entry_route, [KOL_PULL, OPERATOR]).any()
