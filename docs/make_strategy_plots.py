@@ -86,8 +86,8 @@ PLOTS: dict[str, StrategyPlot] = {
         [("messages per day", column("messages")), ("members", column("members"))],
     ),
     "Badges": StrategyPlot(
-        "Badges: posting climbs toward the badge and falls after it",
-        {"badge at 30 messages": lambda: [Badges()]},
+        "Badges: posting climbs toward each badge and falls back after it",
+        {"badges at 30, 60, 120 messages": lambda: [Badges()]},
         [("contributors per day", weekly("contributors")), ("members", column("members"))],
     ),
     "InviteLeaderboard": StrategyPlot(

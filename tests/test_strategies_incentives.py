@@ -106,33 +106,37 @@ def test_red_packets_spend_their_budget_and_stop():
 
 
 # ---------------------------------------------------------------------- badges
-def test_badges_raise_posting_on_the_way_to_the_threshold_and_lower_it_after():
-    """Posting chance of members by messages already written: with badges (threshold 15)
-    it rises above the bare group's on the way (7-13 messages) and falls back, below it,
-    after the badge (21-27 messages)."""
+def posting_rates(make):
+    observers = [m.strategies[-1] for m in runs(lambda: [*make(), PostingByProgress(5, 6)])]
+    return np.array([o.posts / np.maximum(o.days, 1) for o in observers])
 
-    def rates(make):
-        observers = []
-        for model in runs(lambda: [*make(), PostingByProgress(width=7, bands=5)]):
-            observers.append(model.strategies[-1])
-        return np.array([o.posts / np.maximum(o.days, 1) for o in observers])
 
-    badges = rates(lambda: [Badges(threshold=15)])  # bands: 0-6, 7-13, 14-20, 21-27, 28+
-    bare = rates(lambda: [])
-    assert stats.ttest_rel(badges[:, 1], bare[:, 1], alternative="greater").pvalue < 0.01
+def test_badges_raise_posting_on_the_way_to_the_threshold_and_it_falls_back_after():
+    """Posting chance of members by messages already written (bands of 5: 0-4, 5-9,
+    10-14, 15-19, 20-24, 25+), one badge at 15 messages: just before the badge (10-14) it
+    is above the bare group's; just after it (15-19) the lift is gone, and with a letdown
+    posting falls below the bare group's."""
+    bare = posting_rates(lambda: [])
+    badges = posting_rates(lambda: [Badges(threshold=15, levels=1, gain=2.0)])
+    letdown = posting_rates(lambda: [Badges(threshold=15, levels=1, letdown=0.5)])
+    assert stats.ttest_rel(badges[:, 2], bare[:, 2], alternative="greater").pvalue < 0.01
     lift = badges - bare
-    assert stats.ttest_rel(lift[:, 1], lift[:, 3], alternative="greater").pvalue < 0.01
-    assert stats.ttest_rel(badges[:, 3], bare[:, 3], alternative="less").pvalue < 0.05
+    assert stats.ttest_rel(lift[:, 2], lift[:, 3], alternative="greater").pvalue < 0.01
+    assert stats.ttest_rel(letdown[:, 3], bare[:, 3], alternative="less").pvalue < 0.01
 
 
 def test_badges_cost_per_badge_awarded():
-    strategy = Badges(threshold=5, cost=2.0)
+    strategy = Badges(threshold=5, levels=3, cost=2.0)
     model = CommunityModel(rng=2, population=300, strategies=[strategy])
     model.run_for(40)
-    awarded = int(strategy.badged.sum())
-    assert awarded > 0
+    awarded = int(strategy.level.sum())
+    assert strategy.level.max() == 3 and awarded > strategy.badged.sum() > 0
     assert frame(model)["spend"].sum() == pytest.approx(2.0 * awarded)
-    assert (model.population.contributions[strategy.badged] >= 5).all()
+    written = model.population.contributions
+    for level, threshold in [(1, 5), (2, 10), (3, 20)]:
+        assert (written[strategy.level >= level] >= threshold).all()
+    left = model.population.left_day < 0  # a leaver's badges are frozen when they leave
+    assert (strategy.level[left & (written >= 20)] == 3).all()
 
 
 # ---------------------------------------------------------------------- leaderboard

@@ -48,3 +48,14 @@ def test_the_figure_shows_baseline_and_strategy_means_over_the_seeds(plots):
 def test_the_script_writes_the_images(plots, tmp_path):
     plots.main(["Referral", "--seeds", "2", "--out", str(tmp_path)])
     assert (tmp_path / "strategy_referral.png").stat().st_size > 10_000
+
+
+def test_the_reference_documents_every_strategy_parameter_and_plot():
+    from commsim.parameters import Choice
+
+    text = (SCRIPT.parent / "strategies.md").read_text()
+    for name, cls in STRATEGIES.items():
+        assert f"### {name}" in text and f"(img/strategy_{cls.key}.png)" in text
+        for p in cls.PARAMETERS.values():
+            default = repr(p.default) if isinstance(p, Choice) else f"{p.default:g}"
+            assert f"| `{p.name}` | `{cls.key}_{p.name}` | {default} | {p.allowed} |" in text

@@ -75,41 +75,62 @@ class RedPackets(Strategy):
 class Badges(Strategy):
     """Points, badges and titles for contributors (a growth system; 000, 003).
 
-    A member earns the badge when their messages since joining reach ``threshold``. On the
-    way the goal gradient raises their posting; after it the reward is spent and posting
-    falls back below its old level (the letdown after a reached goal):
+    Badges of ``levels`` levels: level ``k`` (k = 1..levels) is earned at
+    ``T_k = threshold * 2 ** (k - 1)`` messages since joining. On the way to the next badge
+    the goal gradient raises a member's posting; once it is earned the pull is spent and
+    posting falls back, then climbs again toward the next level. After the last level,
+    with no goal left, posting drops by ``letdown`` (the letdown after a reached goal):
 
-        g_i = 1 + gain * (c_i / threshold) ** 2     before the badge (c_i messages so far)
-        g_i = 1 - letdown                           after it
+        g_i = 1 + gain * ((c_i - T_{k-1}) / (T_k - T_{k-1})) ** 2   on the way to level k
+        g_i = 1 - letdown                                            after the last level
 
-    Each member's chance to post is multiplied by ``g_i``. Cost: ``cost`` per badge.
+    (``c_i``: messages since joining; ``T_0 = 0``). Each member's chance to post is
+    multiplied by ``g_i``. Cost: ``cost`` per badge awarded.
     """
 
     PARAMETERS = {
         p.name: p
         for p in [
-            Parameter("threshold", 30, int, 1, 10_000_000, "messages that earn the badge"),
-            Parameter("gain", 1.0, float, 0, 100, "posting gain just before the badge"),
-            Parameter("letdown", 0.1, float, 0, 1, "share of posting lost after the badge"),
+            Parameter("threshold", 30, int, 1, 10_000_000, "messages that earn the first badge"),
+            Parameter("levels", 3, int, 1, 30, "badge levels, each at twice the last's messages"),
+            Parameter("gain", 1.0, float, 0, 100, "posting gain just before a badge"),
+            Parameter("letdown", 0.0, float, 0, 1, "share of posting lost after the last badge"),
             Parameter("cost", 5.0, float, 0, math.inf, "money per badge awarded (a gift)"),
         ]
     }  # fmt: skip
 
     def setup(self, model: CommunityModel) -> None:
         super().setup(model)
-        self.badged = np.zeros(model.population.size, dtype=bool)
+        self.level = np.zeros(model.population.size, dtype=np.int8)
+        self._gain = np.ones(model.population.size)
+
+    @property
+    def badged(self) -> np.ndarray:
+        """Whether each person has earned at least the first badge."""
+        return self.level > 0
 
     def start_day(self, model: CommunityModel, today: Day) -> None:
-        progress = np.minimum(model.population.contributions / self.threshold, 1.0)
-        gain = np.where(self.badged, 1.0 - self.letdown, 1.0 + self.gain * progress**2)
-        today.posting_boost = today.posting_boost * gain
+        members = np.flatnonzero(model.population.group != NO_GROUP)
+        level = self.level[members]
+        previous = np.where(level > 0, self.threshold * 2.0 ** (level - 1.0), 0.0)
+        goal = self.threshold * 2.0**level
+        progress = np.clip((model.population.contributions[members] - previous)
+                           / (goal - previous), 0.0, 1.0)  # fmt: skip
+        self._gain[members] = np.where(
+            level >= self.levels, 1.0 - self.letdown, 1.0 + self.gain * progress**2
+        )
+        today.posting_boost = today.posting_boost * self._gain
 
     def end_day(self, model: CommunityModel, today: Day) -> None:
         pop = model.population
-        earned = ~self.badged & (pop.contributions >= self.threshold) & (pop.group != NO_GROUP)
-        count = int(np.count_nonzero(earned))
+        members = np.flatnonzero(pop.group != NO_GROUP)
+        written = np.maximum(pop.contributions[members], 1) / self.threshold
+        earned = np.minimum(np.floor(np.log2(written)) + 1, self.levels).astype(np.int8)
+        earned = np.where(pop.contributions[members] >= self.threshold, earned, 0)
+        new = np.maximum(earned - self.level[members], 0)
+        count = int(new.sum())
         if count:
-            self.badged |= earned
+            self.level[members] = np.maximum(self.level[members], earned)
             self.pay(today, self.cost * count)
 
 

@@ -18,9 +18,12 @@ if TYPE_CHECKING:
 
 
 def active_friends_inside(model: CommunityModel, people: np.ndarray) -> np.ndarray:
-    """Number of friends of each of ``people`` who are contributors (``A[people] @ c``)."""
-    active = (model.population.state == CONTRIBUTOR).astype(np.float32)
-    return model.adjacency[people] @ active
+    """Number of friends of each of ``people`` who are contributors (``A[people] @ c``),
+    counted over the rows of ``people`` only."""
+    rows = model.adjacency[people]
+    active = model.population.state[rows.indices] == CONTRIBUTOR
+    row_of = np.repeat(np.arange(people.size), np.diff(rows.indptr))
+    return np.bincount(row_of[active], minlength=people.size)
 
 
 def credit_inviters(model: CommunityModel, joiners: np.ndarray) -> np.ndarray:
