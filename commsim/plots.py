@@ -302,9 +302,10 @@ def plot_sobol(indices: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """First-order and total Sobol indices per parameter, with their confidence intervals.
 
     Args:
-        indices: one row per parameter (the index names it), with columns ``S1``,
-            ``S1_conf``, ``ST``, ``ST_conf`` (SALib's ``sobol.analyze(...).to_df()``
-            total and first-order frames, joined).
+        indices: one row per parameter, named by a ``parameter`` column or else by the
+            index, with columns ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (SALib's
+            ``sobol.analyze(...).to_df()`` total and first-order frames joined, or
+            ``commsim.sweep.sensitivity.sobol_indices`` for one outcome).
         ax: the Axes to draw on.
     """
     missing = [c for c in ("S1", "S1_conf", "ST", "ST_conf") if c not in indices.columns]
@@ -329,7 +330,8 @@ def plot_sobol(indices: pd.DataFrame, ax: Axes | None = None) -> Axes:
         capsize=3,
         label="total (ST)",
     )
-    ax.set_xticks(positions, [str(name) for name in indices.index], rotation=30, ha="right")
+    names = indices["parameter"] if "parameter" in indices.columns else indices.index
+    ax.set_xticks(positions, [str(name) for name in names], rotation=30, ha="right")
     ax.set_xlabel("parameter")
     ax.set_ylabel("Sobol index (share of variance)")
     ax.set_title("Sensitivity: Sobol indices with 95% intervals")

@@ -170,6 +170,8 @@ def test_sobol_bars():
     assert legend(ax) == ["first order (S1)", "total (ST)"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["cooling", "social_pull"]
     assert ax.get_ylabel() == "Sobol index (share of variance)"
+    named = plots.plot_sobol(indices.rename_axis("parameter").reset_index())
+    assert [t.get_text() for t in named.get_xticklabels()] == ["cooling", "social_pull"]
     with pytest.raises(ValueError, match="lacks columns"):
         plots.plot_sobol(indices[["S1"]])
 
