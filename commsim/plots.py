@@ -184,8 +184,8 @@ def shade_stages(
 
     Args:
         stages: ``analysis.lifecycle_stages`` of one run (indexed by day), or a daily frame
-            (one run, or a long frame of runs whose average run, ``analysis.mean_run``, is
-            classified).
+            (one run, or a long frame of runs of one configuration whose average run,
+            ``analysis.mean_run``, is classified).
         ax: the Axes to draw on.
         legend: add the stages to the legend.
     """

@@ -11,9 +11,9 @@ browser; ``controls()`` wires them to ipywidgets (install ``commsim[notebooks]``
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from commsim import analysis, plots
@@ -47,7 +47,7 @@ class TeachingPanel:
         self.seed = int(seed)
         self.parameters = dict(parameters)
         self.model = CommunityModel(rng=self.seed, **self.parameters)
-        self.figure: Figure = plt.figure(figsize=(11, 7))
+        self.figure = Figure(figsize=(11, 7))  # outside pyplot: shown only by the panel
         self._widgets: dict[str, Any] = {}
         self._output = None
 
@@ -111,11 +111,13 @@ class TeachingPanel:
         plots.plot_network(self.model, max_nodes=150, ax=network)
         figure.tight_layout()
         if self._output is not None:
-            from IPython.display import display
+            from IPython.display import Image, display
 
+            picture = io.BytesIO()
+            figure.savefig(picture, format="png", dpi=80)
             self._output.clear_output(wait=True)
             with self._output:
-                display(figure)
+                display(Image(data=picture.getvalue(), format="png"))
         return figure
 
     # ------------------------------------------------------------------ widgets
@@ -158,7 +160,6 @@ class TeachingPanel:
         self._widgets.update(seed=seed, play=play, step=step, reset=reset)
         self._output = widgets.Output()
         self.redraw()
-        plt.close(self.figure)  # shown through the Output widget only
         buttons = widgets.HBox([play, step, reset, seed])
         return widgets.VBox([widgets.HBox([widgets.VBox(sliders), buttons]), self._output])
 

@@ -27,7 +27,7 @@ def test_notebook_runs_top_to_bottom(path, monkeypatch, tmp_path):
     # The "python3" kernel spec of this environment starts "python": put this interpreter
     # first on PATH so the kernel is the project's own, with commsim installed.
     monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
-    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's inline backend shows plots
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,
@@ -40,3 +40,11 @@ def test_notebook_runs_top_to_bottom(path, monkeypatch, tmp_path):
     assert code and all(cell.get("execution_count") for cell in code)
     errors = [out for cell in code for out in cell.outputs if out.output_type == "error"]
     assert not errors
+    pictures = [out for cell in code for out in cell.outputs if "image/png" in out.get("data", {})]
+    widgets = notebook.metadata.get("widgets", {})
+    state = widgets.get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for model in state.values():  # plots drawn into ipywidgets Output areas
+        if model["model_name"] == "OutputModel":
+            outputs = model["state"].get("outputs", [])
+            pictures += [out for out in outputs if "image/png" in out.get("data", {})]
+    assert pictures, "the notebook draws no plot"
