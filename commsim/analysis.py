@@ -185,10 +185,9 @@ def _stage_days(
     g = members_growth(df).to_numpy()
     fastest = g[: top + 1].max()
     if fastest > 0:
-        fast = g >= growth_share * fastest
-        growth_start = int(np.argmax(fast[: top + 1]))
-        slowed = np.flatnonzero(~fast[growth_start:top])
-        active_start = growth_start + int(slowed[0]) if slowed.size else top
+        fast = np.flatnonzero(g[: top + 1] >= growth_share * fastest)
+        growth_start = int(fast[0])
+        active_start = min(int(fast[-1]) + 1, top)
     else:
         growth_start = active_start = top
     below_half = np.flatnonzero(a[top:] < active_share * peak)
@@ -199,8 +198,10 @@ def _stage_days(
     codes[(position >= active_start) & (position <= active_end)] = STAGES.index(
         "active interaction"
     )
-    after = position > active_end
-    codes[after & (a >= silence_share * peak)] = STAGES.index("decline")
+    silent = False
+    for day in range(active_end + 1, a.size):  # hysteresis: silent below 5%, revived at 10%
+        silent = a[day] < (2 if silent else 1) * silence_share * peak
+        codes[day] = STAGES.index("silence" if silent else "decline")
     marks.update(
         peak_day=float(days[top]),
         growth_start=float(days[growth_start]),
@@ -228,16 +229,18 @@ def lifecycle_stages(
     (``members_growth``) whose largest value up to ``t*`` is ``G``:
 
     * sprout: days before ``t_g``, the first day with ``g >= growth_share * G``;
-    * rapid growth: from ``t_g`` until growth falls below ``growth_share * G`` again, or
-      until ``t*`` if it does not (day ``t_a``);
+    * rapid growth: from ``t_g`` through the last day up to ``t*`` with
+      ``g >= growth_share * G`` (the growth spurt; it ends by ``t*`` at the latest, day
+      ``t_a`` being the day after it);
     * active interaction: from ``t_a`` through the days from ``t*`` on while
       ``a >= active_share * A`` (the last of them is ``t_b``);
-    * decline: days after ``t_b`` with ``a >= 0.05 * A``;
-    * silence: days after ``t_b`` with ``a < 0.05 * A`` (the first is
-      ``commsim.outcomes.days_until_silence``; a revival lifts the group back to decline).
+    * silence: after ``t_b``, from a day with ``a < 0.05 * A`` (the first such day is
+      ``commsim.outcomes.days_until_silence``) until activity climbs back to
+      ``0.1 * A`` (hysteresis, so that a group murmuring near the line does not flicker);
+    * decline: the other days after ``t_b``.
 
-    The stages come in this order; any may be empty. A run in which nothing is ever posted
-    is silent throughout.
+    The stages come in this order (a revival after silence returns to decline); any may be
+    empty. A run in which nothing is ever posted is silent throughout.
 
     Args:
         df: one run's daily frame, or a long frame of runs (see ``run_column``).

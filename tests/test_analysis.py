@@ -44,7 +44,8 @@ def constructed_run() -> pd.DataFrame:
 def test_lifecycle_stages_by_hand():
     # Growth g(t) (7-day mean of daily change): g(1..3) = 1, g(4) = 13/4, g(5) = 23/5,
     # g(6) = 33/6 = 5.5 >= 0.5 * G with G = 10 (days 10-20): rapid growth from day 6.
-    # g(21) = 61/7, g(22) = 52/7, g(23) = 43/7, g(24) = 34/7 < 5: active from day 24.
+    # g(21) = 61/7, g(22) = 52/7, g(23) = 43/7, g(24) = 34/7 < 5 and 1 from day 27 on:
+    # day 23 is the last of the growth spurt, active from day 24.
     # Activity a(t) = 7 * mean(t-6..t) peaks at a(30) = 7 * 27 = 189; after day 30
     # a(31) = 165, a(32) = 140, a(33) = 114, a(34) = 87 < 94.5 (half): decline from 34;
     # a(35) = 59, a(36) = 30 >= 9.45, a(37) = 0 < 9.45: silence from 37 (spam ignored).
@@ -76,6 +77,17 @@ def test_lifecycle_stages_by_hand():
         33,
     )
     assert summary["peak_members"] == df["members"].max()
+
+
+def test_silence_has_hysteresis_by_hand():
+    # Peak A = 189: silent below 9.45, back to decline only at 18.9. 100 messages on day 38
+    # give a(38..44) = 100/7 = 14.3 (still silent); 200 on day 45 give a(45) = 28.6.
+    df = constructed_run()
+    df.loc[38, "messages"] = 100.0
+    df.loc[45, "messages"] = 200.0
+    stages = analysis.lifecycle_stages(df)
+    assert stages.loc[37:44].eq("silence").all()
+    assert stages.loc[45] == "decline"
 
 
 def test_lifecycle_of_many_runs_is_per_run():
