@@ -30,6 +30,7 @@ from commsim.model import CommunityModel
 from commsim.outcomes import SILENCE_SHARE, SILENCE_WINDOW, daily_activity, days_until_silence
 from commsim.parameters import validate
 from commsim.population import ENTRY_ROUTE_NAMES, LEFT, ROLE_NAMES, Population
+from commsim.strategies.keywords import strategies_from_keywords
 
 STAGES = ("sprout", "rapid growth", "active interaction", "decline", "silence")
 """The five lifecycle stages of a group (004: 萌芽期-高速成长期-活跃互动期-衰亡期-沉寂期)."""
@@ -39,6 +40,13 @@ SURVIVAL_GROUPS = ("role", "entry_route")
 
 
 # ---------------------------------------------------------------------- runs and frames
+def _check_parameters(parameters: dict) -> None:
+    """Raise ``ValueError`` for a bad model parameter or flat strategy keyword, as
+    ``CommunityModel`` would, before any run starts."""
+    _, rest = strategies_from_keywords(parameters)
+    validate(rest)
+
+
 def run_replications(
     seeds: Iterable[int],
     days: int,
@@ -52,7 +60,8 @@ def run_replications(
         days: days to simulate in each run (at least 1).
         strategies: a function returning a fresh list of strategies for each run (strategies
             hold state, so runs must not share them); None for none.
-        **parameters: model parameters, as for ``CommunityModel``.
+        **parameters: model parameters and flat strategy keywords (e.g.
+            ``red_packets_budget=500``), as for ``CommunityModel``.
 
     Returns:
         One row per run and day: ``seed``, ``day`` and the model's reporters.
@@ -65,7 +74,7 @@ def run_replications(
         raise ValueError(f"days={days!r} is not valid: expected an integer >= 1")
     if not seeds:
         raise ValueError("seeds=[] is not valid: expected at least one seed")
-    validate(parameters)
+    _check_parameters(parameters)
     frames = []
     for seed in seeds:
         model = CommunityModel(
@@ -104,7 +113,7 @@ def run_configurations(
     for name, configuration in configurations.items():
         parameters = {**common, **configuration}
         strategies = parameters.pop("strategies", None)
-        validate(parameters)
+        _check_parameters(parameters)
         settings[name] = (strategies, parameters)
     seeds = list(seeds)
     frames = []

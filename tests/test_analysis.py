@@ -242,6 +242,10 @@ def test_run_replications_and_analysis_of_a_model():
         analysis.run_replications([1], 0)
     with pytest.raises(ValueError, match="population=1"):
         analysis.run_replications([1], 10, population=1)
+    paid = analysis.run_replications([1], 10, population=300, red_packets_budget=500)
+    assert paid["spend"].sum() > 0  # flat strategy keywords work as in CommunityModel
+    with pytest.raises(ValueError, match="red_packets_budget"):
+        analysis.run_replications([1], 10, red_packets_budget=-5)
 
     model = CommunityModel(rng=5, population=300)
     model.run_for(40)
