@@ -25,7 +25,9 @@ EXIT_INTERRUPTED = 130
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="commsim", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="commsim", description="Sweeps, single runs and reports of commsim models."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     sweep = commands.add_parser("sweep", help="run (or resume) the runs of an experiment file")
@@ -163,7 +165,7 @@ def _run(args: argparse.Namespace) -> int:
             raise ValueError(f"--setting={args.setting}: expected 0..{len(settings) - 1}")
         if args.replication < 0:
             raise ValueError(f"--replication={args.replication}: expected 0 or more")
-        run = experiment.run(settings.iloc[args.setting].to_dict(), args.replication)
+        run = experiment.run(settings.to_dict("records")[args.setting], args.replication)
         model = model_for(run)
         name = f"{experiment.name}-s{args.setting}-r{args.replication}"
         found = store.outcomes()

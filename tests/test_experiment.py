@@ -124,6 +124,8 @@ def test_custom_strategy_by_import_path_changes_the_numbers():
     [
         ({"parameters": {"populaton": 300}}, ("parameters", "populaton"), "unknown model"),
         ({"parameters": {"population": "300"}}, ("parameters", "population"), "wrong type"),
+        ({"parameters": {"red_packets_budget": 5}}, ("parameters", "red_packets_budget"),
+         "[strategies.RedPackets] budget"),
         ({"parameters": {"population": 1}}, ("parameters", "population"), "out of range"),
         ({"vary": {"ambient_inflow": Range(0.3, 0.1)}, "design": "latin"},
          ("vary", "ambient_inflow"), "low=0.3 must be below high=0.1"),

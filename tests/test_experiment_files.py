@@ -146,6 +146,6 @@ def test_every_ready_experiment_file_is_valid(path):
     settings = small.settings()
     for index in (0, len(settings) - 1):  # the first and last settings run without error
         result = execute_run(
-            small.run(settings.iloc[index].to_dict(), 0), 30, small.metrics, small.outcomes
+            small.run(settings.to_dict("records")[index], 0), 30, small.metrics, small.outcomes
         )
         assert result.error is None, result.error

@@ -94,6 +94,7 @@ def test_conversion_sells_at_the_rate_and_books_the_revenue():
     df = frame(model)
     assert df["revenue"].sum() == pytest.approx(50 * df["conversions"].sum())
     assert strategy.bought.sum() == df["conversions"].sum() > 0
+    assert df["spend"].sum() == pytest.approx(3 * (df["members"].iloc[1:] > 0).sum())
     outcomes = run_outcomes(df)
     assert outcomes["return_on_spend"] == pytest.approx(
         (df["revenue"].sum() - df["spend"].sum()) / df["spend"].sum()

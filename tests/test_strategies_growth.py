@@ -68,6 +68,17 @@ def test_kols_draw_members_in_and_share_on_schedule():
     assert (pop.contributions[strategy.kols] >= 40).all()
 
 
+def test_kols_leave_on_an_event_when_their_group_shrinks():
+    strategy = KOLSeeding(count=2, leave_below=30)
+    model = CommunityModel(rng=1, population=300, expectation=0.6, strategies=[strategy])
+    model.run_for(120)
+    members = frame(model)["members"]
+    assert len(strategy.departures) == 2, "the group shrank below 30 members: both KOLs left"
+    for day, kol in strategy.departures:
+        assert members.iloc[day - 1] < 30 and model.population.left_day[kol] == day
+    assert (members.iloc[: strategy.departures[0][0]] >= 30).any()  # it had grown past 30
+
+
 # ---------------------------------------------------------------------- referral
 def test_referral_raises_arrivals_through_friends_and_pays_per_invite():
     def arrivals(make):

@@ -116,3 +116,11 @@ def test_mean_timeseries_read_part_by_part_equals_the_mean_of_everything(tmp_pat
     full = store.timeseries(["members", "messages"]).groupby(["setting", "day"])[
         ["members", "messages"]].mean().reset_index()  # fmt: skip
     pd.testing.assert_frame_equal(means, full)
+
+
+def test_sobol_intervals_are_the_same_every_time():
+    e = sobol_experiment()
+    outcomes = e.settings().assign(replication=0, status="ok")
+    outcomes["y"] = outcomes.ambient_inflow * outcomes.social_pull
+    first, again = sobol_indices(outcomes, e, "y"), sobol_indices(outcomes, e, "y")
+    pd.testing.assert_frame_equal(first, again)

@@ -218,3 +218,14 @@ def test_the_progress_bar_counts_runs_done_and_failed(tmp_path, capsys):
     final = [line for line in bar if line.startswith("bar: 100%")][-1]
     assert "4/4" in final and "failed=2" in final
     assert any("<" in line for line in bar if "/4 [" in line)  # elapsed<remaining is shown
+
+
+def test_a_folder_killed_while_being_created_is_started_again(tmp_path):
+    experiment = Experiment(days=20, replications=2, parameters={"population": 300})
+    out = tmp_path / "new"
+    out.mkdir()
+    (out / "settings.parquet").write_bytes(b"settings written, experiment.json not yet")
+    (out / ".tmp-1-experiment.json").write_bytes(b"{")
+    summary = run_sweep(experiment, out, executor=SerialExecutor(), progress=False)
+    assert summary.finished == 2 and len(ResultStore(out).settings()) == 1
+    assert not list(out.glob(".tmp-*"))

@@ -62,10 +62,14 @@ class Strategy:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.key = snake_case(cls.__name__)
-        keyword = inspect.Parameter.KEYWORD_ONLY
-        cls.__signature__ = inspect.Signature(
-            [inspect.Parameter(n, keyword, default=p.default) for n, p in cls.PARAMETERS.items()]
-        )
+        if "__init__" not in cls.__dict__:  # the signature is the parameter table's
+            keyword = inspect.Parameter.KEYWORD_ONLY
+            cls.__signature__ = inspect.Signature(
+                [
+                    inspect.Parameter(n, keyword, default=p.default)
+                    for n, p in cls.PARAMETERS.items()
+                ]
+            )
 
     def __init__(self, **params: Any) -> None:
         unknown = sorted(set(params) - set(self.PARAMETERS))

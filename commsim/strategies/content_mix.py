@@ -5,10 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from commsim.parameters import Parameter
-from commsim.population import NO_GROUP
 from commsim.strategies.base import Strategy, saturating
 
 if TYPE_CHECKING:
@@ -56,9 +53,7 @@ class ContentMix(Strategy):
             today.on_topic = today.on_topic / gain
 
     def add_content(self, model: CommunityModel, today: Day) -> None:
-        pop = model.population
-        inside = pop.group[pop.group != NO_GROUP]
-        active = np.bincount(inside, minlength=model.n_groups) > 0
+        active = model.group_sizes() > 0
         if not active.any() or self.operator_posts == 0:
             return
         today.messages += active * self.operator_posts

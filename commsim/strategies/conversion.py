@@ -47,13 +47,14 @@ class Conversion(Strategy):
 
     def end_day(self, model: CommunityModel, today: Day) -> None:
         pop = model.population
-        buyers = np.flatnonzero((pop.group != NO_GROUP) & ~self.bought & (pop.role != SPAMMER))
-        if buyers.size == 0:
+        inside = pop.group != NO_GROUP
+        if not inside.any():
             return
+        self.pay(today, self.promotion_cost)
+        buyers = np.flatnonzero(inside & ~self.bought & (pop.role != SPAMMER))
         engagement = 2.0 / (1.0 + np.exp(-4.0 * pop.satisfaction[buyers]))
         chance = np.minimum(self._hazard * 2.0 * pop.need[buyers] * engagement, 1.0)
         sold = buyers[model.rng.random(buyers.size) < chance]
         self.bought[sold] = True
-        self.pay(today, self.promotion_cost)
         if sold.size:
             self.earn(today, self.revenue * sold.size, sold.size)

@@ -101,8 +101,12 @@ class Badges(Strategy):
 
     def setup(self, model: CommunityModel) -> None:
         super().setup(model)
-        self.level = np.zeros(model.population.size, dtype=np.int8)
+        self.level = np.zeros(model.population.size, dtype=np.int64)
         self._gain = np.ones(model.population.size)
+        # T_0 = 0, T_1 .. T_levels, and an unreachable bound past the last level
+        self._bounds = np.concatenate(
+            [[0.0], self.threshold * 2.0 ** np.arange(self.levels), [np.inf]]
+        )
 
     @property
     def badged(self) -> np.ndarray:
@@ -112,25 +116,21 @@ class Badges(Strategy):
     def start_day(self, model: CommunityModel, today: Day) -> None:
         members = np.flatnonzero(model.population.group != NO_GROUP)
         level = self.level[members]
-        previous = np.where(level > 0, self.threshold * 2.0 ** (level - 1.0), 0.0)
-        goal = self.threshold * 2.0**level
-        progress = np.clip((model.population.contributions[members] - previous)
-                           / (goal - previous), 0.0, 1.0)  # fmt: skip
+        previous, goal = self._bounds[level], self._bounds[level + 1]
+        progress = (model.population.contributions[members] - previous) / (goal - previous)
         self._gain[members] = np.where(
             level >= self.levels, 1.0 - self.letdown, 1.0 + self.gain * progress**2
         )
         today.posting_boost = today.posting_boost * self._gain
 
     def end_day(self, model: CommunityModel, today: Day) -> None:
-        pop = model.population
-        members = np.flatnonzero(pop.group != NO_GROUP)
-        written = np.maximum(pop.contributions[members], 1) / self.threshold
-        earned = np.minimum(np.floor(np.log2(written)) + 1, self.levels).astype(np.int8)
-        earned = np.where(pop.contributions[members] >= self.threshold, earned, 0)
-        new = np.maximum(earned - self.level[members], 0)
+        members = np.flatnonzero(model.population.group != NO_GROUP)
+        written = model.population.contributions[members]
+        earned = np.searchsorted(self._bounds[1:-1], written, side="right")
+        new = earned - self.level[members]
         count = int(new.sum())
         if count:
-            self.level[members] = np.maximum(self.level[members], earned)
+            self.level[members] = earned
             self.pay(today, self.cost * count)
 
 

@@ -32,8 +32,10 @@ class KOLSeeding(Strategy):
 
     and marks the KOL active, so their friends and followers are brought in with the
     usual chance ``1 - (1 - social_pull) ** k`` (the KOL pulls people in, 000/003).
-    On day ``leave_on`` (0: never) the KOLs leave; their content and pull stop, members'
-    benefit falls and more of them run out of patience (the KOL who leaves, 002).
+    On day ``leave_on`` (0: never) the KOLs leave, and a KOL whose group, having once had
+    at least ``leave_below`` members, falls below that leaves it (an event: a shrinking
+    group no longer worth the KOL's time; 0: never). Their content and pull stop, members' benefit
+    falls and more of them run out of patience (the KOL who leaves, 002).
     Cost: ``fee`` per sharing session.
     """
 
@@ -47,6 +49,8 @@ class KOLSeeding(Strategy):
                       "messages a KOL posts in a sharing session"),
             Parameter("followers", 30, int, 0, 10_000_000, "extra people following each KOL"),
             Parameter("leave_on", 0, int, 0, 10_000_000, "day the KOLs leave (0: never)"),
+            Parameter("leave_below", 0, int, 0, 10_000_000,
+                      "a KOL leaves a group with fewer members than this (0: never)"),
             Parameter("fee", 100.0, float, 0, math.inf, "money paid per sharing session"),
         ]
     }  # fmt: skip
@@ -61,6 +65,8 @@ class KOLSeeding(Strategy):
                 "who could become KOLs: expected a smaller count or a larger population"
             )
         self.kols = model.rng.choice(candidates, size=self.count, replace=False)
+        self.departures: list[tuple[int, int]] = []  # (day, KOL)
+        self._peak = np.zeros(0, dtype=np.int64)  # most members each group has had
         pop.role[self.kols] = KOL
         pop.value[self.kols] = self.value
         pop.patience[self.kols] = 1.0
@@ -86,9 +92,17 @@ class KOLSeeding(Strategy):
                 model.add_members(outsiders, groups[np.arange(outsiders.size) % groups.size], today)
         inside = self.kols[pop.group[self.kols] != NO_GROUP]
         if self.leave_on and today.day >= self.leave_on:
-            model.remove_members(inside, today)
-            return
-        pop.reservoir[inside] = model.params["patience_days"]
+            leaving = np.ones(inside.size, dtype=bool)
+        elif self.leave_below:
+            sizes = model.group_sizes()
+            self._peak = np.maximum(np.pad(self._peak, (0, sizes.size - self._peak.size)), sizes)
+            group = pop.group[inside]
+            leaving = (self._peak[group] >= self.leave_below) & (sizes[group] < self.leave_below)
+        else:
+            leaving = np.zeros(inside.size, dtype=bool)
+        model.remove_members(inside[leaving], today)
+        self.departures.extend((today.day, int(kol)) for kol in inside[leaving])
+        pop.reservoir[inside[~leaving]] = model.params["patience_days"]
 
     def add_content(self, model: CommunityModel, today: Day) -> None:
         if today.day % self.sharing_every:

@@ -47,6 +47,7 @@ import pandas as pd
 from commsim.model import REPORTERS
 from commsim.outcomes import run_outcomes
 from commsim.parameters import PARAMETERS, Choice
+from commsim.strategies import STRATEGIES
 from commsim.sweep.strategy_lookup import build_strategy, strategy_parameters
 
 #: Outcomes a sweep adds to ``commsim.outcomes.run_outcomes``, with their meaning.
@@ -255,7 +256,7 @@ class Experiment:
     def run(self, setting: Mapping[str, Any] | int, replication: int) -> Run:
         """The run of one setting (a row of ``settings()`` or its index) and replication."""
         if not isinstance(setting, Mapping):
-            setting = self.settings().iloc[int(setting)].to_dict()
+            setting = self.settings().to_dict("records")[int(setting)]
         index = int(setting["setting"])
         seed, spawn_key = run_seed(self.seed, index, replication)
         parameters = dict(self.parameters)
@@ -456,6 +457,18 @@ def _check_int(key, value, low: int) -> None:
 
 def _check_model_value(key, name: str, value: Any) -> Any:
     parameter = PARAMETERS.get(name)
+    flat = {
+        f"{cls.key}_{p}": f"{cls.__name__}.{p}"
+        for cls in STRATEGIES.values()
+        for p in cls.PARAMETERS
+    }
+    if name in flat:
+        raise ExperimentError(
+            key,
+            f"{name} is a strategy's flat keyword; in an experiment write "
+            f"[strategies.{flat[name].split('.')[0]}] {flat[name].split('.')[1]} = ..., or "
+            f'vary "{flat[name]}"',
+        )
     if parameter is None:
         raise ExperimentError(
             key, f"unknown model parameter {name!r}; known parameters are: " + ", ".join(PARAMETERS)

@@ -214,7 +214,11 @@ def plot_outcomes(
         ax.set_xlabel(x or "")
         if others:
             ax.legend(fontsize="small")
-    axes[0, 0].set_title(f"{experiment.name}: mean and 95% confidence interval per setting")
+    axes[0, 0].set_title(
+        f"{experiment.name}: mean per design point"
+        if experiment.ranges
+        else f"{experiment.name}: mean and 95% confidence interval per setting"
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 
@@ -358,10 +362,20 @@ def write_report(results: str | os.PathLike, outcomes: Sequence[str] | None = No
             continue
         table.to_csv(folder / f"sensitivity-{outcome}.csv", index=False)
         plot_sobol(table, folder / f"sensitivity-{outcome}.png")
-        lines += [_sobol_markdown(table), "", f"![sensitivity](sensitivity-{outcome}.png)", ""]
+        lines += [
+            _sobol_answer(table, outcome),
+            "",
+            _sobol_markdown(table),
+            "",
+            f"![sensitivity](sensitivity-{outcome}.png)",
+            "",
+        ]
     path = folder / "report.md"
     path.write_text("\n".join(lines))
     return path
+
+
+_SOBOL_COLUMNS = ("outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf")
 
 
 def _sobol_markdown(table: pd.DataFrame) -> str:
@@ -376,3 +390,20 @@ def _sobol_markdown(table: pd.DataFrame) -> str:
                 cells.append(_number(row[c]))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _sobol_answer(table: pd.DataFrame, outcome: str) -> str:
+    """A sentence naming the parameter with the largest total index in each block."""
+    keys = [c for c in table.columns if c not in _SOBOL_COLUMNS]
+    blocks = table.groupby(keys, sort=False) if keys else [((), table)]
+    sentences = []
+    for key, rows in blocks:
+        key = key if isinstance(key, tuple) else (key,)
+        top = rows.loc[rows["ST"].idxmax()]
+        where = ", ".join(f"{k} = {_number(v)}" for k, v in zip(keys, key, strict=True))
+        sentences.append(
+            f"{'With ' + where + ', ' if where else ''}{top['parameter']} explains most of the "
+            f"variance of {outcome}: total index {top['ST']:.2f} ± {top['ST_conf']:.2f}, "
+            f"first order {top['S1']:.2f} ± {top['S1_conf']:.2f}."
+        )
+    return " ".join(sentences)

@@ -146,7 +146,7 @@ def run_sweep(
             sweep.run(executor, owned)
         except KeyboardInterrupt:
             print(
-                f"\nInterrupted: {len(finished) + sweep.finished} of {total} runs are saved "
+                f"\nInterrupted: {len(store.finished_runs())} of {total} runs are saved "
                 f"in {store.path}; run the same command to resume.",
                 file=sys.stderr,
             )
@@ -285,6 +285,8 @@ class _Sweep:
             self.on_batch(self.finished, self.failed)
 
     def _flush(self) -> None:
-        self.store.write(self.buffer, self.experiment, self.settings)
-        self.buffer = []
+        """Write the buffered results. The buffer is emptied first: a write interrupted
+        half-way leaves its runs absent (done again on resume), never written twice."""
+        results, self.buffer = self.buffer, []
+        self.store.write(results, self.experiment, self.settings)
         self.last_flush = time.perf_counter()

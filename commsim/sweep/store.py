@@ -107,12 +107,13 @@ class ResultStore:
                     "write to another folder (--out) or delete this one"
                 )
             self._remove_leftovers()
-        elif self.path.exists() and any(p.name != LOCK_FILE for p in self.path.iterdir()):
+        elif self.path.exists() and not self._unstarted():
             raise ResultsFolderError(
                 f"{self.path} is not empty and holds no sweep results; choose another folder"
             )
         else:
             self.path.mkdir(parents=True, exist_ok=True)
+            self._remove_leftovers()
             _write_atomically(
                 self.path / SETTINGS_FILE,
                 lambda f: pq.write_table(
@@ -125,6 +126,19 @@ class ResultStore:
         text = json.dumps(manifest, indent=2, default=str)
         _write_atomically(self.path / EXPERIMENT_FILE, lambda f: f.write(text.encode()))
         return self.settings()
+
+    def _unstarted(self) -> bool:
+        """Whether the folder holds nothing but what a sweep killed while it was creating
+        the folder can leave (lock, settings, temporaries, empty part folders)."""
+        for entry in self.path.iterdir():
+            if entry.is_dir() and entry.name in (OUTCOMES, TIMESERIES):
+                if any(entry.iterdir()):
+                    return False
+            elif entry.name not in (LOCK_FILE, SETTINGS_FILE) and not entry.name.startswith(
+                ".tmp-"
+            ):
+                return False
+        return True
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -156,8 +170,8 @@ class ResultStore:
     def _remove_leftovers(self) -> None:
         """Delete temporary files and time-series parts without their outcomes part."""
         complete = set(self.complete_parts())
-        for folder in (OUTCOMES, TIMESERIES):
-            for leftover in (self.path / folder).glob(".tmp-*"):
+        for folder in (self.path, self.path / OUTCOMES, self.path / TIMESERIES):
+            for leftover in folder.glob(".tmp-*"):
                 leftover.unlink()
         for part in self._parts(TIMESERIES):
             if part.name not in complete:
