@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from commsim.population import ROLE_NAMES, STATE_NAMES
+from commsim.population import ENTRY_ROUTE_NAMES, ROLE_NAMES, STATE_NAMES
 
 if TYPE_CHECKING:
     from commsim.model import CommunityModel
@@ -46,6 +46,8 @@ class Member(mesa.Agent):
         tenure: days in the group (until leaving, for leavers).
         satisfaction: utility received minus utility expected, on the last day.
         contributions: messages written since joining.
+        entry_route: "founder", "ambient", "friends", "kol pull" or "operator"; None for
+            people who never joined.
     """
 
     model: CommunityModel
@@ -83,6 +85,11 @@ class Member(mesa.Agent):
     @property
     def contributions(self) -> int:
         return int(self.model.population.contributions[self.index])
+
+    @property
+    def entry_route(self) -> str | None:
+        route = int(self.model.population.entry_route[self.index])
+        return None if route < 0 else ENTRY_ROUTE_NAMES[route]
 
     def __repr__(self) -> str:
         return (

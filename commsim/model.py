@@ -30,10 +30,16 @@ from commsim.agents import Member
 from commsim.inequality import gini, top_share
 from commsim.parameters import PARAMETERS, validate
 from commsim.population import (
+    AMBIENT,
     CONTRIBUTOR,
+    FOUNDER,
+    FRIENDS,
+    KOL,
+    KOL_PULL,
     LEFT,
     LURKER,
     NO_GROUP,
+    OPERATOR,
     SPAMMER,
     adjacency_matrix,
     draw_population,
@@ -216,11 +222,15 @@ class CommunityModel(mesa.Model):
         """Yesterday's reading load per group, in attention budgets (above 1: overload)."""
         return self._load
 
-    def add_members(self, people: np.ndarray, groups: np.ndarray | int, today: Day) -> None:
+    def add_members(
+        self, people: np.ndarray, groups: np.ndarray | int, today: Day, route: int = OPERATOR
+    ) -> None:
         """Make outsiders ``people`` members of ``groups`` today (counted in ``joined``);
-        for strategies that bring people in directly (strategies' ``on_join`` is not called)."""
+        for strategies that bring people in directly (strategies' ``on_join`` is not called).
+        Their entry route is ``route`` (``population.OPERATOR`` by default)."""
         people = np.asarray(people, dtype=np.int64)
-        self._admit(people, np.broadcast_to(np.asarray(groups, dtype=np.int32), people.shape))
+        groups = np.broadcast_to(np.asarray(groups, dtype=np.int32), people.shape)
+        self._admit(people, groups, np.full(people.size, route))
         today.joined = np.concatenate([today.joined, people])
 
     def group_sizes(self) -> np.ndarray:
@@ -244,13 +254,16 @@ class CommunityModel(mesa.Model):
         if available < count:
             weights = weights + 1e-12
         founders = self.rng.choice(pop.size, size=count, replace=False, p=weights / weights.sum())
-        self._admit(founders, np.repeat(np.arange(p["groups"]), p["initial_members"]))
+        groups = np.repeat(np.arange(p["groups"]), p["initial_members"])
+        self._admit(founders, groups, np.full(count, FOUNDER))
         self._founders = founders
 
-    def _admit(self, people: np.ndarray, groups: np.ndarray) -> None:
-        """Make ``people`` lurking members of ``groups`` today, with full patience."""
+    def _admit(self, people: np.ndarray, groups: np.ndarray, routes: np.ndarray) -> None:
+        """Make ``people`` lurking members of ``groups`` today, with full patience,
+        recording their entry ``routes`` (``population.FOUNDER``, ``AMBIENT``, ...)."""
         pop = self.population
         pop.group[people] = groups
+        pop.entry_route[people] = routes
         pop.state[people] = LURKER
         pop.joined_day[people] = self.day
         pop.reservoir[people] = pop.patience[people] * self.params["patience_days"]
@@ -262,6 +275,9 @@ class CommunityModel(mesa.Model):
 
         p_join_i = p_discover(ambient(t), k_i) * interest_i, where interest is the need
         (spammers join to advertise: interest 1). See ``rules.discovery_probability``.
+        A joiner's entry route is read off the same uniform draw u_i < p_join_i: friends
+        when u_i < p_join_i * share_i (``rules.friend_share_of_discovery``), else ambient;
+        of the friends' part, the share kol_i / k_i of active friends who are KOLs is KOL pull.
         """
         if not self.group_open.any():
             return
@@ -280,7 +296,21 @@ class CommunityModel(mesa.Model):
             p["cooling"],
         )  # fmt: skip
         interest[pop.role[outsiders] == SPAMMER] = 1.0  # spammers join to advertise
-        applies = self.rng.random(outsiders.size) < discover * interest
+        draws = self.rng.random(outsiders.size)
+        chance = discover * interest
+        applies = draws < chance
+        share = rules.friend_share_of_discovery(
+            min(ambient, 1.0), friends_inside, today.social_pull
+        )
+        routes = np.where(draws < chance * share, FRIENDS, AMBIENT)
+        active_kols = (pop.state == CONTRIBUTOR) & (pop.role == KOL)
+        if active_kols.any():
+            kols_inside = (self.adjacency @ active_kols.astype(np.float32))[outsiders]
+            kol_share = np.divide(
+                kols_inside, friends_inside, out=np.zeros(outsiders.size), where=friends_inside > 0
+            )
+            routes[draws < chance * share * kol_share] = KOL_PULL
+        routes = routes[applies]
         applicants, groups = outsiders[applies], groups[applies]
         if applicants.size == 0:
             return
@@ -288,7 +318,7 @@ class CommunityModel(mesa.Model):
         for strategy in self.strategies:
             admitted &= strategy.admit(self, applicants, groups)
         joiners, groups = applicants[admitted], groups[admitted]
-        self._admit(joiners, groups)
+        self._admit(joiners, groups, routes[admitted])
         today.joined = np.concatenate([today.joined, joiners])
         for strategy in self.strategies:
             strategy.on_join(self, joiners)

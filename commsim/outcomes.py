@@ -15,18 +15,27 @@ SILENCE_WINDOW = 7
 SILENCE_SHARE = 0.05
 
 
+def daily_activity(df: pd.DataFrame, window: int = SILENCE_WINDOW) -> pd.Series:
+    """A group's activity: the ``window``-day trailing mean of non-spam messages,
+
+        a(t) = mean(messages - spam_messages over days t-window+1..t)
+
+    (fewer days at the start of the run).
+    """
+    messages = df["messages"] - df.get("spam_messages", 0.0)
+    return messages.rolling(window, min_periods=1).mean()
+
+
 def days_until_silence(
     df: pd.DataFrame, window: int = SILENCE_WINDOW, share: float = SILENCE_SHARE
 ) -> float:
     """First day after the peak of activity on which the group is silent.
 
-    Activity is the ``window``-day rolling mean of non-spam messages,
-    ``a(t) = mean(messages - spam_messages over days t-window+1..t)``. The group is
-    silent on the first day ``t`` after the peak of ``a`` with ``a(t) < share * max(a)``.
-    Returns NaN when that never happens within the run (or nothing was ever posted).
+    Activity ``a`` is ``daily_activity(df, window)``. The group is silent on the first
+    day ``t`` after the peak of ``a`` with ``a(t) < share * max(a)``. Returns NaN when
+    that never happens within the run (or nothing was ever posted).
     """
-    activity = (df["messages"] - df.get("spam_messages", 0.0)).rolling(window, min_periods=1)
-    activity = activity.mean()
+    activity = daily_activity(df, window)
     if activity.max() <= 0:
         return math.nan
     peak = activity.idxmax()

@@ -24,6 +24,12 @@ ROLE_NAMES = ("regular", "kol", "spammer")
 
 NO_GROUP = -1
 
+# Entry routes: how a member came into the group (NO_ROUTE for people who never joined):
+# founders, ads and public channels, active friends inside, an active KOL among them, or
+# placed by the operator (e.g. seeded KOLs).
+NO_ROUTE, FOUNDER, AMBIENT, FRIENDS, KOL_PULL, OPERATOR = -1, 0, 1, 2, 3, 4
+ENTRY_ROUTE_NAMES = ("founder", "ambient", "friends", "kol pull", "operator")
+
 
 def beta_by_mean(rng: np.random.Generator, mean: float, concentration: float, size: int):
     """Draw from Beta(mean * c, (1 - mean) * c): values in [0, 1] with the given mean.
@@ -50,6 +56,9 @@ class Population:
         satisfaction: utility received minus utility expected, on the last day.
         contributions: messages written since joining.
         banned: removed by moderation rather than leaving.
+        entry_route: how a member came in: FOUNDER, AMBIENT (ads and public channels),
+            FRIENDS (brought in by active friends inside), KOL_PULL (by an active KOL among
+            them) or OPERATOR (placed by a strategy); NO_ROUTE for people who never joined.
     """
 
     need: np.ndarray
@@ -65,6 +74,7 @@ class Population:
     satisfaction: np.ndarray
     contributions: np.ndarray
     banned: np.ndarray
+    entry_route: np.ndarray
 
     @property
     def size(self) -> int:
@@ -113,6 +123,7 @@ def draw_population(rng: np.random.Generator, params: dict) -> Population:
         satisfaction=np.zeros(n),
         contributions=np.zeros(n, dtype=np.int64),
         banned=np.zeros(n, dtype=bool),
+        entry_route=np.full(n, NO_ROUTE, dtype=np.int8),
     )
 
 

@@ -40,6 +40,29 @@ def discovery_probability(ambient, friends_inside, social_pull):
     return 1.0 - (1.0 - ambient) * np.power(1.0 - social_pull, friends_inside)
 
 
+def friend_share_of_discovery(ambient, friends_inside, social_pull):
+    """Share of an outsider's chance of discovery that comes through friends inside.
+
+        h_ambient = -ln(1 - ambient),   h_friends = -k * ln(1 - social_pull)
+        share = h_friends / (h_ambient + h_friends)
+
+    The two channels are independent hazards (``1 - p_discover = exp(-(h_ambient +
+    h_friends))``), so a discovery came through friends with this share. It is 0 when
+    neither channel can act; a certain channel (probability 1, infinite hazard) takes the
+    whole share, and two certain channels split it evenly.
+    """
+    friends_inside = np.asarray(friends_inside, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ambient_hazard = -np.log1p(-np.minimum(ambient, 1.0))
+        friend_hazard = np.where(
+            friends_inside > 0, -friends_inside * np.log1p(-min(social_pull, 1.0)), 0.0
+        )
+        total = ambient_hazard + friend_hazard
+        share = np.where(total > 0, friend_hazard / total, 0.0)
+    certain_friends = np.where(np.isinf(ambient_hazard), 0.5, 1.0)
+    return np.where(np.isinf(friend_hazard), certain_friends, share)
+
+
 def join_interest(need, value, group_mean_value, cooling):
     """Chance that an outsider who discovers the group chooses to join it.
 

@@ -1,0 +1,67 @@
+"""commsim.teaching: the notebook panel's callbacks, driven as plain Python."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from commsim import CommunityModel  # noqa: E402
+from commsim.teaching import SLIDERS, TeachingPanel  # noqa: E402
+
+
+@pytest.fixture
+def panel():
+    panel = TeachingPanel(days=40, population=300)
+    yield panel
+    plt.close("all")
+
+
+def members_line(panel):
+    people = panel.figure.axes[0]
+    return next(line for line in people.get_lines() if line.get_label() == "members")
+
+
+def test_callbacks_step_the_model_and_redraw(panel):
+    panel.go_to(10)
+    assert panel.model.day == 10
+    assert len(members_line(panel).get_xdata()) == 11
+    panel.step(2)
+    assert panel.model.day == 12 and len(members_line(panel).get_xdata()) == 13
+    assert panel.figure.axes[0].get_title() == "Day 12: members, stages shaded"
+    panel.go_to(5)  # back in time: the same seed replays the same days
+    replay = CommunityModel(rng=1, population=300)
+    replay.run_for(5)
+    pd.testing.assert_frame_equal(
+        panel.model.datacollector.get_model_vars_dataframe(),
+        replay.datacollector.get_model_vars_dataframe(),
+    )
+    panel.set_parameter("cooling", 0.0)
+    assert panel.model.day == 0 and panel.model.params["cooling"] == 0.0
+    with pytest.raises(ValueError, match="cooling=-1"):
+        panel.set_parameter("cooling", -1)
+    panel.set_seed("7")
+    assert panel.seed == 7
+    with pytest.raises(ValueError, match="seed='seven'"):
+        panel.set_seed("seven")
+
+
+def test_widgets_drive_the_callbacks(panel):
+    box = panel.controls()
+    assert box.children
+    controls = panel.widgets
+    assert set(SLIDERS) <= set(controls)
+    controls["play"].value = 6
+    assert panel.model.day == 6
+    controls["step"].click()
+    assert panel.model.day == 7
+    controls["social_pull"].value = 0.2
+    assert panel.model.params["social_pull"] == 0.2
+    assert panel.model.day == 0 and controls["play"].value == 0
+    controls["seed"].value = "11"
+    assert panel.seed == 11
+    controls["play"].value = 3
+    controls["reset"].click()
+    assert panel.model.day == 0 and controls["play"].value == 0
