@@ -37,7 +37,12 @@ STAMP="$VENV/.installed"
 if [ ! -f "$STAMP" ] || [ "$ROOT/pyproject.toml" -nt "$STAMP" ]; then
     echo "Installing commsim and its dependencies into $VENV ..." >&2
     "$VENV/bin/python" -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
-    "$VENV/bin/python" -m pip install --quiet -e "$ROOT[${COMMSIM_EXTRAS:-dev}]"
+    if ! "$VENV/bin/python" -m pip install --quiet -e "$ROOT[${COMMSIM_EXTRAS:-dev}]" \
+        >"$VENV/install.log" 2>&1; then
+        cat "$VENV/install.log" >&2
+        echo "Installing commsim failed (log above, also in $VENV/install.log)." >&2
+        exit 1
+    fi
     touch "$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"

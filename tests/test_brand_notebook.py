@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "brand_group_calibration.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "05_brand_group_calibration.ipynb"
 KERNEL = "commsim-brand-notebook"
 
 

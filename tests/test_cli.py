@@ -12,6 +12,7 @@ import types
 import pandas as pd
 import pytest
 
+import commsim
 from commsim import cli
 from commsim.sweep import ResultStore
 
@@ -118,6 +119,9 @@ def test_validate_appears_only_when_its_module_exists(monkeypatch, capsys):
     calls = []
     module.main = lambda argv: calls.append(argv) or 0
     monkeypatch.setitem(sys.modules, "commsim.validation", module)
+    # ``from commsim import validation`` reads the package attribute first, which another
+    # test in this process may have set to the real module
+    monkeypatch.setattr(commsim, "validation", module, raising=False)
     module.__spec__ = types.SimpleNamespace(name="commsim.validation")
     monkeypatch.setattr(cli.importlib.util, "find_spec", lambda name: module.__spec__)
     assert "validate" in cli._parser().format_help()
