@@ -133,3 +133,9 @@ def _has_validation() -> bool:
     import importlib.util
 
     return importlib.util.find_spec("commsim.validation") is not None
+
+
+def test_validate_runs_the_real_checks_from_the_command_line(capsys):
+    assert cli.main(["validate", "--size", "small", "--check", "participation_inequality"]) == 0
+    out = capsys.readouterr().out
+    assert "participation_inequality" in out and "1/1 checks pass" in out
