@@ -285,33 +285,38 @@ class CommunityModel(mesa.Model):
         outsiders = np.flatnonzero(pop.state == 0)
         if outsiders.size == 0:
             return
-        friends_inside = (self.adjacency @ (pop.state == CONTRIBUTOR).astype(np.float32))[outsiders]
+        active = pop.state == CONTRIBUTOR
+        friends_inside = self._friend_counts(active)[outsiders]
         ambient = today.ambient_boost * rules.ambient_inflow_rate(
             p["ambient_inflow"], self.day, p["promotion_days"]
         )
         discover = rules.discovery_probability(min(ambient, 1.0), friends_inside, today.social_pull)
         groups = self._choose_groups(outsiders, friends_inside, ambient, today.social_pull)
+        group_mean_value = self._group_mean_value()
+        if group_mean_value.size == 1:  # one group: a scalar, not an array of outsiders
+            group_mean_value = group_mean_value[0]
+        else:
+            group_mean_value = group_mean_value[groups]
         interest = rules.join_interest(
-            pop.need[outsiders], pop.value[outsiders], self._group_mean_value()[groups],
-            p["cooling"],
-        )  # fmt: skip
+            pop.need[outsiders], pop.value[outsiders], group_mean_value, p["cooling"]
+        )
         interest[pop.role[outsiders] == SPAMMER] = 1.0  # spammers join to advertise
         draws = self.rng.random(outsiders.size)
         chance = discover * interest
-        applies = draws < chance
+        applies = np.flatnonzero(draws < chance)
+        applicants, groups = outsiders[applies], groups[applies]
+        draws, chance, friends_inside = draws[applies], chance[applies], friends_inside[applies]
         share = rules.friend_share_of_discovery(
             min(ambient, 1.0), friends_inside, today.social_pull
         )
         routes = np.where(draws < chance * share, FRIENDS, AMBIENT)
-        active_kols = (pop.state == CONTRIBUTOR) & (pop.role == KOL)
+        active_kols = active & (pop.role == KOL)
         if active_kols.any():
-            kols_inside = (self.adjacency @ active_kols.astype(np.float32))[outsiders]
+            kols_inside = self._friend_counts(active_kols)[applicants]
             kol_share = np.divide(
-                kols_inside, friends_inside, out=np.zeros(outsiders.size), where=friends_inside > 0
+                kols_inside, friends_inside, out=np.zeros(applicants.size), where=friends_inside > 0
             )
             routes[draws < chance * share * kol_share] = KOL_PULL
-        routes = routes[applies]
-        applicants, groups = outsiders[applies], groups[applies]
         if applicants.size == 0:
             return
         admitted = np.ones(applicants.size, dtype=bool)
@@ -322,6 +327,29 @@ class CommunityModel(mesa.Model):
         today.joined = np.concatenate([today.joined, joiners])
         for strategy in self.strategies:
             strategy.on_join(self, joiners)
+
+    @property
+    def adjacency(self) -> sp.csr_array:
+        """Who counts whom as a friend: ``A[i, j] = 1`` when j is i's friend (float32 CSR).
+
+        Strategies may replace it (e.g. one-way ties to KOLs); ``A @ x`` counts, for every
+        person, the friends for whom ``x`` is 1.
+        """
+        return self._adjacency
+
+    @adjacency.setter
+    def adjacency(self, matrix) -> None:
+        self._adjacency = sp.csr_array(matrix)
+        self._adjacency_by_friend = self._adjacency.tocsc()  # column j: who counts j
+
+    def _friend_counts(self, mask: np.ndarray) -> np.ndarray:
+        """For every person, how many of their friends have ``mask`` set (``A @ mask``).
+
+        Reads only the columns of the people in ``mask`` (few: today's contributors)
+        instead of multiplying the whole matrix.
+        """
+        counted = self._adjacency_by_friend[:, np.flatnonzero(mask)].indices
+        return np.bincount(counted, minlength=self.population.size).astype(np.float32)
 
     def _choose_groups(
         self, people: np.ndarray, friends_inside: np.ndarray, ambient: float, social_pull: float
