@@ -14,7 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from commsim import CommunityModel  # noqa: E402
+from commsim import CommunityModel, analysis, plots  # noqa: E402
 
 
 def lifecycle_table(df: pd.DataFrame, every: int = 30) -> pd.DataFrame:
@@ -22,20 +22,23 @@ def lifecycle_table(df: pd.DataFrame, every: int = 30) -> pd.DataFrame:
     columns = ["members", "contributors", "lurkers", "joined", "left", "messages",
                "mean_value", "gini", "top10_share"]  # fmt: skip
     table = df.loc[::every, columns].copy()
+    table.insert(0, "stage", analysis.lifecycle_stages(df).loc[table.index])
     table.index.name = "day"
     return table
 
 
 def plot_lifecycle(df: pd.DataFrame, path: Path) -> None:
-    """Members and activity (top), value of members, joiners and leavers (bottom)."""
+    """Members and activity over the lifecycle stages (top); value of members, joiners and
+    leavers, as count-weighted 14-day means (bottom)."""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
     top.plot(df.index, df.members, label="members")
     top.plot(df.index, df.contributors, label="contributors")
     top.plot(df.index, df.messages, label="messages per day", alpha=0.6)
     top.set_ylabel("people / messages")
     top.set_title("Life of an open group (commsim, default parameters)")
-    top.legend()
-    weekly = df[["joiner_value", "leaver_value"]].rolling(14, min_periods=1).mean()
+    plots.shade_stages(analysis.lifecycle_stages(df), ax=top)
+    top.legend(fontsize=8, ncol=2)
+    weekly = analysis.flow_values(df, window=14)
     bottom.plot(df.index, df.mean_value, label="mean value of members")
     bottom.plot(df.index, weekly.joiner_value, label="joiners' value (14-day mean)")
     bottom.plot(df.index, weekly.leaver_value, label="leavers' value (14-day mean)")
