@@ -3,6 +3,7 @@ combined."""
 
 import numpy as np
 import pytest
+from replications import frame, runs  # noqa: E402  (tests/replications.py)
 from scipy import stats
 
 from commsim import CommunityModel
@@ -15,21 +16,6 @@ from commsim.strategies import (
     ScheduledEvents,
     Strategy,
 )
-
-SEEDS = range(20)
-
-
-def runs(make, days=120, population=400):
-    models = []
-    for seed in SEEDS:
-        model = CommunityModel(rng=seed, population=population, strategies=make())
-        model.run_for(days)
-        models.append(model)
-    return models
-
-
-def frame(model):
-    return model.datacollector.get_model_vars_dataframe()
 
 
 class ValuedMessages(Strategy):

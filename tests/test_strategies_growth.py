@@ -3,27 +3,13 @@ friends; events spike activity and form a habit."""
 
 import numpy as np
 import pytest
+from replications import frame, runs  # noqa: E402  (tests/replications.py)
 from scipy import stats
 
 from commsim import CommunityModel
 from commsim.population import KOL
 from commsim.strategies import KOLSeeding, Referral, ScheduledEvents, Strategy
 from commsim.strategies.social import active_friends_inside
-
-SEEDS = range(20)
-
-
-def runs(make, days=120, population=400):
-    models = []
-    for seed in SEEDS:
-        model = CommunityModel(rng=seed, population=population, strategies=make())
-        model.run_for(days)
-        models.append(model)
-    return models
-
-
-def frame(model):
-    return model.datacollector.get_model_vars_dataframe()
 
 
 class ArrivalsThroughFriends(Strategy):

@@ -3,25 +3,11 @@ leaderboard of invitations brings people in; each costs what it says."""
 
 import numpy as np
 import pytest
+from replications import frame, runs  # noqa: E402  (tests/replications.py)
 from scipy import stats
 
 from commsim import CommunityModel
 from commsim.strategies import Badges, InviteLeaderboard, RedPackets, Strategy
-
-SEEDS = range(20)
-
-
-def runs(make, days=120, population=400):
-    models = []
-    for seed in SEEDS:
-        model = CommunityModel(rng=seed, population=population, strategies=make())
-        model.run_for(days)
-        models.append(model)
-    return models
-
-
-def frame(model):
-    return model.datacollector.get_model_vars_dataframe()
 
 
 class PostingByProgress(Strategy):

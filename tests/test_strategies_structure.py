@@ -2,26 +2,12 @@
 
 import numpy as np
 import pytest
+from replications import frame, runs  # noqa: E402  (tests/replications.py)
 from scipy import stats
 
 from commsim import CommunityModel
 from commsim.population import SPAMMER
 from commsim.strategies import Moderation, SizeCap, Strategy
-
-SEEDS = range(20)
-
-
-def runs(make, days=120, population=400, **params):
-    models = []
-    for seed in SEEDS:
-        model = CommunityModel(rng=seed, population=population, strategies=make(), **params)
-        model.run_for(days)
-        models.append(model)
-    return models
-
-
-def frame(model):
-    return model.datacollector.get_model_vars_dataframe()
 
 
 class LargestGroup(Strategy):
