@@ -1,0 +1,138 @@
+"""The classroom app: a live commsim group in the browser, on Mesa's SolaraViz.
+
+Start it with ``bash scripts/app.sh`` (which runs ``solara run commsim.app``) and open the
+printed address. The page has, in the sidebar, a scenario picker (``commsim.classroom.PRESETS``),
+Mesa's controls (Reset, Play/Pause, Step, play speed) and a slider for each main model
+parameter plus a seed box; in the main area the day's figures, a picture of the group and
+four live plots (``commsim.app_figures``).
+
+Each browser session builds its own model (inside the ``Page`` component, never at module
+level, where every session would share it). Moving a slider or typing a seed takes effect
+at the next Reset, as in every Mesa app; picking a scenario starts it afresh.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import solara
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import update_counter
+
+from commsim.app_figures import GroupPicture, LifecyclePlots
+from commsim.classroom import (
+    DEFAULT_PRESET,
+    DEFAULT_SEED,
+    PRESETS,
+    SLIDERS,
+    ClassroomModel,
+    Preset,
+    current_numbers,
+)
+
+
+def model_params(preset: Preset) -> dict:
+    """SolaraViz's ``model_params`` for a scenario: a seed box, a slider per ``SLIDERS``
+    entry starting at the scenario's value, and the scenario's other settings fixed."""
+    settings = preset.settings()
+    params: dict = {
+        "seed": {
+            "type": "InputText",
+            "value": DEFAULT_SEED,
+            "label": "seed (a whole number; blank for a random one)",
+        }
+    }
+    for slider in SLIDERS:
+        kind = "SliderInt" if slider.is_int else "SliderFloat"
+        params[slider.name] = {
+            "type": kind,
+            "value": settings[slider.name],
+            "min": slider.low,
+            "max": slider.high,
+            "step": slider.step,
+            "label": slider.label,
+        }
+    slid = {slider.name for slider in SLIDERS} | {"seed"}
+    params.update({name: value for name, value in settings.items() if name not in slid})
+    return params
+
+
+@solara.component
+def Numbers(model: ClassroomModel):
+    """Today's headline figures, one line, refreshed at every step."""
+    update_counter.get()
+    now = current_numbers(model)
+    value = "n/a" if now["mean_value"] is None else f"{now['mean_value']:.3f}"
+    groups = f" | groups: {now['groups']}" if model.n_groups > 1 else ""
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=(
+            f"<b>Day {now['day']}</b> | members: <b>{now['members']}</b> | contributors: "
+            f"{now['contributors']} | lurkers: {now['lurkers']} | left so far: "
+            f"{now['left_total']} | messages today: {now['messages']} | mean value: "
+            f"{value}{groups} | stage: <b>{now['stage']}</b> | seed {model.seed}"
+        ),
+        classes=["commsim-numbers"],
+        style={"font-size": "15px", "padding": "4px 0"},
+    )
+    settings = ", ".join(f"{slider.label} {model.params[slider.name]:g}" for slider in SLIDERS)
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=escape(f"Running with: {settings}."),
+        classes=["commsim-settings"],
+        style={"font-size": "12px", "color": "#666666"},
+    )
+
+
+@solara.component
+def Figures(model: ClassroomModel):
+    """The picture of the group beside the four lifecycle plots."""
+    counter = update_counter.get()
+    population = model.params["population"]
+    picture = solara.use_memo(lambda: GroupPicture(population), [population])
+    plots = solara.use_memo(LifecyclePlots, [])
+    key = (id(model), model.day, counter)
+    with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+        with solara.Column(classes=["commsim-group-picture"], style={"width": "auto"}):
+            solara.FigureMatplotlib(picture.update(model), dependencies=[key], format="png")
+        with solara.Column(classes=["commsim-lifecycle-plots"], style={"width": "auto"}):
+            df = model.datacollector.get_model_vars_dataframe()
+            solara.FigureMatplotlib(plots.update(df), dependencies=[key], format="png")
+
+
+@solara.component
+def ScenarioViz(preset_name: str):
+    """SolaraViz for one scenario, with its own model (one per browser session)."""
+    preset = PRESETS[preset_name]
+    model = solara.use_reactive(solara.use_memo(preset.build, []))
+    SolaraViz(
+        model,
+        components=[],
+        model_params=model_params(preset),
+        name=f"commsim classroom: {preset.name}",
+        play_interval=150,
+    )
+    with solara.Column(classes=["commsim-main"]):
+        Numbers(model.value)
+        Figures(model.value)
+
+
+@solara.component
+def Page():
+    """The app: a scenario picker above Mesa's controls, and the chosen scenario."""
+    preset_name = solara.use_reactive(DEFAULT_PRESET)
+    with solara.Sidebar():
+        with solara.Card("Scenario", classes=["commsim-scenario"]):
+            solara.Select(label="Preset scenario", values=list(PRESETS), value=preset_name)
+            # plain text, not solara.Markdown: Markdown loads KaTeX, which solara-assets lacks
+            solara.HTML(tag="p", unsafe_innerHTML=escape(PRESETS[preset_name.value].description))
+            solara.HTML(
+                tag="p",
+                unsafe_innerHTML="Move a slider or type a seed, then press <b>Reset</b> to "
+                "start over with it.",
+                style={"font-size": "13px", "font-style": "italic"},
+            )
+    ScenarioViz(preset_name.value).key(preset_name.value)
+
+
+__all__ = ["Page", "model_params"]
