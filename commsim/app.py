@@ -9,6 +9,12 @@ four live plots (``commsim.app_figures``).
 Each browser session builds its own model (inside the ``Page`` component, never at module
 level, where every session would share it). Moving a slider or typing a seed takes effect
 at the next Reset, as in every Mesa app; picking a scenario starts it afresh.
+
+The sidebar is put together from SolaraViz's own parts (``ModelController``,
+``ModelCreator``, ``ShowSteps``) rather than by calling ``SolaraViz``: SolaraViz's sidebar
+cannot be given a key, so after a change of scenario solara would keep its old parameter
+store (empty) and Reset would fall back to the library defaults instead of the scenario's.
+A keyed sidebar is rebuilt with each scenario.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from __future__ import annotations
 from html import escape
 
 import solara
-from mesa.visualization import SolaraViz
+from mesa.visualization.solara_viz import ModelController, ModelCreator, ShowSteps
 from mesa.visualization.utils import update_counter
 
 from commsim.app_figures import GroupPicture, LifecyclePlots
@@ -27,8 +33,27 @@ from commsim.classroom import (
     SLIDERS,
     ClassroomModel,
     Preset,
+    coerce_seed,
     current_numbers,
 )
+
+
+class PageModel(ClassroomModel):
+    """The model as the page builds it: a mistyped seed is reported on the page.
+
+    ``ClassroomModel`` refuses a seed that is not a whole number; here Mesa's Reset would
+    turn that into a traceback instead of the page. So a bad seed is replaced by a random
+    one and the reason is kept in ``seed_error`` for the page to show.
+    """
+
+    def __init__(self, *, seed=DEFAULT_SEED, **parameters) -> None:
+        try:
+            coerce_seed(seed)
+            self.seed_error = None
+        except ValueError as error:
+            self.seed_error = f"{error}; using a random seed instead"
+            seed = ""
+        super().__init__(seed=seed, **parameters)
 
 
 def model_params(preset: Preset) -> dict:
@@ -75,6 +100,8 @@ def Numbers(model: ClassroomModel):
         classes=["commsim-numbers"],
         style={"font-size": "15px", "padding": "4px 0"},
     )
+    if getattr(model, "seed_error", None):
+        solara.Error(model.seed_error, classes=["commsim-seed-error"])
     settings = ", ".join(f"{slider.label} {model.params[slider.name]:g}" for slider in SLIDERS)
     solara.HTML(
         tag="div",
@@ -102,16 +129,33 @@ def Figures(model: ClassroomModel):
 
 @solara.component
 def ScenarioViz(preset_name: str):
-    """SolaraViz for one scenario, with its own model (one per browser session)."""
+    """Mesa's controls and the figures for one scenario, with its own model (one per
+    browser session). Keyed by the scenario in ``Page``, so a new scenario is a new model
+    with fresh controls."""
     preset = PRESETS[preset_name]
-    model = solara.use_reactive(solara.use_memo(preset.build, []))
-    SolaraViz(
-        model,
-        components=[],
-        model_params=model_params(preset),
-        name=f"commsim classroom: {preset.name}",
-        play_interval=150,
-    )
+    model = solara.use_reactive(solara.use_memo(lambda: PageModel(**preset.settings()), []))
+    parameters = solara.use_reactive({})  # filled by ModelCreator, read by Reset
+    play_interval = solara.use_reactive(150)
+    render_interval = solara.use_reactive(1)
+    with solara.AppBar():
+        solara.AppBarTitle(f"commsim classroom: {preset.name}")
+    with solara.Sidebar():
+        with solara.Column().key(f"sidebar-{preset_name}"):
+            with solara.Card("Controls"):
+                solara.SliderInt("Play interval (ms)", value=play_interval, min=50, max=1000,
+                                 step=50)  # fmt: skip
+                solara.SliderInt("Render every (days)", value=render_interval, min=1, max=30)
+                ModelController(
+                    model,
+                    model_parameters=parameters,
+                    play_interval=play_interval,
+                    render_interval=render_interval,
+                    use_threads=solara.use_reactive(False),
+                )
+            with solara.Card("Model parameters"):
+                ModelCreator(model, model_params(preset), model_parameters=parameters)
+            with solara.Card("Information"):
+                ShowSteps(model.value)
     with solara.Column(classes=["commsim-main"]):
         Numbers(model.value)
         Figures(model.value)
@@ -135,4 +179,4 @@ def Page():
     ScenarioViz(preset_name.value).key(preset_name.value)
 
 
-__all__ = ["Page", "model_params"]
+__all__ = ["Page", "PageModel", "model_params"]

@@ -62,8 +62,9 @@ class GroupPicture:
 
     def __init__(self, population: int, figsize=(5.2, 5.0), dpi: int = 80) -> None:
         self.slots = spiral_slots(population)
-        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        self.axes = self.figure.add_subplot()
+        # fixed margins: a layout engine would re-measure every text at every redraw
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        self.axes = self.figure.add_axes((0.01, 0.13, 0.98, 0.81))
         self.axes.set_aspect("equal")
         self.axes.set_xticks([])
         self.axes.set_yticks([])
@@ -178,8 +179,11 @@ class LifecyclePlots:
     """
 
     def __init__(self, figsize=(7.0, 5.0), dpi: int = 80) -> None:
-        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self.figure = Figure(figsize=figsize, dpi=dpi)
         axes = self.figure.subplots(2, 2, sharex=True)
+        self.figure.subplots_adjust(
+            left=0.09, right=0.99, bottom=0.09, top=0.95, wspace=0.25, hspace=0.18
+        )
         (self.people, self.talk), (self.value, self.stage) = axes
         self.lines = {
             "members": self.people.plot([], [], label="members", color="#333333")[0],
@@ -230,9 +234,9 @@ class LifecyclePlots:
         for name, values in series.items():
             self.lines[name].set_data(days, values.to_numpy(dtype=float))
         right = max(float(days[-1]), 10.0) if days.size else 10.0
-        for ax in (self.people, self.talk):
-            ax.relim()
-            ax.autoscale_view(scalex=False)
-            ax.set_ylim(bottom=0)
         self.people.set_xlim(0, right)
+        # members bound contributors and lurkers, messages bound spam
+        for ax, name in ((self.people, "members"), (self.talk, "messages")):
+            top = float(series[name].max()) if days.size else 0.0
+            ax.set_ylim(0, max(top * 1.08, 1.0))
         return self.figure

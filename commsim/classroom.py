@@ -193,6 +193,9 @@ class ClassroomModel(CommunityModel):
     Args:
         seed: the seed as typed in the app: a whole number, or blank for a random one
             (see ``coerce_seed``).
+        scenario: what SolaraViz's Reset passes: an empty ``mesa.experimental.scenarios``
+            Scenario, accepted and unused (the seed comes from ``seed``, the parameters
+            from the keywords). One that carries a seed or parameters is refused.
         **parameters: model parameters (``PARAMETERS``).
 
     Attributes:
@@ -201,7 +204,12 @@ class ClassroomModel(CommunityModel):
             member); leavers keep theirs, so the picture can show where they left from.
     """
 
-    def __init__(self, *, seed: Any = DEFAULT_SEED, **parameters: Any) -> None:
+    def __init__(self, *, seed: Any = DEFAULT_SEED, scenario: Any = None, **parameters: Any):
+        if scenario is not None and (scenario.rng is not None or set(dict(scenario)) - {"rng"}):
+            raise ValueError(
+                f"scenario={scenario!r} is not valid: expected None or an empty Scenario "
+                "(give the seed as seed= and the parameters as keywords)"
+            )
         chosen = coerce_seed(seed)
         if chosen is None:
             chosen = int(np.random.SeedSequence().generate_state(1)[0])

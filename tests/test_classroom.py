@@ -70,6 +70,16 @@ def test_blank_seed_draws_a_recorded_seed_that_reproduces_the_run():
     pd.testing.assert_frame_equal(frame(first), frame(again))
 
 
+def test_a_scenario_with_content_is_refused():
+    from mesa.experimental.scenarios import Scenario
+
+    ClassroomModel(seed="1", scenario=Scenario(), **SMALL)  # what SolaraViz's Reset passes
+    with pytest.raises(ValueError, match="scenario="):
+        ClassroomModel(seed="1", scenario=Scenario(rng=3), **SMALL)
+    with pytest.raises(ValueError, match="scenario="):
+        ClassroomModel(seed="1", scenario=Scenario(population=10), **SMALL)
+
+
 def test_bad_seed_or_parameter_fails_before_building():
     with pytest.raises(ValueError, match="seed='x1'"):
         ClassroomModel(seed="x1", **SMALL)
@@ -123,7 +133,11 @@ def test_each_preset_builds_a_valid_model_that_runs(name):
 
 def test_model_params_reset_rebuilds_exactly_the_preset():
     pytest.importorskip("solara", reason="the app extra (solara) is not installed")
-    from mesa.visualization.solara_viz import _check_model_params, split_model_params
+    from mesa.visualization.solara_viz import (
+        _build_model_init_kwargs,
+        _check_model_params,
+        split_model_params,
+    )
 
     from commsim.app import model_params
 
@@ -135,7 +149,10 @@ def test_model_params_reset_rebuilds_exactly_the_preset():
         assert set(adjustable) == {"seed"} | {s.name for s in SLIDERS}
         # what SolaraViz's Reset passes before anything is moved
         kwargs = {**fixed, **{name: spec["value"] for name, spec in adjustable.items()}}
-        rebuilt = ClassroomModel(**kwargs)
+        kwargs = _build_model_init_kwargs(
+            model, kwargs, add_scenario_when_empty=True, require_model_accepts_scenario=True
+        )
+        rebuilt = type(model)(**kwargs)
         model.run_for(15)
         rebuilt.run_for(15)
         pd.testing.assert_frame_equal(frame(model), frame(rebuilt))
@@ -275,7 +292,30 @@ def test_lifecycle_plots_show_every_day_with_labelled_axes():
     assert len(plots.people.get_legend().get_texts()) == 3
 
 
+def test_lifecycle_plots_rescale_as_the_group_grows():
+    model = PRESETS["Open group cooling"].build(population=400)
+    plots = LifecyclePlots()
+    plots.update(frame(model))  # day 0: 12 founders, no messages
+    assert plots.people.get_ylim()[1] < 20
+    model.run_for(30)
+    df = frame(model)
+    plots.update(df)
+    assert df["members"].max() <= plots.people.get_ylim()[1] <= 1.1 * df["members"].max()
+    assert df["messages"].max() <= plots.talk.get_ylim()[1] <= 1.1 * df["messages"].max()
+    assert plots.people.get_xlim() == (0.0, 30.0)
+
+
 # --------------------------------------------------------------------------- sessions
+def test_the_page_reports_a_mistyped_seed_instead_of_failing():
+    pytest.importorskip("solara", reason="the app extra (solara) is not installed")
+    from commsim.app import PageModel
+
+    model = PageModel(seed="abc", **SMALL)
+    assert "seed='abc' is not valid" in model.seed_error and isinstance(model.seed, int)
+    model = PageModel(seed=" 12", **SMALL)
+    assert model.seed_error is None and model.seed == 12
+
+
 def test_each_session_has_its_own_model():
     pytest.importorskip("solara", reason="the app extra (solara) is not installed")
     import ipyvuetify as v
@@ -303,3 +343,30 @@ def test_each_session_has_its_own_model():
     assert day_shown(second) == "Day 0"
     second.find(v.Btn, children=["Step"]).widget.click()
     assert (day_shown(first), day_shown(second)) == ("Day 3", "Day 1")
+
+
+def test_reset_after_a_change_of_scenario_keeps_the_scenario_and_the_moved_slider():
+    pytest.importorskip("solara", reason="the app extra (solara) is not installed")
+    import ipyvuetify as v
+    import solara
+    import solara.widgets
+
+    import commsim.app as app
+
+    @solara.component
+    def Session():
+        with solara.AppLayout():
+            app.Page()
+
+    def running_with(rc) -> str:
+        texts = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
+        return next(t for t in texts if t.startswith("Running with"))
+
+    _, rc = solara.render(Session(), handle_error=False)
+    rc.find(v.Select, label="Preset scenario").widget.v_model = "Paid threshold"
+    assert "need mean 0.7" in running_with(rc)
+    rc.find(v.Btn, children=["Reset"]).widget.click()
+    assert "need mean 0.7" in running_with(rc) and "ambient inflow 0.01," in running_with(rc)
+    rc.find(v.Slider, label="population").widget.v_model = 3000
+    rc.find(v.Btn, children=["Reset"]).widget.click()
+    assert "population 3000" in running_with(rc) and "need mean 0.7" in running_with(rc)
