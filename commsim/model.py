@@ -39,6 +39,7 @@ from commsim.population import (
     small_world_network,
 )
 from commsim.strategies.base import Strategy
+from commsim.strategies.keywords import FLAT_KEYWORDS, strategies_from_keywords
 
 
 @dataclass(eq=False)
@@ -50,6 +51,8 @@ class Day:
         social_pull: today's chance that one friend inside brings an outsider in.
         posting_boost: multiplier of each person's chance to post (scalar or per person).
         utility_bonus: utility added to each member's day (scalar or per person).
+        on_topic: share of members' messages that are on the group's topic and carry
+            their writer's value (off-topic chatter and red-packet thanks carry none).
 
     Outcomes (per group unless said otherwise):
         messages, valued_messages, spam: messages, value-weighted on-topic messages, spam.
@@ -63,6 +66,7 @@ class Day:
     ambient_boost: float = 1.0
     posting_boost: float | np.ndarray = 1.0
     utility_bonus: float | np.ndarray = 0.0
+    on_topic: float = 1.0
     messages: np.ndarray = field(init=False)
     valued_messages: np.ndarray = field(init=False)
     spam: np.ndarray = field(init=False)
@@ -98,7 +102,10 @@ class CommunityModel(mesa.Model):
             first ``population`` nodes, in node order, are the people); by default a
             seeded Watts-Strogatz small world.
         strategies: operator policies (``commsim.strategies``) applied every day.
-        **parameters: any parameter in ``PARAMETERS``.
+        **parameters: any parameter in ``PARAMETERS``, and any strategy's flat keyword
+            (``red_packets_budget=500``, ``entry_threshold_kind="fee"``, ``moderation=True``;
+            see ``commsim.strategies.keywords``): a strategy given this way is added after
+            those in ``strategies``.
 
     Raises:
         ValueError: for an unknown parameter, a value outside its range, or a network with
@@ -118,6 +125,7 @@ class CommunityModel(mesa.Model):
         strategies: Iterable[Strategy] = (),
         **parameters,
     ) -> None:
+        flat_strategies, parameters = strategies_from_keywords(parameters)
         self.params = validate(parameters)
         p = self.params
         if p["initial_members"] * p["groups"] > p["population"]:
@@ -130,7 +138,7 @@ class CommunityModel(mesa.Model):
                 f"network has {network.number_of_nodes()} nodes, fewer than "
                 f"population={p['population']}: expected a graph with at least that many nodes"
             )
-        self.strategies = list(strategies)
+        self.strategies = list(strategies) + flat_strategies
         for strategy in self.strategies:
             if not isinstance(strategy, Strategy):
                 raise ValueError(
@@ -153,10 +161,10 @@ class CommunityModel(mesa.Model):
         self.group_open = np.ones(p["groups"], dtype=bool)
         self._load = np.zeros(p["groups"])  # yesterday's reading load per group, in budgets
         self._found_groups()
+        self.today = Day(0, self.n_groups, p["social_pull"], joined=self._founders)
         for strategy in self.strategies:
             strategy.setup(self)
 
-        self.today = Day(0, self.n_groups, p["social_pull"], joined=self._founders)
         self.datacollector = mesa.DataCollector(
             model_reporters={name: self._reporter(name) for name in REPORTERS}
         )
@@ -199,6 +207,18 @@ class CommunityModel(mesa.Model):
         if founders is not None:
             self.population.group[np.asarray(founders, dtype=np.int64)] = group
         return group
+
+    @property
+    def reading_load(self) -> np.ndarray:
+        """Yesterday's reading load per group, in attention budgets (above 1: overload)."""
+        return self._load
+
+    def add_members(self, people: np.ndarray, groups: np.ndarray | int, today: Day) -> None:
+        """Make outsiders ``people`` members of ``groups`` today (counted in ``joined``);
+        for strategies that bring people in directly (strategies' ``on_join`` is not called)."""
+        people = np.asarray(people, dtype=np.int64)
+        self._admit(people, np.broadcast_to(np.asarray(groups, dtype=np.int32), people.shape))
+        today.joined = np.concatenate([today.joined, people])
 
     def group_sizes(self) -> np.ndarray:
         """Members per group."""
@@ -266,7 +286,7 @@ class CommunityModel(mesa.Model):
             admitted &= strategy.admit(self, applicants, groups)
         joiners, groups = applicants[admitted], groups[admitted]
         self._admit(joiners, groups)
-        today.joined = joiners
+        today.joined = np.concatenate([today.joined, joiners])
         for strategy in self.strategies:
             strategy.on_join(self, joiners)
 
@@ -326,7 +346,7 @@ class CommunityModel(mesa.Model):
         today.messages += np.bincount(writer_group, weights=written, minlength=g)
         today.spam += np.bincount(writer_group[is_spam], weights=written[is_spam], minlength=g)
         today.valued_messages += np.bincount(
-            writer_group, weights=written * pop.value[writers], minlength=g
+            writer_group, weights=written * pop.value[writers] * today.on_topic, minlength=g
         )
         for strategy in self.strategies:
             strategy.add_content(self, today)
@@ -441,7 +461,8 @@ def _signature() -> inspect.Signature:
         inspect.Parameter("strategies", keyword, default=()),
     ]
     params = [inspect.Parameter(n, keyword, default=q.default) for n, q in PARAMETERS.items()]
-    return inspect.Signature(fixed + params)
+    flat = [inspect.Parameter(n, keyword, default=None) for n in FLAT_KEYWORDS]
+    return inspect.Signature(fixed + params + flat)
 
 
 CommunityModel.__init__.__signature__ = _signature()

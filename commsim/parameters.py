@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Parameter:
@@ -59,6 +61,41 @@ class Parameter:
         if math.isnan(value) or too_low or value > self.high:
             raise ValueError(f"{self.name}={value!r} is out of range: expected {self.allowed}")
         return value
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A parameter that takes one of a few named values (e.g. a strategy's ``kind``).
+
+    Attributes:
+        name: keyword name of the parameter.
+        default: value used when the user gives none.
+        choices: the allowed values.
+        doc: one line saying what it means.
+    """
+
+    name: str
+    default: Any
+    choices: tuple
+    doc: str
+
+    @property
+    def allowed(self) -> str:
+        """The allowed values, e.g. ``one of 'fee', 'review'``."""
+        return "one of " + ", ".join(repr(c) for c in self.choices)
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` if it is one of ``choices`` (``"true"``/``"false"`` strings, as a
+        form sends them, count as booleans when the choices are booleans), else raise
+        ``ValueError``."""
+        if isinstance(value, str) and all(isinstance(c, bool) for c in self.choices):
+            value = {"true": True, "false": False}.get(value.strip().lower(), value)
+        if isinstance(value, np.bool_):
+            value = bool(value)
+        for choice in self.choices:
+            if type(value) is type(choice) and value == choice:
+                return choice
+        raise ValueError(f"{self.name}={value!r} is not valid: expected {self.allowed}")
 
 
 def _p(name, default, low, high, doc, kind=float, low_open=False) -> Parameter:

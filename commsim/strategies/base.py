@@ -1,4 +1,4 @@
-"""The base of every operator strategy: hooks the model calls at fixed points of a day.
+"""The base of every operator strategy: its parameter table, its accounts and its hooks.
 
 A strategy overrides only the hooks it needs. The model calls them in this order each
 day (see ``CommunityModel.step``)::
@@ -6,41 +6,135 @@ day (see ``CommunityModel.step``)::
     start_day(model, today)        before joining: set today's boosts and multipliers
     admit(model, applicants, groups)  filter who may join (returns a boolean mask)
     on_join(model, joiners)        after joiners are members: e.g. a fee raises patience
-    add_content(model, today)      after members post: operator or KOL content
-    end_day(model, today)          after leaving: moderation, conversion, spending
+    add_content(model, today)      after members post: operator or KOL content, moderation
+    end_day(model, today)          after leaving: conversion, prizes, spending
 
-Spending, revenue and conversions are added to ``today`` (``today.spend`` etc.), so the
-model reports them per day.
+Levers combine across strategies: a strategy multiplies ``today.posting_boost``,
+``today.ambient_boost``, ``today.social_pull`` and ``today.on_topic`` by its own factor
+and adds its own term to ``today.utility_bonus``, so several strategies stack.
+
+Parameters. Each subclass declares ``PARAMETERS``, a table of
+``commsim.parameters.Parameter`` (numbers, with ranges) and ``Choice`` (named values);
+the constructor takes exactly these as keywords, checks them (a ``ValueError`` names the
+strategy, the parameter, the value and what is allowed) and stores each as an attribute
+of the same name. The same table gives the flat keywords of ``CommunityModel``
+(``red_packets_budget=...``, see ``commsim.strategies.keywords``).
+
+Accounts. A strategy pays with ``self.pay(today, amount)`` and earns with
+``self.earn(today, amount, conversions)``; both add to the day's ``spend``/``revenue``/
+``conversions`` (which the model reports per day) and to the strategy's own ``spent``
+and ``earned`` totals, so what each strategy cost stays visible when several combine.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import inspect
+import re
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
+
+from commsim.parameters import Choice, Parameter
 
 if TYPE_CHECKING:
     from commsim.model import CommunityModel, Day
 
 
-class Strategy:
-    """An operator policy. Subclasses override the hooks they need; all default to no-ops."""
+def snake_case(name: str) -> str:
+    """``"KOLSeeding"`` -> ``"kol_seeding"``, ``"RedPackets"`` -> ``"red_packets"``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
 
+
+class Strategy:
+    """An operator policy. Subclasses declare ``PARAMETERS`` and override the hooks they
+    need; all hooks default to no-ops.
+
+    Attributes:
+        PARAMETERS: the strategy's parameters, by name (class attribute).
+        key: the prefix of the strategy's flat keywords, e.g. ``"red_packets"``.
+        params: the checked parameter values of this instance.
+        spent, earned: money this strategy has spent and earned in the current run.
+    """
+
+    PARAMETERS: ClassVar[dict[str, Parameter | Choice]] = {}
+    key: ClassVar[str] = "strategy"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.key = snake_case(cls.__name__)
+        if "__init__" not in cls.__dict__:  # the signature is the parameter table's
+            keyword = inspect.Parameter.KEYWORD_ONLY
+            cls.__signature__ = inspect.Signature(
+                [
+                    inspect.Parameter(n, keyword, default=p.default)
+                    for n, p in cls.PARAMETERS.items()
+                ]
+            )
+
+    def __init__(self, **params: Any) -> None:
+        unknown = sorted(set(params) - set(self.PARAMETERS))
+        if unknown:
+            raise ValueError(
+                f"{type(self).__name__}: unknown parameter(s) {', '.join(unknown)}; "
+                f"allowed: {', '.join(self.PARAMETERS) or 'none'}"
+            )
+        self.params: dict[str, Any] = {}
+        for name, parameter in self.PARAMETERS.items():
+            value = params.get(name, parameter.default)
+            try:
+                value = parameter.check(value)
+            except ValueError as error:
+                raise ValueError(f"{type(self).__name__}: {error}") from None
+            self.params[name] = value
+            setattr(self, name, value)
+        self.spent = 0.0
+        self.earned = 0.0
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
+        return f"{type(self).__name__}({args})"
+
+    # ------------------------------------------------------------------ accounts
+    def pay(self, today: Day, amount: float) -> None:
+        """Record ``amount`` of money spent today by this strategy."""
+        today.spend += float(amount)
+        self.spent += float(amount)
+
+    def earn(self, today: Day, amount: float, conversions: int = 0) -> None:
+        """Record ``amount`` of money earned today (and ``conversions`` sales)."""
+        today.revenue += float(amount)
+        today.conversions += int(conversions)
+        self.earned += float(amount)
+
+    # ------------------------------------------------------------------ hooks
     def setup(self, model: CommunityModel) -> None:
-        """Called once, after the population, network and founders exist."""
+        """Called once, after the population, network and founders exist. Subclasses that
+        override it call ``super().setup(model)``, which resets the accounts."""
+        self.spent = 0.0
+        self.earned = 0.0
 
     def start_day(self, model: CommunityModel, today: Day) -> None:
         """Called at the start of each day, before anyone joins."""
 
-    def admit(self, model: CommunityModel, applicants: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    def admit(
+        self, model: CommunityModel, applicants: np.ndarray, groups: np.ndarray
+    ) -> np.ndarray:
         """Return a boolean mask of the applicants (person indices) allowed into ``groups``."""
         return np.ones(applicants.size, dtype=bool)
 
     def on_join(self, model: CommunityModel, joiners: np.ndarray) -> None:
-        """Called with the person indices of today's new members."""
+        """Called with the person indices of today's new members (``model.today`` is the day)."""
 
     def add_content(self, model: CommunityModel, today: Day) -> None:
-        """Called after members have posted; may add messages to ``today``."""
+        """Called after members have posted; may add or delete messages of ``today``."""
 
     def end_day(self, model: CommunityModel, today: Day) -> None:
         """Called after today's leavers have left."""
+
+
+def saturating(amount: float, half: float) -> float:
+    """Response to an incentive of size ``amount``: ``amount / (amount + half)``, in [0, 1).
+
+    Half the full response at ``half``; diminishing returns beyond.
+    """
+    return amount / (amount + half) if amount > 0 else 0.0

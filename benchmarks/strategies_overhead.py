@@ -1,0 +1,110 @@
+"""Per-step time of the bare model against the model with every strategy at once.
+
+Target (issue 3): all strategies together add less than 50% to the time of a step at a
+population of 10,000. Two figures, since strategies also change the dynamics (more
+members, more groups), which changes what the model itself has to compute:
+
+- hook overhead: time spent inside the strategies' hooks, per step, over the time of
+  the rest of the same steps (what the strategies add to the same model state);
+- whole-step ratio: the step time with all strategies over the bare model's (includes
+  the model's own extra work on a larger or split community).
+
+Each figure is the best of ``--repeats`` runs (the least disturbed by other load).
+Run: ``.venv/bin/python benchmarks/strategies_overhead.py [--population 10000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import time
+
+from commsim import CommunityModel
+from commsim.strategies import (
+    Badges,
+    ContentMix,
+    Conversion,
+    EntryThreshold,
+    InviteLeaderboard,
+    KOLSeeding,
+    Moderation,
+    RedPackets,
+    Referral,
+    ScheduledEvents,
+    SizeCap,
+    Strategy,
+)
+
+HOOKS = ("start_day", "admit", "on_join", "add_content", "end_day")
+
+
+def all_strategies() -> list[Strategy]:
+    """Every strategy, at settings under which each acts during the run."""
+    return [
+        EntryThreshold(kind="fee", level=0.2), RedPackets(), Badges(), InviteLeaderboard(),
+        KOLSeeding(), SizeCap(max_members=500, split=True, matrix=True), Moderation(),
+        ScheduledEvents(), Referral(), ContentMix(), Conversion(),
+    ]  # fmt: skip
+
+
+def timed_hooks(strategies: list[Strategy]) -> dict[str, float]:
+    """Wrap every hook of ``strategies`` to add its time (seconds) to the returned dict."""
+    spent = {type(s).__name__: 0.0 for s in strategies}
+    for strategy in strategies:
+        name = type(strategy).__name__
+        for hook in HOOKS:
+            original = getattr(strategy, hook)
+
+            @functools.wraps(original)
+            def wrapper(*args, _original=original, _name=name, **kwargs):
+                start = time.perf_counter()
+                try:
+                    return _original(*args, **kwargs)
+                finally:
+                    spent[_name] += time.perf_counter() - start
+
+            setattr(strategy, hook, wrapper)
+    return spent
+
+
+def time_run(population: int, days: int, seed: int, strategies: list[Strategy]):
+    """Seconds per step of ``days`` steps (setup excluded), and the hooks' seconds."""
+    spent = timed_hooks(strategies)
+    model = CommunityModel(rng=seed, population=population, strategies=strategies)
+    start = time.perf_counter()
+    model.run_for(days)
+    elapsed = time.perf_counter() - start
+    members = model.datacollector.get_model_vars_dataframe()["members"].mean()
+    return elapsed / days, {k: v / days for k, v in spent.items()}, members
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--population", type=int, default=10_000)
+    parser.add_argument("--days", type=int, default=120)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    def best(make):
+        runs = [
+            time_run(args.population, args.days, args.seed, make()) for _ in range(args.repeats)
+        ]
+        return min(runs, key=lambda result: result[0])
+
+    bare, full = best(list), best(all_strategies)
+    hooks = sum(full[1].values())
+    print(f"population {args.population}, {args.days} days, best of {args.repeats} runs")
+    print(f"bare model:           {bare[0] * 1e3:8.3f} ms/step  (mean members {bare[2]:.0f})")
+    print(f"with all strategies:  {full[0] * 1e3:8.3f} ms/step  (mean members {full[2]:.0f})")
+    print(f"  of which in hooks:  {hooks * 1e3:8.3f} ms/step")
+    for name, seconds in sorted(full[1].items(), key=lambda item: -item[1]):
+        print(f"    {name:18s}  {seconds * 1e6:8.1f} us/step")
+    print(f"hook overhead:        {100 * hooks / (full[0] - hooks):7.1f} %  (target < 50 %)")
+    print(
+        f"whole-step ratio:     {100 * (full[0] / bare[0] - 1):7.1f} %  extra over the bare model"
+    )
+
+
+if __name__ == "__main__":
+    main()

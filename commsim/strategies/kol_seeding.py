@@ -1,0 +1,120 @@
+"""``KOLSeeding``: opinion leaders who share on a schedule and draw others in (000, 002, 003)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sp
+
+from commsim.parameters import Parameter
+from commsim.population import CONTRIBUTOR, KOL, NO_GROUP, OUTSIDER, SPAMMER
+from commsim.strategies.base import Strategy
+
+if TYPE_CHECKING:
+    from commsim.model import CommunityModel, Day
+
+
+class KOLSeeding(Strategy):
+    """A few high-value members (KOLs, 意见领袖) who share at fixed times and pull others in.
+
+    At setup ``count`` outsiders (not spammers) become KOLs: role KOL, value ``value``,
+    patience 1, and ``followers`` extra people who follow each of them (one-way ties
+    added to ``model.adjacency``, the matrix that counts active friends inside; the
+    friendship graph ``model.network`` is left as it is). They join on day 1, spread over
+    the groups, and are committed: their patience is refilled each day until they leave.
+
+    Every ``sharing_every`` days each KOL inside shares ``share_messages`` messages of
+    value ``value`` (a sharing session, 定时分享), which count as contributions:
+
+        M_g += share_messages,   V_g += share_messages * value      (per KOL in g)
+
+    and marks the KOL active, so their friends and followers are brought in with the
+    usual chance ``1 - (1 - social_pull) ** k`` (the KOL pulls people in, 000/003).
+    On day ``leave_on`` (0: never) the KOLs leave, and a KOL whose group, having once had
+    at least ``leave_below`` members, falls below that leaves it (an event: a shrinking
+    group no longer worth the KOL's time; 0: never). Their content and pull stop, members' benefit
+    falls and more of them run out of patience (the KOL who leaves, 002).
+    Cost: ``fee`` per sharing session.
+    """
+
+    PARAMETERS = {
+        p.name: p
+        for p in [
+            Parameter("count", 3, int, 1, 100_000, "number of KOLs"),
+            Parameter("value", 0.95, float, 0, 1, "value of a KOL's content"),
+            Parameter("sharing_every", 7, int, 1, 10_000, "days between sharing sessions"),
+            Parameter("share_messages", 20.0, float, 0, 10_000,
+                      "messages a KOL posts in a sharing session"),
+            Parameter("followers", 30, int, 0, 10_000_000, "extra people following each KOL"),
+            Parameter("leave_on", 0, int, 0, 10_000_000, "day the KOLs leave (0: never)"),
+            Parameter("leave_below", 0, int, 0, 10_000_000,
+                      "a KOL leaves a group with fewer members than this (0: never)"),
+            Parameter("fee", 100.0, float, 0, math.inf, "money paid per sharing session"),
+        ]
+    }  # fmt: skip
+
+    def setup(self, model: CommunityModel) -> None:
+        super().setup(model)
+        pop = model.population
+        candidates = np.flatnonzero((pop.state == OUTSIDER) & (pop.role != SPAMMER))
+        if candidates.size < self.count:
+            raise ValueError(
+                f"KOLSeeding: count={self.count} is more than the {candidates.size} outsiders "
+                "who could become KOLs: expected a smaller count or a larger population"
+            )
+        self.kols = model.rng.choice(candidates, size=self.count, replace=False)
+        self.departures: list[tuple[int, int]] = []  # (day, KOL)
+        self._peak = np.zeros(0, dtype=np.int64)  # most members each group has had
+        pop.role[self.kols] = KOL
+        pop.value[self.kols] = self.value
+        pop.patience[self.kols] = 1.0
+        if self.followers:
+            others = pop.size - 1
+            followers = model.rng.integers(0, others, size=(self.count, self.followers))
+            followers += followers >= self.kols[:, None]  # never follow oneself
+            rows = followers.ravel()
+            cols = np.repeat(self.kols, self.followers)
+            ties = sp.csr_array(
+                (np.ones(rows.size, np.float32), (rows, cols)), shape=model.adjacency.shape
+            )
+            adjacency = (model.adjacency + ties).tocsr()
+            adjacency.data[:] = 1.0
+            model.adjacency = adjacency
+
+    def start_day(self, model: CommunityModel, today: Day) -> None:
+        pop = model.population
+        if today.day == 1:
+            outsiders = self.kols[pop.state[self.kols] == OUTSIDER]
+            groups = np.flatnonzero(model.group_open)
+            if groups.size and outsiders.size:
+                model.add_members(outsiders, groups[np.arange(outsiders.size) % groups.size], today)
+        inside = self.kols[pop.group[self.kols] != NO_GROUP]
+        if self.leave_on and today.day >= self.leave_on:
+            leaving = np.ones(inside.size, dtype=bool)
+        elif self.leave_below:
+            sizes = model.group_sizes()
+            self._peak = np.maximum(np.pad(self._peak, (0, sizes.size - self._peak.size)), sizes)
+            group = pop.group[inside]
+            leaving = (self._peak[group] >= self.leave_below) & (sizes[group] < self.leave_below)
+        else:
+            leaving = np.zeros(inside.size, dtype=bool)
+        model.remove_members(inside[leaving], today)
+        self.departures.extend((today.day, int(kol)) for kol in inside[leaving])
+        pop.reservoir[inside[~leaving]] = model.params["patience_days"]
+
+    def add_content(self, model: CommunityModel, today: Day) -> None:
+        if today.day % self.sharing_every:
+            return
+        pop = model.population
+        inside = self.kols[pop.group[self.kols] != NO_GROUP]
+        if inside.size == 0:
+            return
+        groups = pop.group[inside]
+        shared = np.bincount(groups, minlength=model.n_groups) * self.share_messages
+        today.messages += shared
+        today.valued_messages += shared * self.value
+        pop.contributions[inside] += round(self.share_messages)
+        pop.state[inside] = CONTRIBUTOR
+        self.pay(today, self.fee * inside.size)

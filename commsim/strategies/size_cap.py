@@ -1,0 +1,106 @@
+"""``SizeCap``: a hard cap on a group's size, splitting, and a matrix of groups (004)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from commsim.parameters import Choice, Parameter
+from commsim.population import CONTRIBUTOR, NO_GROUP
+from commsim.strategies.base import Strategy
+
+if TYPE_CHECKING:
+    from commsim.model import CommunityModel, Day
+
+
+class SizeCap(Strategy):
+    """A hard cap on members per group (a WeChat group holds 500), with optional splitting
+    into sub-groups and a matrix of groups.
+
+    Cap: an applicant is admitted to group g only while ``size_g + admitted_g <
+    max_members`` (applicants in the order drawn); no group ever exceeds the cap.
+
+    Split (``split=True``): at the start of a day, every general group that is full
+    (``size_g >= max_members``) or overloaded (yesterday's reading load, in attention
+    budgets, ``L_g / A >= overload``, when ``overload > 0``) spawns a sub-group, and a
+    random share ``split_share`` of its members move there as founders (004: split when
+    the cap or the overload point is reached).
+
+    Matrix (``matrix=True``): beside the general groups stands one private group
+    (私密, high-end; 004's STC case) that outsiders cannot find. Each day, members of the
+    general groups who contributed today and whose value is at least ``private_value``
+    are invited into it (moved), while it has room. Its members see only each other's
+    content, so the most valuable members escape the general group's cooling.
+    Cost: ``cost_per_group`` a day for each group with members (an admin's time).
+    """
+
+    PARAMETERS = {
+        p.name: p
+        for p in [
+            Parameter("max_members", 500, int, 2, 10_000_000, "members a group can hold"),
+            Choice("split", False, (False, True), "full or overloaded groups spawn sub-groups"),
+            Parameter("split_share", 0.5, float, 0, 1,
+                      "share of a splitting group's members who move to the sub-group",
+                      low_open=True),
+            Parameter("overload", 0.0, float, 0, math.inf,
+                      "reading load (attention budgets) that also triggers a split (0: never)"),
+            Choice("matrix", False, (False, True),
+                   "keep a private group of high-value members beside the general ones"),
+            Parameter("private_value", 0.6, float, 0, 1,
+                      "value that earns an invitation to the private group"),
+            Parameter("cost_per_group", 0.0, float, 0, math.inf,
+                      "money per day for each group with members"),
+        ]
+    }  # fmt: skip
+
+    def setup(self, model: CommunityModel) -> None:
+        super().setup(model)
+        self.private = -1
+        if self.matrix:
+            self.private = model.add_group()
+            model.group_open[self.private] = False
+        self.splits: list[tuple[int, int, int]] = []  # (day, from group, new group)
+
+    def start_day(self, model: CommunityModel, today: Day) -> None:
+        if not self.split:
+            return
+        sizes = model.group_sizes()
+        due = sizes >= self.max_members
+        if self.overload > 0:
+            due |= model.reading_load >= self.overload
+        due &= (sizes >= 2) & model.group_open
+        pop = model.population
+        for group in np.flatnonzero(due):
+            members = np.flatnonzero(pop.group == group)
+            movers = model.rng.random(members.size) < self.split_share
+            if movers.all() or not movers.any():
+                continue
+            self.splits.append((today.day, int(group), model.add_group(members[movers])))
+
+    def admit(
+        self, model: CommunityModel, applicants: np.ndarray, groups: np.ndarray
+    ) -> np.ndarray:
+        room = np.maximum(self.max_members - model.group_sizes(), 0)
+        order = np.argsort(groups, kind="stable")
+        sorted_groups = groups[order]
+        first = np.searchsorted(sorted_groups, sorted_groups, side="left")
+        rank = np.empty(groups.size, dtype=np.int64)
+        rank[order] = np.arange(groups.size) - first
+        return rank < room[groups]
+
+    def end_day(self, model: CommunityModel, today: Day) -> None:
+        pop = model.population
+        if self.matrix:
+            room = self.max_members - int(np.count_nonzero(pop.group == self.private))
+            invited = np.flatnonzero(
+                (pop.group != NO_GROUP) & (pop.group != self.private)
+                & (pop.state == CONTRIBUTOR) & (pop.value >= self.private_value)
+            )  # fmt: skip
+            if invited.size > room:
+                invited = model.rng.choice(invited, size=max(room, 0), replace=False)
+            pop.group[invited] = self.private
+        if self.cost_per_group:
+            active = np.unique(pop.group[pop.group != NO_GROUP]).size
+            self.pay(today, self.cost_per_group * active)

@@ -1,0 +1,200 @@
+"""Make one plot per strategy against a no-strategy baseline: ``docs/img/strategy_<key>.png``.
+
+Each plot shows the mean over replications (seeds 0..n-1) of one or two daily metrics,
+with a 95% confidence band (mean +- 1.96 standard errors), for the bare model and for the
+strategy (some plots show two settings). Run from the repository root::
+
+    .venv/bin/python docs/make_strategy_plots.py            # all strategies
+    .venv/bin/python docs/make_strategy_plots.py RedPackets --seeds 5
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from commsim import CommunityModel  # noqa: E402
+from commsim.strategies import (  # noqa: E402
+    STRATEGIES,  # noqa: E402
+    Badges,
+    ContentMix,
+    Conversion,
+    EntryThreshold,
+    InviteLeaderboard,
+    KOLSeeding,
+    Moderation,
+    RedPackets,
+    Referral,
+    ScheduledEvents,
+    SizeCap,
+    Strategy,
+)
+
+IMAGES = Path(__file__).parent / "img"
+BASELINE = "no strategy"
+
+Metric = tuple[str, Callable[[pd.DataFrame], pd.Series]]
+
+
+def column(name: str) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda df: df[name]
+
+
+def weekly(name: str) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda df: df[name].rolling(7, min_periods=1).mean()
+
+
+def cumulative(name: str) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda df: df[name].cumsum()
+
+
+def spam_share(df: pd.DataFrame) -> pd.Series:
+    return (df["spam_messages"].rolling(7, min_periods=1).sum()
+            / df["messages"].rolling(7, min_periods=1).sum().clip(lower=1))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StrategyPlot:
+    """What to plot for one strategy: its settings (label -> factory) and the metrics."""
+
+    title: str
+    variants: dict[str, Callable[[], list[Strategy]]]
+    metrics: list[Metric]
+    population: int = 1000
+    days: int = 180
+
+
+PLOTS: dict[str, StrategyPlot] = {
+    "EntryThreshold": StrategyPlot(
+        "EntryThreshold: a fee keeps fewer, more valuable members",
+        {"fee, level 0.2": lambda: [EntryThreshold(kind="fee", level=0.2)],
+         "fee, level 0.5": lambda: [EntryThreshold(kind="fee", level=0.5)]},
+        [("members", column("members")), ("mean value of members", column("mean_value"))],
+    ),
+    "RedPackets": StrategyPlot(
+        "RedPackets: weekly drops spike messages; members do not stay",
+        {"400 a week, days 7-70": lambda: [RedPackets(budget=4000, amount=400)]},
+        [("messages per day", column("messages")), ("members", column("members"))],
+    ),
+    "Badges": StrategyPlot(
+        "Badges: posting climbs toward each badge and falls back after it",
+        {"badges at 30, 60, 120 messages": lambda: [Badges()]},
+        [("contributors per day", weekly("contributors")), ("members", column("members"))],
+    ),
+    "InviteLeaderboard": StrategyPlot(
+        "InviteLeaderboard: prizes for invitations bring people in",
+        {"300 per 14 days, 4 periods": lambda: [InviteLeaderboard()]},
+        [("joined so far", cumulative("joined")), ("members", column("members"))],
+    ),
+    "KOLSeeding": StrategyPlot(
+        "KOLSeeding: three KOLs, and what happens when they leave on day 90",
+        {"3 KOLs stay": lambda: [KOLSeeding()],
+         "3 KOLs leave on day 90": lambda: [KOLSeeding(leave_on=90)]},
+        [("messages per day (7-day mean)", weekly("messages")),
+         ("leavers per day (7-day mean)", weekly("left"))],
+    ),
+    "SizeCap": StrategyPlot(
+        "SizeCap: a cap of 60, without and with splitting",
+        {"cap 60": lambda: [SizeCap(max_members=60)],
+         "cap 60, split": lambda: [SizeCap(max_members=60, split=True)]},
+        [("members", column("members")), ("groups with members", column("active_groups"))],
+    ),
+    "Moderation": StrategyPlot(
+        "Moderation: spam goes; a strict regime drives members away too",
+        {"moderate (strictness 0.02)": lambda: [Moderation()],
+         "strict (strictness 0.5)": lambda: [Moderation(strictness=0.5)]},
+        [("spam share of messages (7 days)", spam_share), ("members", column("members"))],
+    ),
+    "ScheduledEvents": StrategyPlot(
+        "ScheduledEvents: a weekly sharing day spikes messages and forms a habit",
+        {"weekly event": lambda: [ScheduledEvents()]},
+        [("messages per day", column("messages")), ("members", column("members"))],
+    ),
+    "Referral": StrategyPlot(
+        "Referral: a reward per invited friend brings arrivals through friends",
+        {"10 per friend who joins": lambda: [Referral()]},
+        [("joined so far", cumulative("joined")), ("members", column("members"))],
+    ),
+    "ContentMix": StrategyPlot(
+        "ContentMix: 10 operator posts a day, chatter against on-topic",
+        {"all off-topic": lambda: [ContentMix(on_topic=0.0)],
+         "all on-topic": lambda: [ContentMix(on_topic=1.0)]},
+        [("messages per day (7-day mean)", weekly("messages")), ("members", column("members"))],
+    ),
+    "Conversion": StrategyPlot(
+        "Conversion: 10% of an average member buys within 30 days",
+        {"rate 0.1, 100 per sale": lambda: [Conversion()]},
+        [("revenue so far", cumulative("revenue")), ("members", column("members"))],
+    ),
+}  # fmt: skip
+
+
+def replicate(
+    make: Callable[[], list[Strategy]], seeds: int, population: int, days: int
+) -> list[pd.DataFrame]:
+    """Daily metrics of ``seeds`` runs (seeds 0..seeds-1) with the strategies ``make()``."""
+    frames = []
+    for seed in range(seeds):
+        model = CommunityModel(rng=seed, population=population, strategies=make())
+        model.run_for(days)
+        frames.append(model.datacollector.get_model_vars_dataframe())
+    return frames
+
+
+def strategy_figure(
+    name: str, seeds: int = 10, population: int | None = None, days: int | None = None
+) -> plt.Figure:
+    """The figure for strategy ``name``: each metric of ``PLOTS[name]`` for the baseline and
+    each setting, mean over ``seeds`` runs with a 95% band."""
+    plot = PLOTS[name]
+    population = population or plot.population
+    days = days or plot.days
+    runs = {BASELINE: replicate(list, seeds, population, days)}
+    for label, make in plot.variants.items():
+        runs[label] = replicate(make, seeds, population, days)
+    fig, axes = plt.subplots(len(plot.metrics), 1, figsize=(8, 2.6 * len(plot.metrics) + 0.6),
+                             sharex=True, squeeze=False)  # fmt: skip
+    for ax, (ylabel, metric) in zip(axes[:, 0], plot.metrics, strict=True):
+        for (label, frames), color in zip(runs.items(), ["0.35", "C0", "C3", "C2"], strict=False):
+            values = np.array([metric(df).to_numpy(dtype=float) for df in frames])
+            mean = np.nanmean(values, axis=0)
+            spread = np.nanstd(values, axis=0, ddof=1) if len(frames) > 1 else 0.0 * mean
+            half = 1.96 * spread / np.sqrt(len(frames))
+            day = np.arange(values.shape[1])
+            ax.plot(day, mean, color=color, label=label, lw=1.4)
+            ax.fill_between(day, mean - half, mean + half, color=color, alpha=0.2, lw=0)
+        ax.set_ylabel(ylabel)
+    axes[0, 0].legend(loc="best", fontsize=8)
+    axes[0, 0].set_title(f"{plot.title}\n(mean of {seeds} runs, population {population}, 95% band)",
+                         fontsize=10)  # fmt: skip
+    axes[-1, 0].set_xlabel("day")
+    fig.tight_layout()
+    return fig
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", default=list(PLOTS), help="strategies to plot")
+    parser.add_argument("--seeds", type=int, default=10, help="replications per setting")
+    parser.add_argument("--out", type=Path, default=IMAGES, help="folder for the images")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in args.names:
+        fig = strategy_figure(name, seeds=args.seeds)
+        path = args.out / f"strategy_{STRATEGIES[name].key}.png"
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
+        print(path)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""Structure and rules: a size cap with splitting and a matrix of groups; moderation."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from commsim import CommunityModel
+from commsim.population import SPAMMER
+from commsim.strategies import Moderation, SizeCap, Strategy
+
+SEEDS = range(20)
+
+
+def runs(make, days=120, population=400, **params):
+    models = []
+    for seed in SEEDS:
+        model = CommunityModel(rng=seed, population=population, strategies=make(), **params)
+        model.run_for(days)
+        models.append(model)
+    return models
+
+
+def frame(model):
+    return model.datacollector.get_model_vars_dataframe()
+
+
+class LargestGroup(Strategy):
+    """Records the largest group's size at the end of every day (an observer)."""
+
+    def setup(self, model):
+        super().setup(model)
+        self.sizes = []
+
+    def end_day(self, model, today):
+        self.sizes.append(int(model.group_sizes().max()))
+
+
+# ---------------------------------------------------------------------- size cap
+@pytest.mark.parametrize("split", [False, True])
+def test_the_cap_is_never_exceeded(split):
+    for model in runs(lambda: [SizeCap(max_members=30, split=split), LargestGroup()], days=80):
+        assert max(model.strategies[-1].sizes) <= 30
+        assert (model.group_sizes() <= 30).all()
+
+
+def test_splitting_keeps_more_active_members_than_the_capped_group_without_splitting():
+    def members(split):
+        models = runs(lambda: [SizeCap(max_members=40, split=split)])
+        return np.array([frame(m)["members"].iloc[1:].mean() for m in models]), models
+
+    capped, _ = members(False)
+    split, models = members(True)
+    assert stats.ttest_rel(split, capped, alternative="greater").pvalue < 0.01
+    assert all(m.strategies[0].splits for m in models)
+    assert max(m.n_groups for m in models) > 1
+
+
+def test_an_overloaded_group_splits_before_it_is_full():
+    strategy = SizeCap(max_members=10_000, split=True, overload=0.5)
+    model = CommunityModel(rng=1, population=600, attention_budget=20, strategies=[strategy])
+    model.run_for(40)
+    assert strategy.splits
+    day, parent, child = strategy.splits[0]
+    assert frame(model)["members"].iloc[day] < 10_000 and child > parent
+
+
+def test_the_matrix_keeps_valuable_members_in_a_private_group():
+    """The private group holds only members of value >= private_value, outsiders never
+    join it directly, and more of the most valuable joiners are still members at the end
+    than without it."""
+
+    def valuable_kept(matrix):
+        models = runs(lambda: [SizeCap(max_members=500, matrix=matrix, private_value=0.5)])
+        kept = []
+        for m in models:
+            pop = m.population
+            valuable = (pop.joined_day >= 0) & (pop.value >= 0.5)
+            kept.append(np.mean(pop.group[valuable] >= 0) if valuable.any() else np.nan)
+        return np.array(kept), models
+
+    plain, _ = valuable_kept(False)
+    matrix, models = valuable_kept(True)
+    assert stats.ttest_rel(matrix, plain, alternative="greater", nan_policy="omit").pvalue < 0.01
+    for m in models:
+        private = m.strategies[0].private
+        inside = m.population.group == private
+        assert (m.population.value[inside] >= 0.5).all()
+        assert not m.group_open[private]
+
+
+# ---------------------------------------------------------------------- moderation
+def spam_share(model):
+    df = frame(model)
+    return df["spam_messages"].sum() / max(df["messages"].sum(), 1)
+
+
+def test_moderation_lowers_the_spam_share_of_messages():
+    moderated = np.array([spam_share(m) for m in runs(lambda: [Moderation()])])
+    bare = np.array([spam_share(m) for m in runs(lambda: [])])
+    assert stats.ttest_rel(bare, moderated, alternative="greater").pvalue < 0.01
+    assert moderated.mean() < 0.5 * bare.mean()
+
+
+def test_too_strict_a_regime_drives_ordinary_members_away():
+    def ordinary_leavers(strictness):
+        shares = []
+        for m in runs(lambda: [Moderation(strictness=strictness)]):
+            pop = m.population
+            ordinary = (pop.joined_day >= 0) & (pop.role != SPAMMER)
+            shares.append(np.mean(pop.left_day[ordinary] >= 0))
+        return np.array(shares)
+
+    assert (
+        stats.ttest_rel(ordinary_leavers(0.5), ordinary_leavers(0.0), alternative="greater").pvalue
+        < 0.01
+    )
+
+
+def test_moderation_bans_caught_spammers_and_costs_a_daily_wage():
+    strategy = Moderation(spam_removal=1.0, strictness=0.0, daily_cost=4.0)
+    model = CommunityModel(rng=2, population=400, spammer_share=0.1, strategies=[strategy])
+    model.run_for(30)
+    pop = model.population
+    assert strategy.banned > 0 and strategy.banned == pop.banned.sum()
+    assert (pop.role[pop.banned] == SPAMMER).all() and (pop.group[pop.banned] == -1).all()
+    assert frame(model)["spam_messages"].iloc[1:].sum() == 0  # every spam caught is deleted
+    assert frame(model)["spend"].sum() == pytest.approx(4.0 * 30)
