@@ -10,11 +10,12 @@ Each browser session builds its own model (inside the ``Page`` component, never 
 level, where every session would share it). Moving a slider or typing a seed takes effect
 at the next Reset, as in every Mesa app; picking a scenario starts it afresh.
 
-The sidebar is put together from SolaraViz's own parts (``ModelController``,
-``ModelCreator``, ``ShowSteps``) rather than by calling ``SolaraViz``: SolaraViz's sidebar
-cannot be given a key, so after a change of scenario solara would keep its old parameter
-store (empty) and Reset would fall back to the library defaults instead of the scenario's.
-A keyed sidebar is rebuilt with each scenario.
+The sidebar is put together from SolaraViz's own parts (``ModelController``, ``UserInputs``,
+``ShowSteps``) rather than by calling ``SolaraViz``: SolaraViz's sidebar cannot be given a
+key, so after a change of scenario solara would keep its old parameter store (empty) and
+Reset would fall back to the library defaults instead of the scenario's; and it has one
+list of inputs, where the strategies' switches and sliders need a section each. A keyed
+sidebar is rebuilt with each scenario.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 from html import escape
 
 import solara
-from mesa.visualization.solara_viz import ModelController, ModelCreator, ShowSteps
+from mesa.visualization.solara_viz import ModelController, ShowSteps, UserInputs
 from mesa.visualization.utils import update_counter
 
 from commsim.app_figures import GroupPicture, LifecyclePlots
@@ -31,8 +32,11 @@ from commsim.classroom import (
     DEFAULT_SEED,
     PRESETS,
     SLIDERS,
+    STRATEGY_CONTROLS,
+    ChoiceSpec,
     ClassroomModel,
     Preset,
+    SliderSpec,
     coerce_seed,
     current_numbers,
 )
@@ -56,30 +60,63 @@ class PageModel(ClassroomModel):
         super().__init__(seed=seed, **parameters)
 
 
-def model_params(preset: Preset) -> dict:
-    """SolaraViz's ``model_params`` for a scenario: a seed box, a slider per ``SLIDERS``
-    entry starting at the scenario's value, and the scenario's other settings fixed."""
+def user_input(control: SliderSpec | ChoiceSpec, value) -> dict:
+    """The SolaraViz input (its ``model_params`` entry) for one control, set to ``value``."""
+    if isinstance(control, ChoiceSpec):
+        if control.is_switch:
+            return {"type": "Checkbox", "value": value, "label": control.label}
+        return {"type": "Select", "value": value, "values": list(control.parameter.choices),
+                "label": control.label}  # fmt: skip
+    return {
+        "type": "SliderInt" if control.is_int else "SliderFloat",
+        "value": value,
+        "min": control.low,
+        "max": control.high,
+        "step": control.step,
+        "label": control.label,
+    }
+
+
+def model_inputs(preset: Preset) -> dict:
+    """The seed box and a slider per ``SLIDERS`` entry, at the scenario's values."""
     settings = preset.settings()
-    params: dict = {
+    inputs: dict = {
         "seed": {
             "type": "InputText",
             "value": DEFAULT_SEED,
             "label": "seed (a whole number; blank for a random one)",
         }
     }
-    for slider in SLIDERS:
-        kind = "SliderInt" if slider.is_int else "SliderFloat"
-        params[slider.name] = {
-            "type": kind,
-            "value": settings[slider.name],
-            "min": slider.low,
-            "max": slider.high,
-            "step": slider.step,
-            "label": slider.label,
-        }
-    slid = {slider.name for slider in SLIDERS} | {"seed"}
-    params.update({name: value for name, value in settings.items() if name not in slid})
+    inputs.update({c.name: user_input(c, settings[c.name]) for c in SLIDERS})
+    return inputs
+
+
+def strategy_inputs(preset: Preset) -> dict[str, dict]:
+    """For each strategy, its switch and sliders (``STRATEGY_CONTROLS``) at the scenario's
+    values."""
+    settings = preset.settings()
+    return {
+        strategy: {c.name: user_input(c, settings[c.name]) for c in controls}
+        for strategy, controls in STRATEGY_CONTROLS.items()
+    }
+
+
+def model_params(preset: Preset) -> dict:
+    """SolaraViz's ``model_params`` for a scenario: every input of ``model_inputs`` and
+    ``strategy_inputs``, and the scenario's other settings as fixed values."""
+    params = model_inputs(preset)
+    for inputs in strategy_inputs(preset).values():
+        params.update(inputs)
+    params.update({k: v for k, v in preset.settings().items() if k not in params})
     return params
+
+
+def initial_parameters(preset: Preset) -> dict:
+    """What Reset passes before anything is moved: each input's value and the fixed rest."""
+    return {
+        name: spec["value"] if isinstance(spec, dict) else spec
+        for name, spec in model_params(preset).items()
+    }
 
 
 @solara.component
@@ -103,9 +140,10 @@ def Numbers(model: ClassroomModel):
     if getattr(model, "seed_error", None):
         solara.Error(model.seed_error, classes=["commsim-seed-error"])
     settings = ", ".join(f"{slider.label} {model.params[slider.name]:g}" for slider in SLIDERS)
+    strategies = ", ".join(type(s).__name__ for s in model.strategies) or "none"
     solara.HTML(
         tag="div",
-        unsafe_innerHTML=escape(f"Running with: {settings}."),
+        unsafe_innerHTML=escape(f"Running with: {settings}. Strategies on: {strategies}."),
         classes=["commsim-settings"],
         style={"font-size": "12px", "color": "#666666"},
     )
@@ -134,9 +172,14 @@ def ScenarioViz(preset_name: str):
     with fresh controls."""
     preset = PRESETS[preset_name]
     model = solara.use_reactive(solara.use_memo(lambda: PageModel(**preset.settings()), []))
-    parameters = solara.use_reactive({})  # filled by ModelCreator, read by Reset
+    # what Reset builds the next model from: the scenario's settings, then each move
+    parameters = solara.use_reactive(solara.use_memo(lambda: initial_parameters(preset), []))
     play_interval = solara.use_reactive(150)
     render_interval = solara.use_reactive(1)
+
+    def on_change(name, value):
+        parameters.value = {**parameters.value, name: value}
+
     with solara.AppBar():
         solara.AppBarTitle(f"commsim classroom: {preset.name}")
     with solara.Sidebar():
@@ -153,7 +196,12 @@ def ScenarioViz(preset_name: str):
                     use_threads=solara.use_reactive(False),
                 )
             with solara.Card("Model parameters"):
-                ModelCreator(model, model_params(preset), model_parameters=parameters)
+                UserInputs(model_inputs(preset), on_change=on_change)
+            with solara.Card("Strategies", classes=["commsim-strategies"]):
+                for strategy, inputs in strategy_inputs(preset).items():
+                    on = bool(parameters.value[STRATEGY_CONTROLS[strategy][0].name])
+                    with solara.Details(f"{strategy}{' (on)' if on else ''}", expand=on):
+                        UserInputs(inputs, on_change=on_change)
             with solara.Card("Information"):
                 ShowSteps(model.value)
     with solara.Column(classes=["commsim-main"]):
@@ -179,4 +227,4 @@ def Page():
     ScenarioViz(preset_name.value).key(preset_name.value)
 
 
-__all__ = ["Page", "PageModel", "model_params"]
+__all__ = ["Page", "PageModel", "initial_parameters", "model_params"]

@@ -7,7 +7,9 @@ benchmark. ``commsim.app`` puts it on a page with Mesa's SolaraViz.
   as typed in a text box and slider values), as SolaraViz passes them when it resets a model.
 * ``PRESETS`` are the ready scenarios a teacher picks from.
 * ``SLIDERS`` are the model parameters a teacher can move, with ranges and defaults taken from
-  ``commsim.parameters.PARAMETERS`` (narrowed to a useful span where that table is unbounded).
+  ``commsim.parameters.PARAMETERS`` (narrowed to a useful span where that table is unbounded);
+  ``STRATEGY_CONTROLS`` the same for each strategy's switch and main parameters (its flat
+  keywords, ``commsim.strategies.FLAT_PARAMETERS``).
 * ``lifecycle_stages`` labels each day with one of the five lifecycle stages.
 """
 
@@ -22,8 +24,9 @@ import numpy as np
 import pandas as pd
 
 from commsim.model import CommunityModel
-from commsim.parameters import PARAMETERS
+from commsim.parameters import PARAMETERS, Choice, Parameter
 from commsim.population import NO_GROUP
+from commsim.strategies import FLAT_PARAMETERS
 
 DEFAULT_SEED = "1"
 
@@ -67,12 +70,18 @@ def coerce_seed(seed: Any) -> int | None:
 
 
 # --------------------------------------------------------------------------- sliders
+def _parameter(name: str) -> Parameter | Choice:
+    """The table entry of a model parameter or of a strategy's flat keyword."""
+    return PARAMETERS[name] if name in PARAMETERS else FLAT_PARAMETERS[name]
+
+
 @dataclass(frozen=True)
 class SliderSpec:
-    """A slider over one model parameter.
+    """A slider over one model parameter or strategy parameter (flat keyword).
 
-    ``low`` and ``high`` lie inside the parameter's allowed range in ``PARAMETERS``; they
-    differ from it only where that range is unbounded or far wider than a class needs.
+    ``low`` and ``high`` lie inside the parameter's allowed range (``PARAMETERS`` or
+    ``commsim.strategies.FLAT_PARAMETERS``); they differ from it only where that range is
+    unbounded or far wider than a class needs.
     """
 
     name: str
@@ -81,8 +90,8 @@ class SliderSpec:
     step: float
 
     @property
-    def parameter(self):
-        return PARAMETERS[self.name]
+    def parameter(self) -> Parameter:
+        return _parameter(self.name)
 
     @property
     def label(self) -> str:
@@ -92,6 +101,25 @@ class SliderSpec:
     @property
     def is_int(self) -> bool:
         return self.parameter.kind is int
+
+
+@dataclass(frozen=True)
+class ChoiceSpec:
+    """A pick among a strategy parameter's choices: a checkbox for on/off, else a list."""
+
+    name: str
+
+    @property
+    def parameter(self) -> Choice:
+        return _parameter(self.name)
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ")
+
+    @property
+    def is_switch(self) -> bool:
+        return set(self.parameter.choices) == {False, True}
 
 
 SLIDERS: tuple[SliderSpec, ...] = (
@@ -111,17 +139,82 @@ SLIDERS: tuple[SliderSpec, ...] = (
     SliderSpec("cooling", 0.0, 3.0, 0.1),
     SliderSpec("patience_days", 1.0, 60.0, 1.0),
 )
+"""The main model parameters, each on a slider."""
+
+STRATEGY_CONTROLS: dict[str, tuple[ChoiceSpec | SliderSpec, ...]] = {
+    "EntryThreshold": (
+        ChoiceSpec("entry_threshold"), ChoiceSpec("entry_threshold_kind"),
+        SliderSpec("entry_threshold_level", 0.0, 1.0, 0.05),
+        SliderSpec("entry_threshold_price", 0.0, 500.0, 10.0),
+    ),
+    "RedPackets": (
+        ChoiceSpec("red_packets"), SliderSpec("red_packets_budget", 0.0, 10000.0, 100.0),
+        SliderSpec("red_packets_amount", 10.0, 1000.0, 10.0),
+        SliderSpec("red_packets_every", 1, 30, 1), SliderSpec("red_packets_start", 1, 200, 1),
+        SliderSpec("red_packets_fatigue", 0.0, 2.0, 0.05),
+    ),
+    "Badges": (
+        ChoiceSpec("badges"), SliderSpec("badges_threshold", 1, 200, 1),
+        SliderSpec("badges_gain", 0.0, 5.0, 0.1), SliderSpec("badges_letdown", 0.0, 1.0, 0.05),
+    ),
+    "InviteLeaderboard": (
+        ChoiceSpec("invite_leaderboard"),
+        SliderSpec("invite_leaderboard_prize", 0.0, 2000.0, 50.0),
+        SliderSpec("invite_leaderboard_period", 1, 60, 1),
+        SliderSpec("invite_leaderboard_periods", 1, 20, 1),
+    ),
+    "KOLSeeding": (
+        ChoiceSpec("kol_seeding"), SliderSpec("kol_seeding_count", 1, 20, 1),
+        SliderSpec("kol_seeding_value", 0.0, 1.0, 0.05),
+        SliderSpec("kol_seeding_sharing_every", 1, 30, 1),
+        SliderSpec("kol_seeding_leave_on", 0, 365, 1),
+    ),
+    "SizeCap": (
+        ChoiceSpec("size_cap"), SliderSpec("size_cap_max_members", 20, 1000, 10),
+        ChoiceSpec("size_cap_split"), SliderSpec("size_cap_overload", 0.0, 5.0, 0.1),
+        ChoiceSpec("size_cap_matrix"),
+    ),
+    "Moderation": (
+        ChoiceSpec("moderation"), SliderSpec("moderation_spam_removal", 0.0, 1.0, 0.05),
+        SliderSpec("moderation_strictness", 0.0, 1.0, 0.01),
+    ),
+    "ScheduledEvents": (
+        ChoiceSpec("scheduled_events"), SliderSpec("scheduled_events_every", 1, 30, 1),
+        SliderSpec("scheduled_events_boost", 0.0, 5.0, 0.1),
+        SliderSpec("scheduled_events_habit", 0.0, 1.0, 0.05),
+    ),
+    "Referral": (ChoiceSpec("referral"), SliderSpec("referral_reward", 0.0, 100.0, 1.0)),
+    "ContentMix": (
+        ChoiceSpec("content_mix"), SliderSpec("content_mix_operator_posts", 0.0, 100.0, 1.0),
+        SliderSpec("content_mix_on_topic", 0.0, 1.0, 0.05),
+    ),
+    "Conversion": (
+        ChoiceSpec("conversion"), SliderSpec("conversion_rate", 0.0, 1.0, 0.01),
+        SliderSpec("conversion_revenue", 0.0, 1000.0, 10.0),
+    ),
+}  # fmt: skip
+"""Each strategy's switch and main parameters (flat keywords, ``commsim.strategies``)."""
+
+
+def default_settings() -> dict[str, Any]:
+    """Every keyword of ``ClassroomModel`` at its default: model parameters, and every
+    strategy off (switch ``False``) with its parameters at their defaults."""
+    values: dict[str, Any] = {"seed": DEFAULT_SEED}
+    values.update({name: p.default for name, p in PARAMETERS.items()})
+    values.update({name: p.default for name, p in FLAT_PARAMETERS.items()})
+    return values
 
 
 # --------------------------------------------------------------------------- presets
 @dataclass(frozen=True)
 class Preset:
-    """A ready scenario: model parameters that differ from the defaults, and a story.
+    """A ready scenario: settings that differ from the defaults, and what to watch for.
 
     Attributes:
         name: what the teacher picks in the app.
         description: what to watch for, in one or two sentences.
-        parameters: model parameters (``PARAMETERS`` names) that differ from the defaults.
+        parameters: model parameters and strategy flat keywords (``red_packets=True``,
+            ``red_packets_budget=3000``) that differ from ``default_settings()``.
     """
 
     name: str
@@ -130,9 +223,7 @@ class Preset:
 
     def settings(self) -> dict[str, Any]:
         """Every keyword of ``ClassroomModel`` for this preset, defaults filled in."""
-        values = {name: p.default for name, p in PARAMETERS.items()}
-        values.update(self.parameters)
-        return {"seed": DEFAULT_SEED, **values}
+        return {**default_settings(), **self.parameters}
 
     def build(self, seed: Any = DEFAULT_SEED, **overrides: Any) -> ClassroomModel:
         """A fresh model of this scenario (``overrides`` replace any setting)."""
@@ -154,35 +245,40 @@ PRESETS: dict[str, Preset] = {
             "Open group cooling",
             "An open group that anyone may join: it booms, fills with people who bring less "
             "than its founders, and its most valuable members leave first (evaporative "
-            "cooling). Watch the dots shrink and the mean value fall.",
+            "cooling). Watch the big dots disappear and the mean value fall.",
             **_CLASS,
         ),
         _preset(
             "Paid threshold",
-            "Only people who need the group badly enough get in (an entry fee): fewer join, "
-            "they are more patient, and the group keeps its value for longer.",
-            **{**_CLASS, "need_mean": 0.7, "patience_mean": 0.7, "ambient_inflow": 0.01},
+            "An entry fee: only people who need the group enough pay to get in, and paying "
+            "makes them more patient. Fewer join, more stay, and the group keeps its value "
+            "for longer than the open group.",
+            **_CLASS, entry_threshold=True, entry_threshold_kind="fee",
+            entry_threshold_level=0.6,
         ),
         _preset(
             "Red-packet spike",
-            "Cash drops make a quiet group talk: messages jump on drop days and fall back "
-            "between them.",
-            **_CLASS,
+            "From day 60, as the group cools, the operator drops a red packet every week: "
+            "messages jump on drop days (grabbing and thanks, no value) and fall back between "
+            "them; fatigue makes each spike smaller, and the members do not come back.",
+            **_CLASS, red_packets=True, red_packets_budget=5000.0, red_packets_amount=1000.0,
+            red_packets_every=7, red_packets_start=60,
         ),
         _preset(
             "KOL who leaves",
-            "A few opinion leaders carry the group with regular high-value sharing; watch "
-            "what happens to activity and value when they leave.",
-            **_CLASS,
+            "Three opinion leaders (stars) share high-value content every week and draw "
+            "their followers in; on day 60 they leave. Watch messages and value drop after.",
+            **_CLASS, kol_seeding=True, kol_seeding_count=3, kol_seeding_leave_on=60,
         ),
         _preset(
             "Capped and split group",
-            "A group capped at its platform limit splits into sub-groups when full, so no "
-            "group drowns in chatter.",
-            **{**_CLASS, "population": 3000, "ambient_inflow": 0.05},
+            "Groups hold at most 200 members; a full group splits, half its members moving "
+            "to a new sub-group, so no group drowns in chatter. Watch new groups appear.",
+            **{**_CLASS, "population": 3000, "ambient_inflow": 0.05}, size_cap=True,
+            size_cap_max_members=200, size_cap_split=True,
         ),
     ]
-}
+}  # fmt: skip
 DEFAULT_PRESET = "Open group cooling"
 
 
@@ -196,7 +292,8 @@ class ClassroomModel(CommunityModel):
         scenario: what SolaraViz's Reset passes: an empty ``mesa.experimental.scenarios``
             Scenario, accepted and unused (the seed comes from ``seed``, the parameters
             from the keywords). One that carries a seed or parameters is refused.
-        **parameters: model parameters (``PARAMETERS``).
+        **parameters: model parameters (``PARAMETERS``) and strategies' flat keywords
+            (``commsim.strategies.keywords``).
 
     Attributes:
         seed: the seed actually used (an int, drawn at random when none was typed).

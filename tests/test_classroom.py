@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from commsim import CommunityModel
 from commsim.app_figures import RECENT_DAYS, GroupPicture, LifecyclePlots, spiral_slots
@@ -22,13 +23,17 @@ from commsim.classroom import (
     SLIDERS,
     SPROUT,
     STAGES,
+    STRATEGY_CONTROLS,
+    ChoiceSpec,
     ClassroomModel,
+    SliderSpec,
     coerce_seed,
     current_numbers,
     lifecycle_stages,
 )
 from commsim.parameters import PARAMETERS, validate
 from commsim.population import KOL, LEFT, SPAMMER
+from commsim.strategies import FLAT_PARAMETERS, STRATEGIES, strategies_from_keywords
 
 SMALL = {"population": 300, "ambient_inflow": 0.05}
 
@@ -88,9 +93,14 @@ def test_bad_seed_or_parameter_fails_before_building():
 
 
 # --------------------------------------------------------------------------- sliders
+ALL_SLIDERS = SLIDERS + tuple(
+    c for controls in STRATEGY_CONTROLS.values() for c in controls if isinstance(c, SliderSpec)
+)
+
+
 def test_sliders_lie_inside_the_parameter_table():
-    for slider in SLIDERS:
-        parameter = PARAMETERS[slider.name]
+    for slider in ALL_SLIDERS:
+        parameter = PARAMETERS.get(slider.name) or FLAT_PARAMETERS[slider.name]
         assert parameter.check(slider.low) == slider.low
         assert parameter.check(slider.high) == slider.high
         assert slider.low < slider.high and slider.step > 0
@@ -102,8 +112,20 @@ def test_sliders_lie_inside_the_parameter_table():
 def test_every_preset_value_fits_its_slider():
     for preset in PRESETS.values():
         settings = preset.settings()
-        for slider in SLIDERS:
+        for slider in ALL_SLIDERS:
             assert slider.low <= settings[slider.name] <= slider.high, (preset.name, slider.name)
+
+
+def test_every_strategy_has_its_switch_first_then_its_own_parameters():
+    assert set(STRATEGY_CONTROLS) == set(STRATEGIES)
+    for name, controls in STRATEGY_CONTROLS.items():
+        key = STRATEGIES[name].key
+        switch, *rest = controls
+        assert isinstance(switch, ChoiceSpec) and switch.name == key and switch.is_switch
+        assert rest and all(c.name.removeprefix(f"{key}_") in STRATEGIES[name].PARAMETERS
+                            for c in rest)  # fmt: skip
+        for choice in (c for c in rest if isinstance(c, ChoiceSpec)):
+            assert FLAT_PARAMETERS[choice.name].default in choice.parameter.choices
 
 
 # --------------------------------------------------------------------------- presets
@@ -114,12 +136,22 @@ def test_the_five_presets_exist():
     ]  # fmt: skip
 
 
+PRESET_STRATEGIES = {
+    "Open group cooling": [], "Paid threshold": ["EntryThreshold"],
+    "Red-packet spike": ["RedPackets"], "KOL who leaves": ["KOLSeeding"],
+    "Capped and split group": ["SizeCap"],
+}  # fmt: skip
+
+
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_each_preset_builds_a_valid_model_that_runs(name):
     preset = PRESETS[name]
-    validate(dict(preset.parameters))
-    assert set(preset.settings()) == {"seed", *PARAMETERS}
+    strategies, rest = strategies_from_keywords(dict(preset.parameters))
+    validate(rest)
+    assert [type(s).__name__ for s in strategies] == PRESET_STRATEGIES[name]
+    assert set(preset.settings()) == {"seed", *PARAMETERS, *FLAT_PARAMETERS}
     model = preset.build(seed="3")
+    assert [type(s).__name__ for s in model.strategies] == PRESET_STRATEGIES[name]
     model.run_for(20)
     df = frame(model)
     assert len(df) == 21 and df["members"].iloc[-1] > 0
@@ -139,16 +171,18 @@ def test_model_params_reset_rebuilds_exactly_the_preset():
         split_model_params,
     )
 
-    from commsim.app import model_params
+    from commsim.app import initial_parameters, model_params
 
+    controls = {c.name for cs in STRATEGY_CONTROLS.values() for c in cs}
     for preset in PRESETS.values():
         params = model_params(preset)
         model = preset.build()
         _check_model_params(model, params)  # SolaraViz's own check of the names
         adjustable, fixed = split_model_params(params)
-        assert set(adjustable) == {"seed"} | {s.name for s in SLIDERS}
-        # what SolaraViz's Reset passes before anything is moved
+        assert set(adjustable) == {"seed"} | {s.name for s in SLIDERS} | controls
+        # what Reset passes before anything is moved
         kwargs = {**fixed, **{name: spec["value"] for name, spec in adjustable.items()}}
+        assert kwargs == initial_parameters(preset)
         kwargs = _build_model_init_kwargs(
             model, kwargs, add_scenario_when_empty=True, require_model_accepts_scenario=True
         )
@@ -363,10 +397,63 @@ def test_reset_after_a_change_of_scenario_keeps_the_scenario_and_the_moved_slide
         return next(t for t in texts if t.startswith("Running with"))
 
     _, rc = solara.render(Session(), handle_error=False)
-    rc.find(v.Select, label="Preset scenario").widget.v_model = "Paid threshold"
-    assert "need mean 0.7" in running_with(rc)
+    rc.find(v.Select, label="Preset scenario").widget.v_model = "Capped and split group"
+    assert "Strategies on: SizeCap." in running_with(rc)
     rc.find(v.Btn, children=["Reset"]).widget.click()
-    assert "need mean 0.7" in running_with(rc) and "ambient inflow 0.01," in running_with(rc)
-    rc.find(v.Slider, label="population").widget.v_model = 3000
+    assert "Strategies on: SizeCap." in running_with(rc) and "population 3000" in running_with(rc)
+    rc.find(v.Slider, label="population").widget.v_model = 4000
+    rc.find(v.Checkbox, label="red packets").widget.v_model = True
     rc.find(v.Btn, children=["Reset"]).widget.click()
-    assert "population 3000" in running_with(rc) and "need mean 0.7" in running_with(rc)
+    assert "population 4000" in running_with(rc)
+    assert "Strategies on: RedPackets, SizeCap." in running_with(rc)
+
+
+# --------------------------------------------------------------------------- preset stories
+SEEDS = range(20)
+
+
+def runs(name: str, days: int, **overrides) -> list[pd.DataFrame]:
+    frames = []
+    for seed in SEEDS:
+        model = PRESETS[name].build(seed=seed, **overrides)
+        model.run_for(days)
+        frames.append(frame(model))
+    return frames
+
+
+def test_paid_threshold_keeps_fewer_but_more_valuable_members_over_20_seeds():
+    paid, open_ = runs("Paid threshold", 90), runs("Open group cooling", 90)
+    peak = np.array([p.members.max() - o.members.max() for p, o in zip(paid, open_, strict=True)])
+    value = np.array([p.mean_value.iloc[60:].mean() - o.mean_value.iloc[60:].mean()
+                      for p, o in zip(paid, open_, strict=True)])  # fmt: skip
+    assert stats.ttest_1samp(peak, 0, alternative="less").pvalue < 0.01
+    assert stats.ttest_1samp(value, 0, alternative="greater").pvalue < 0.01
+
+
+def test_red_packets_spike_messages_on_drop_days_over_20_seeds():
+    red, open_ = runs("Red-packet spike", 75), runs("Open group cooling", 75)
+    drops = [60, 67, 74]  # start 60, every 7 days
+    ratio = np.array([r.messages.iloc[drops].sum() / o.messages.iloc[drops].sum()
+                      for r, o in zip(red, open_, strict=True)])  # fmt: skip
+    assert stats.ttest_1samp(np.log(ratio), 0, alternative="greater").pvalue < 0.01
+    assert ratio.mean() > 1.25
+    before = np.array([r.messages.iloc[:60].sum() - o.messages.iloc[:60].sum()
+                       for r, o in zip(red, open_, strict=True)])  # fmt: skip
+    assert (before == 0).all()  # the same group until the first drop
+
+
+def test_kols_leaving_on_day_60_costs_messages_over_20_seeds():
+    leave = runs("KOL who leaves", 90)
+    stay = runs("KOL who leaves", 90, kol_seeding_leave_on=0)
+    after = np.array([lv.messages.iloc[61:90].mean() - st.messages.iloc[61:90].mean()
+                      for lv, st in zip(leave, stay, strict=True)])  # fmt: skip
+    assert stats.ttest_1samp(after, 0, alternative="less").pvalue < 0.01
+
+
+def test_capped_groups_never_exceed_the_cap_and_split_over_20_seeds():
+    for seed in SEEDS:
+        model = PRESETS["Capped and split group"].build(seed=seed)
+        for _ in range(60):
+            model.step()
+            assert model.group_sizes().max() <= 200
+        assert model.n_groups > 1
