@@ -99,9 +99,10 @@ class GroupPicture:
         """People to draw (members and recent leavers) and their (x, y) positions.
 
         Within each group, people ever in it are ranked by (joining day, index) and take
-        the spiral slot of their rank; groups stand side by side, left to right. The
-        first group's centre is fixed, so its people never move; a later group's disc
-        moves right as the groups before it grow.
+        the spiral slot of their rank. Groups stand in a grid of ``ceil(sqrt(groups))``
+        columns, row by row from the top left, in cells as wide as the biggest disc. The
+        first group's centre is fixed at (0, 0), so while there is one group nobody
+        moves; when there are several, the cells widen as the biggest group grows.
         """
         pop = model.population
         seen = np.flatnonzero(model.last_group >= 0)
@@ -112,8 +113,11 @@ class GroupPicture:
         rank = np.arange(seen.size) - starts[group]
         counts = np.bincount(group, minlength=model.n_groups)
         radius = np.sqrt(np.maximum(counts, 1) + 0.5)
-        centre = np.concatenate([[0.0], np.cumsum(radius[:-1] + radius[1:] + GROUP_GAP)])
-        xy = self.slots[rank] + np.column_stack([centre[group], np.zeros(seen.size)])
+        columns = math.ceil(math.sqrt(model.n_groups))
+        cell = 2.0 * radius.max() + GROUP_GAP
+        index = np.arange(model.n_groups)
+        centre = np.column_stack([(index % columns) * cell, -(index // columns) * cell])
+        xy = self.slots[rank] + centre[group]
         recent = pop.left_day[seen] >= model.day - RECENT_DAYS
         shown = (pop.group[seen] >= 0) | ((pop.state[seen] == LEFT) & recent)
         self._centres, self._radii = centre, radius
@@ -142,27 +146,22 @@ class GroupPicture:
         self.spammers.set_sizes(np.full(int(spam.sum()), 30.0))
         self.spammers.set_alpha(None)
 
-        # discs stand side by side, the first centred on x = 0 (see ``positions``)
-        right = float(self._centres[-1] + self._radii[-1])
-        top = float(self._radii.max())
-        self.axes.set_xlim(-self._radii[0] - 0.5, right + 0.5)
-        self.axes.set_ylim(-top - 0.5, top + 1.5)
+        # a grid of discs, the first centred on (0, 0) (see ``positions``)
+        reach = float(self._radii.max()) + 0.5
+        x, y = self._centres[:, 0], self._centres[:, 1]
+        self.axes.set_xlim(x.min() - reach, x.max() + reach)
+        self.axes.set_ylim(y.min() - reach, y.max() + reach + (1.0 if model.n_groups > 1 else 0))
         for label in self.labels:
             label.remove()
         self.labels = []
         if model.n_groups > 1:
             sizes_now = model.group_sizes()
-            for g, (cx, r) in enumerate(zip(self._centres, self._radii, strict=True)):
+            reach = float(self._radii.max())
+            for g, (cx, cy) in enumerate(self._centres):
                 self.labels.append(
-                    self.axes.text(
-                        cx,
-                        r + 0.3,
-                        f"group {g + 1}: {sizes_now[g]}",
-                        ha="center",
-                        va="bottom",
-                        fontsize=8,
-                    )
-                )
+                    self.axes.text(cx, cy + reach + 0.2, f"group {g + 1}: {sizes_now[g]}",
+                                   ha="center", va="bottom", fontsize=7)
+                )  # fmt: skip
         members = int((pop.group >= 0).sum())
         self.title.set_text(f"Day {model.day}: {members} members (dot size = value)")
         return self.figure

@@ -307,6 +307,11 @@ def test_group_picture_draws_every_group_after_a_split():
     people, xy = picture.positions(model)
     group = model.last_group[people]
     assert xy[group == 0, 0].max() < xy[group == 1, 0].min()  # side by side
+    model.add_group(founders=members[: members.size // 4])
+    model.step()
+    people, xy = picture.positions(model)
+    group = model.last_group[people]
+    assert xy[group == 2, 1].max() < xy[group == 0, 1].min()  # the third starts a new row
 
 
 def test_lifecycle_plots_show_every_day_with_labelled_axes():
