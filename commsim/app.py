@@ -39,6 +39,7 @@ from commsim.classroom import (
     SliderSpec,
     coerce_seed,
     current_numbers,
+    describe_strategies,
 )
 
 
@@ -60,20 +61,21 @@ class PageModel(ClassroomModel):
         super().__init__(seed=seed, **parameters)
 
 
-def user_input(control: SliderSpec | ChoiceSpec, value) -> dict:
+def user_input(control: SliderSpec | ChoiceSpec, value, label: str | None = None) -> dict:
     """The SolaraViz input (its ``model_params`` entry) for one control, set to ``value``."""
+    label = label or control.label
     if isinstance(control, ChoiceSpec):
         if control.is_switch:
-            return {"type": "Checkbox", "value": value, "label": control.label}
+            return {"type": "Checkbox", "value": value, "label": label}
         return {"type": "Select", "value": value, "values": list(control.parameter.choices),
-                "label": control.label}  # fmt: skip
+                "label": label}  # fmt: skip
     return {
         "type": "SliderInt" if control.is_int else "SliderFloat",
         "value": value,
         "min": control.low,
         "max": control.high,
         "step": control.step,
-        "label": control.label,
+        "label": label,
     }
 
 
@@ -95,10 +97,13 @@ def strategy_inputs(preset: Preset) -> dict[str, dict]:
     """For each strategy, its switch and sliders (``STRATEGY_CONTROLS``) at the scenario's
     values."""
     settings = preset.settings()
-    return {
-        strategy: {c.name: user_input(c, settings[c.name]) for c in controls}
-        for strategy, controls in STRATEGY_CONTROLS.items()
-    }
+    inputs = {}
+    for strategy, controls in STRATEGY_CONTROLS.items():
+        key = controls[0].name  # the switch is named by the strategy's key
+        inputs[strategy] = {
+            c.name: user_input(c, settings[c.name], c.short_label(key)) for c in controls
+        }
+    return inputs
 
 
 def model_params(preset: Preset) -> dict:
@@ -140,7 +145,7 @@ def Numbers(model: ClassroomModel):
     if getattr(model, "seed_error", None):
         solara.Error(model.seed_error, classes=["commsim-seed-error"])
     settings = ", ".join(f"{slider.label} {model.params[slider.name]:g}" for slider in SLIDERS)
-    strategies = ", ".join(type(s).__name__ for s in model.strategies) or "none"
+    strategies = describe_strategies(model)
     solara.HTML(
         tag="div",
         unsafe_innerHTML=escape(f"Running with: {settings}. Strategies on: {strategies}."),

@@ -98,6 +98,10 @@ class SliderSpec:
         """The name, readably: ``ambient_inflow`` -> ``ambient inflow``."""
         return self.name.replace("_", " ")
 
+    def short_label(self, key: str) -> str:
+        """The label without a strategy's prefix: ``red_packets_budget`` -> ``budget``."""
+        return self.name.removeprefix(f"{key}_").replace("_", " ")
+
     @property
     def is_int(self) -> bool:
         return self.parameter.kind is int
@@ -116,6 +120,12 @@ class ChoiceSpec:
     @property
     def label(self) -> str:
         return self.name.replace("_", " ")
+
+    def short_label(self, key: str) -> str:
+        """``red_packets`` -> ``use red packets``; ``size_cap_split`` -> ``split``."""
+        if self.name == key:
+            return f"use {self.label}"
+        return self.name.removeprefix(f"{key}_").replace("_", " ")
 
     @property
     def is_switch(self) -> bool:
@@ -194,6 +204,24 @@ STRATEGY_CONTROLS: dict[str, tuple[ChoiceSpec | SliderSpec, ...]] = {
     ),
 }  # fmt: skip
 """Each strategy's switch and main parameters (flat keywords, ``commsim.strategies``)."""
+
+
+def describe_strategies(model: CommunityModel) -> str:
+    """The model's strategies with the values of their controls, e.g.
+    ``RedPackets(budget=5000, amount=1000, every=7, start=60, fatigue=0.3)``; ``none``."""
+    described = []
+    for strategy in model.strategies:
+        name = type(strategy).__name__
+        key = getattr(type(strategy), "key", "")
+        controls = STRATEGY_CONTROLS.get(name, ())[1:]
+        values = []
+        for control in controls:
+            value = getattr(strategy, control.name.removeprefix(f"{key}_"))
+            values.append(f"{control.short_label(key).replace(' ', '_')}={value:g}"
+                          if isinstance(value, float) else
+                          f"{control.short_label(key).replace(' ', '_')}={value}")  # fmt: skip
+        described.append(f"{name}({', '.join(values)})")
+    return ", ".join(described) or "none"
 
 
 def default_settings() -> dict[str, Any]:

@@ -182,7 +182,7 @@ def test_classroom_app_in_chromium(server, browser, tmp_path):
     page.locator(".v-menu__content .v-list-item", has_text="Paid threshold").click()
     page.wait_for_function(
         "() => document.querySelector('.commsim-settings')"
-        "?.innerText.includes('Strategies on: EntryThreshold.')"
+        "?.innerText.includes('Strategies on: EntryThreshold(kind=fee')"
     )
     page.wait_for_function(
         "() => document.querySelector('.v-toolbar__title')?.innerText.endsWith('Paid threshold')"
@@ -235,7 +235,7 @@ def test_classroom_app_in_chromium(server, browser, tmp_path):
     )
     session.wait_for_day(0)
     assert "seed 7" in session.numbers()
-    assert "Strategies on: EntryThreshold." in session.settings()  # still the scenario
+    assert "Strategies on: EntryThreshold(kind=fee" in session.settings()  # still the scenario
     assert page.locator(".commsim-seed-error").count() == 0
     reset = (session.numbers(), session.plots())
     for day in (1, 2):

@@ -29,6 +29,7 @@ from commsim.classroom import (
     SliderSpec,
     coerce_seed,
     current_numbers,
+    describe_strategies,
     lifecycle_stages,
 )
 from commsim.parameters import PARAMETERS, validate
@@ -190,6 +191,15 @@ def test_model_params_reset_rebuilds_exactly_the_preset():
         model.run_for(15)
         rebuilt.run_for(15)
         pd.testing.assert_frame_equal(frame(model), frame(rebuilt))
+
+
+def test_describe_strategies_lists_each_strategy_with_its_controls():
+    assert describe_strategies(PRESETS["Open group cooling"].build(**SMALL)) == "none"
+    model = PRESETS["Red-packet spike"].build(**SMALL, moderation=True)
+    assert describe_strategies(model) == (
+        "RedPackets(budget=5000, amount=1000, every=7, start=60, fatigue=0.3), "
+        "Moderation(spam_removal=0.8, strictness=0.02)"
+    )
 
 
 # --------------------------------------------------------------------------- stages
@@ -403,14 +413,19 @@ def test_reset_after_a_change_of_scenario_keeps_the_scenario_and_the_moved_slide
 
     _, rc = solara.render(Session(), handle_error=False)
     rc.find(v.Select, label="Preset scenario").widget.v_model = "Capped and split group"
-    assert "Strategies on: SizeCap." in running_with(rc)
+    assert "Strategies on: SizeCap(max_members=200, split=True" in running_with(rc)
     rc.find(v.Btn, children=["Reset"]).widget.click()
-    assert "Strategies on: SizeCap." in running_with(rc) and "population 3000" in running_with(rc)
+    assert "Strategies on: SizeCap(max_members=200" in running_with(rc)
+    assert "population 3000" in running_with(rc)
     rc.find(v.Slider, label="population").widget.v_model = 4000
-    rc.find(v.Checkbox, label="red packets").widget.v_model = True
+    rc.find(v.Checkbox, label="use red packets").widget.v_model = True
+    budgets = rc.find(v.Slider, label="budget").widgets
+    assert len(budgets) == 1  # only red packets have a budget
+    budgets[0].v_model = 700.0
     rc.find(v.Btn, children=["Reset"]).widget.click()
     assert "population 4000" in running_with(rc)
-    assert "Strategies on: RedPackets, SizeCap." in running_with(rc)
+    assert "Strategies on: RedPackets(budget=700, " in running_with(rc)
+    assert "SizeCap(max_members=200" in running_with(rc)
 
 
 # --------------------------------------------------------------------------- preset stories
