@@ -185,6 +185,17 @@ def ScenarioViz(preset_name: str):
     def on_change(name, value):
         parameters.value = {**parameters.value, name: value}
 
+    def stop_when_gone():
+        # Mesa's play loop runs until the model stops (model.running) or pause; without
+        # this, a model left playing would go on stepping after a change of scenario or
+        # the end of the session, unseen
+        def stop():
+            model.value.running = False
+
+        return stop
+
+    solara.use_effect(stop_when_gone, [])
+
     with solara.AppBar():
         solara.AppBarTitle(f"commsim classroom: {preset.name}")
     with solara.Sidebar():

@@ -5,7 +5,10 @@ The browser itself is driven in ``test_app_browser.py``.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
+import time
 
 import numpy as np
 import pandas as pd
@@ -477,3 +480,51 @@ def test_capped_groups_never_exceed_the_cap_and_split_over_20_seeds():
             model.step()
             assert model.group_sizes().max() <= 200
         assert model.n_groups > 1
+
+
+def test_a_model_left_playing_stops_when_its_scenario_is_replaced():
+    pytest.importorskip("solara", reason="the app extra (solara) is not installed")
+    import ipyvuetify as v
+    import solara
+
+    import commsim.app as app
+
+    @solara.component
+    def Session():
+        with solara.AppLayout():
+            app.Page()
+
+    def wait_until(condition, limit=60.0):
+        deadline = time.monotonic() + limit
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert condition()
+
+    def settled_steps(model, quiet=3.0, limit=60.0) -> int:
+        """Model.steps once it has not changed for ``quiet`` seconds."""
+        deadline = time.monotonic() + limit
+        last, since = model.steps, time.monotonic()
+        while time.monotonic() - since < quiet and time.monotonic() < deadline:
+            time.sleep(0.1)
+            if model.steps != last:
+                last, since = model.steps, time.monotonic()
+        return last
+
+    built = []
+    init = app.PageModel.__init__
+
+    def recording_init(self, **kwargs):
+        init(self, **kwargs)
+        built.append(self)
+
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(io.StringIO()):
+        patch.setattr(app.PageModel, "__init__", recording_init)
+        _, rc = solara.render(Session(), handle_error=False)
+        first = built[-1]
+        rc.find(v.Btn, children=["▶"]).widget.click()
+        wait_until(lambda: first.steps >= 2)
+        rc.find(v.Select, label="Preset scenario").widget.v_model = "Paid threshold"
+        stopped = settled_steps(first)
+        time.sleep(2.0)
+        assert first.steps == stopped and not first.running
+        assert built[-1] is not first and built[-1].steps == 0  # the new scenario waits
