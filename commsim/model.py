@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import mesa
 import networkx as nx
 import numpy as np
+import scipy.sparse as sp
 
 from commsim import rules
 from commsim.agents import Member
@@ -150,11 +151,13 @@ class CommunityModel(mesa.Model):
         self.population = draw_population(self.rng, p)
         self._graph = network
         if network is None:
-            network = small_world_network(self.rng, p["population"], p["mean_degree"], p["rewiring"])
+            network = small_world_network(
+                self.rng, p["population"], p["mean_degree"], p["rewiring"]
+            )
             self._graph = network
         self.adjacency = adjacency_matrix(network, p["population"])
         self.people: list[Member] = list(
-            Member.create_agents(self, p["population"], range(p["population"]))
+            Member.create_agents(self, p["population"], list(range(p["population"])))
         )
 
         self.day = 0
@@ -271,7 +274,7 @@ class CommunityModel(mesa.Model):
             p["ambient_inflow"], self.day, p["promotion_days"]
         )
         discover = rules.discovery_probability(min(ambient, 1.0), friends_inside, today.social_pull)
-        groups = self._choose_groups(outsiders, ambient, today.social_pull)
+        groups = self._choose_groups(outsiders, friends_inside, ambient, today.social_pull)
         interest = rules.join_interest(
             pop.need[outsiders], pop.value[outsiders], self._group_mean_value()[groups],
             p["cooling"],
@@ -290,22 +293,48 @@ class CommunityModel(mesa.Model):
         for strategy in self.strategies:
             strategy.on_join(self, joiners)
 
-    def _choose_groups(self, people: np.ndarray, ambient: float, social_pull: float):
-        """The group each of ``people`` would join: open groups weighted by ambient reach
-        plus friends inside, ``ambient / open groups + social_pull * friends in g``."""
+    def _choose_groups(
+        self, people: np.ndarray, friends_inside: np.ndarray, ambient: float, social_pull: float
+    ) -> np.ndarray:
+        """The group each of ``people`` would join, through the same two channels as
+        ``rules.discovery_probability``: open group g is chosen with probability
+
+            w_g / sum(w),   w_g = ambient / (open groups) + social_pull * k_g
+
+        where ``k_g`` counts the person's active friends (contributors) in g
+        (``friends_inside`` is their count in any group). One uniform
+        draw per person picks the channel and the group: ambient reach picks an open group
+        uniformly, the social channel the group of a uniformly chosen active friend.
+        """
         open_groups = np.flatnonzero(self.group_open)
         if open_groups.size == 1:
             return np.full(people.size, open_groups[0], dtype=np.int32)
         pop = self.population
-        members = np.flatnonzero(pop.group >= 0)
-        onehot = np.zeros((pop.size, self.n_groups), dtype=np.float32)
-        onehot[members, pop.group[members]] = 1.0
-        friends = self.adjacency[people] @ onehot
-        weights = friends[:, open_groups] * social_pull + max(ambient, 1e-12) / open_groups.size
-        cumulative = np.cumsum(weights, axis=1)
-        draws = self.rng.random(people.size) * cumulative[:, -1]
-        picks = (cumulative < draws[:, None]).sum(axis=1)
-        return open_groups[np.minimum(picks, open_groups.size - 1)].astype(np.int32)
+        active = np.flatnonzero(pop.state == CONTRIBUTOR)
+        active = active[self.group_open[pop.group[active]]]
+        in_group = sp.csr_array(
+            (np.ones(active.size, np.float32), (active, pop.group[active])),
+            shape=(pop.size, self.n_groups),
+        )
+        # only people with an active friend need per-group counts: few, once groups age
+        sociable = np.flatnonzero(friends_inside > 0)
+        friends = (self.adjacency[people[sociable]] @ in_group).tocsr()  # sociable x groups
+        ambient = max(ambient, 1e-12)
+        social_weight = np.zeros(people.size)
+        social_weight[sociable] = social_pull * friends.sum(axis=1)
+        draws = self.rng.random(people.size) * (ambient + social_weight)
+        chosen = open_groups[
+            np.minimum((draws / ambient * open_groups.size).astype(np.int64), open_groups.size - 1)
+        ].astype(np.int32)
+        social = np.flatnonzero(draws[sociable] >= ambient)  # rows of ``friends``
+        if social.size:
+            cumulative = np.cumsum(friends.data, dtype=np.float64)
+            before = np.concatenate([[0.0], cumulative])[friends.indptr[social]]
+            target = before + (draws[sociable[social]] - ambient) / social_pull
+            position = np.searchsorted(cumulative, target, side="right")
+            position = np.minimum(position, friends.indptr[social + 1] - 1)
+            chosen[sociable[social]] = friends.indices[position]
+        return chosen
 
     def _group_mean_value(self) -> np.ndarray:
         """Mean value of each group's members (0 for an empty group)."""
@@ -373,7 +402,9 @@ class CommunityModel(mesa.Model):
             bonus = bonus[members]
         utility = (
             rules.content_benefit(need, today.valued_messages[group], p["content_scale"])
-            + rules.novelty_utility(self.day - pop.joined_day[members], p["novelty"], p["novelty_days"])
+            + rules.novelty_utility(
+                self.day - pop.joined_day[members], p["novelty"], p["novelty_days"]
+            )
             - cost[group]
             + bonus
             + self.rng.normal(0.0, p["mood_noise"], members.size)

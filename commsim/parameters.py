@@ -106,8 +106,10 @@ PARAMETERS: dict[str, Parameter] = {
     p.name: p
     for p in [
         # --- population and network ---------------------------------------------------
-        _p("population", 2000, 2, 10_000_000, "people in the population (outsiders and members)", int),
-        _p("mean_degree", 10, 2, 1000, "friends per person in the default small-world network", int),
+        _p("population", 2000, 2, 10_000_000, "people in the population (outsiders and members)",
+           int),
+        _p("mean_degree", 10, 2, 1000, "friends per person in the default small-world network",
+           int),
         _p("rewiring", 0.1, 0, 1, "rewiring probability of the default Watts-Strogatz network"),
         _p("groups", 1, 1, 1000, "groups at the start; they share the population", int),
         _p("initial_members", 12, 1, 10_000_000, "founding members of each group", int),
@@ -117,7 +119,8 @@ PARAMETERS: dict[str, Parameter] = {
         _p("patience_mean", 0.5, 0, 1, "mean patience (tolerance of a disappointing group)",
            low_open=True),
         _p("trait_concentration", 4.0, 0, 1000,
-           "Beta concentration a+b of need, value and patience (higher: less spread)", low_open=True),
+           "Beta concentration a+b of need, value and patience (higher: less spread)",
+           low_open=True),
         _p("activity_mean", 0.12, 0, 1, "mean talkativeness: daily chance of posting when content",
            low_open=True),
         _p("activity_concentration", 1.0, 0, 1000,
@@ -138,7 +141,8 @@ PARAMETERS: dict[str, Parameter] = {
            low_open=True),
         _p("reading_cost", 0.1, 0, 10, "cost of reading a full attention budget of messages"),
         _p("overload_cost", 0.4, 0, 10, "extra cost per attention budget of messages beyond it"),
-        _p("spam_weight", 3.0, 0, 100, "reading cost of a spam message relative to an ordinary one"),
+        _p("spam_weight", 3.0, 0, 100,
+           "reading cost of a spam message relative to an ordinary one"),
         _p("novelty", 0.4, 0, 10, "utility of a brand-new group's freshness on the first day"),
         _p("novelty_days", 21.0, 0, math.inf, "e-folding time of novelty with tenure, days",
            low_open=True),
@@ -150,7 +154,8 @@ PARAMETERS: dict[str, Parameter] = {
         _p("patience_days", 15.0, 0, math.inf,
            "days of full disappointment a member of patience 1 tolerates", low_open=True),
         _p("recovery", 0.5, 0, 10, "patience regained per unit of surplus utility, days"),
-        _p("messages_per_post", 3.0, 1, 1000, "mean messages a contributor writes on a posting day"),
+        _p("messages_per_post", 3.0, 1, 1000,
+           "mean messages a contributor writes on a posting day"),
         _p("spam_rate", 0.5, 0, 1, "daily chance that a spammer member posts ads"),
     ]
 }

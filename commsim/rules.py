@@ -17,6 +17,7 @@ Sources (see ``docs/model.md``): 004 for novelty, overload, cooling and patience
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
 
 
 def social_join_probability(friends_inside, social_pull):
@@ -127,6 +128,6 @@ def contribution_probability(activity, surplus, novelty_now, load):
     (``2 * sigmoid`` is 1 at zero surplus); an overloaded group (load above the attention
     budget, ``L_g / A > 1``) turns members into lurkers.
     """
-    engagement = 2.0 / (1.0 + np.exp(-4.0 * surplus))
+    engagement = 2.0 * expit(4.0 * surplus)
     overload = 2.0 / (1.0 + np.maximum(load, 1.0))
     return np.clip(activity * (1.0 + novelty_now) * engagement * overload, 0.0, 1.0)

@@ -1,0 +1,106 @@
+"""Executors a sweep runs on: in this process, on local processes, or on a dask cluster.
+
+The sweep runner accepts any ``concurrent.futures.Executor``; these helpers make the
+three it knows how to start. The numbers do not depend on which one runs a sweep: each
+run is seeded by its own seed (``commsim.sweep.experiment.run_seed``).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+#: dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in workers it starts, which makes
+#: numpy's allocations ~1.5x slower; the workers commsim starts run without it.
+DASK_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+
+
+class SerialExecutor(Executor):
+    """Runs each task at once, in this process, when it is submitted (no parallelism;
+    the reference the other executors must match, and the easiest to debug)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:
+            future.set_exception(error)
+        return future
+
+
+def available_cores() -> int:
+    """Cores this process may use (its CPU affinity where the system reports one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _ignore_interrupts() -> None:
+    """Worker initializer: Ctrl-C goes to the sweep's process, which stops the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def process_executor(workers: int | None = None) -> ProcessPoolExecutor:
+    """A pool of ``workers`` local processes (default: one per core).
+
+    Workers start by ``forkserver`` where the system has it (``spawn`` otherwise), so
+    they never inherit the threads of the process that runs the sweep, and they ignore
+    Ctrl-C, which the sweep handles.
+    """
+    workers = workers or available_cores()
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["commsim.sweep.worker"])  # import once, fork often
+    else:  # pragma: no cover - Windows
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
+
+
+@contextmanager
+def dask_executor(
+    scheduler: str | None = None, workers: int | None = None
+) -> Iterator[tuple[Executor, int]]:
+    """A dask.distributed executor and its number of worker threads.
+
+    Args:
+        scheduler: address of a running scheduler (``"tcp://host:8786"``); without one,
+            a local cluster of ``workers`` single-threaded worker processes is started on
+            the loopback interface and closed afterwards.
+        workers: worker processes of the local cluster (default: one per core).
+
+    Yields:
+        ``(executor, worker threads)``; the executor's futures are
+        ``concurrent.futures.Future`` objects.
+    """
+    import dask
+    from distributed import Client, LocalCluster
+
+    with dask.config.set(DASK_CONFIG):
+        if scheduler is not None:
+            client = Client(scheduler)
+            cluster = None
+        else:
+            cluster = LocalCluster(
+                n_workers=workers or available_cores(),
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            client = Client(cluster)
+    try:
+        threads = sum(client.nthreads().values()) or 1
+        yield client.get_executor(pure=False), threads
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

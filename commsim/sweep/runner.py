@@ -1,0 +1,292 @@
+"""Run an experiment's runs on an executor, streaming results to the results folder.
+
+``run_sweep`` validates the folder before any run starts, skips runs already finished
+there (so an interrupted sweep resumes with the same call), sends runs to the executor in
+batches of about ``batch_seconds`` of work, keeps a bounded number of batches in flight,
+and writes finished runs to Parquet every ``flush_seconds``: memory stays flat whatever
+the number of runs. A run that raises is recorded as failed with its error; the others go
+on. Ctrl-C (or SIGTERM through the command line) saves every finished run, then stops.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from commsim.sweep.executors import available_cores, process_executor
+from commsim.sweep.experiment import Experiment, Run
+from commsim.sweep.store import ResultStore
+from commsim.sweep.worker import RunResult, execute_batch
+
+#: Restarts of an owned process pool whose worker died, before the sweep gives up.
+POOL_RESTARTS = 3
+
+
+class SweepError(RuntimeError):
+    """The executor failed (not a run: those are recorded). Finished runs are saved; the
+    same call resumes the sweep."""
+
+
+@dataclass
+class SweepSummary:
+    """What one call of ``run_sweep`` did.
+
+    Attributes:
+        path: the results folder.
+        total: runs in the experiment.
+        skipped: runs finished before this call.
+        finished: runs that finished in this call (``failed`` of them with an error).
+        failed: runs of this call that raised.
+        wall_seconds: time from the first submitted batch to the last write.
+        run_seconds: time the runs of this call took inside the workers, summed.
+        workers: workers the executor had.
+    """
+
+    path: Path
+    total: int
+    skipped: int
+    finished: int
+    failed: int
+    wall_seconds: float
+    run_seconds: float
+    workers: int
+
+    @property
+    def remaining(self) -> int:
+        """Runs not finished yet (0 when the sweep is complete)."""
+        return self.total - self.skipped - self.finished
+
+    @property
+    def overhead_per_run(self) -> float:
+        """Seconds of worker time per run not spent running models:
+        ``(wall * workers - run_seconds) / runs`` (0 for no runs)."""
+        if not self.finished:
+            return 0.0
+        return (self.wall_seconds * self.workers - self.run_seconds) / self.finished
+
+
+def run_sweep(
+    experiment: Experiment,
+    out: str | os.PathLike,
+    *,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+    batch_seconds: float = 0.1,
+    flush_seconds: float = 1.0,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> SweepSummary:
+    """Run every unfinished run of ``experiment`` and store the results in ``out``.
+
+    Args:
+        experiment: what to run.
+        out: results folder (created; resumed if it holds this experiment's results).
+        executor: where to run; by default a pool of local processes, one per core
+            (closed at the end). Any ``concurrent.futures.Executor`` works, e.g.
+            ``SerialExecutor()`` or a dask client's ``get_executor()``.
+        workers: workers of the default pool, or of ``executor`` (to size batches);
+            default: the pool's size, else the number of cores.
+        progress: show a progress bar (runs done, failed, time remaining) on stderr.
+        batch_seconds: target work per task; batches of runs amortise the executor's
+            per-task overhead.
+        flush_seconds: longest time finished runs wait in memory before being written.
+        on_batch: called as ``on_batch(finished, failed)`` (runs of this call so far)
+            each time a batch of results arrives, e.g. to monitor memory.
+
+    Returns:
+        What was run; ``summary.remaining`` is 0 when the sweep is complete.
+
+    Raises:
+        ResultsFolderError: ``out`` holds another experiment's results (before any run).
+        SweepError: the executor broke; finished runs are saved.
+        KeyboardInterrupt: after saving every finished run.
+    """
+    if batch_seconds <= 0 or flush_seconds < 0:
+        raise ValueError(
+            f"batch_seconds={batch_seconds!r} and flush_seconds={flush_seconds!r}: expected "
+            "batch_seconds > 0 and flush_seconds >= 0"
+        )
+    store = ResultStore(out)
+    with store.lock():
+        settings = store.prepare(experiment)
+        finished = {r for r in store.finished_runs() if r[1] < experiment.replications}
+        total = len(settings) * experiment.replications
+        pending = (
+            run
+            for run in experiment.runs(settings)
+            if (run.setting, run.replication) not in finished
+        )
+        owned = executor is None
+        if workers is None:
+            workers = executor._max_workers if isinstance(executor, ProcessPoolExecutor) else None
+        workers = workers or available_cores()
+        sweep = _Sweep(experiment, store, settings, pending, workers, batch_seconds, flush_seconds)
+        bar = tqdm(
+            total=total,
+            initial=len(finished),
+            unit="run",
+            desc=experiment.name,
+            disable=not progress,
+            smoothing=0.05,
+            dynamic_ncols=True,
+        )
+        bar.set_postfix(failed=0)
+        sweep.bar, sweep.on_batch = bar, on_batch
+        try:
+            sweep.run(executor, owned)
+        except KeyboardInterrupt:
+            print(
+                f"\nInterrupted: {len(store.finished_runs())} of {total} runs are saved "
+                f"in {store.path}; run the same command to resume.",
+                file=sys.stderr,
+            )
+            raise
+        finally:
+            bar.close()
+    return SweepSummary(
+        store.path,
+        total,
+        len(finished),
+        sweep.finished,
+        sweep.failed,
+        sweep.wall_seconds,
+        sweep.run_seconds,
+        workers,
+    )
+
+
+class _Sweep:
+    """The loop of ``run_sweep``: submit batches, collect results, write them."""
+
+    def __init__(
+        self,
+        experiment,
+        store,
+        settings,
+        pending: Iterator[Run],
+        workers: int,
+        batch_seconds: float,
+        flush_seconds: float,
+    ) -> None:
+        self.experiment, self.store, self.settings = experiment, store, settings
+        self.pending = pending
+        self.retry: deque[Run] = deque()  # runs of batches lost with a dead worker
+        self.workers = workers
+        self.batch_seconds, self.flush_seconds = batch_seconds, flush_seconds
+        self.buffer: list[RunResult] = []
+        self.last_flush = time.perf_counter()
+        self.finished = self.failed = 0
+        self.run_seconds = self.wall_seconds = 0.0
+        self.timed_runs = 0
+        self.bar = None
+        self.on_batch: Callable[[int, int], None] | None = None
+
+    # ------------------------------------------------------------------ batches
+    def _batch_size(self) -> int:
+        """Runs per task: about ``batch_seconds`` of work at the mean run time seen so far
+        (one run until a run has finished)."""
+        if not self.timed_runs:
+            return 1
+        mean = self.run_seconds / self.timed_runs
+        return max(1, min(256, math.ceil(self.batch_seconds / max(mean, 1e-6))))
+
+    def _next_batch(self) -> list[Run]:
+        batch: list[Run] = []
+        size = self._batch_size()
+        while self.retry and len(batch) < size:
+            batch.append(self.retry.popleft())
+        for run in self.pending:
+            batch.append(run)
+            if len(batch) >= size:
+                break
+        return batch
+
+    def _submit(self, executor: Executor, batch: list[Run]) -> Future:
+        e = self.experiment
+        return executor.submit(execute_batch, batch, e.days, e.metrics, e.outcomes)
+
+    # ------------------------------------------------------------------ loop
+    def run(self, executor: Executor | None, owned: bool) -> None:
+        start = time.perf_counter()
+        restarts = 0
+        if owned:
+            executor = process_executor(self.workers)
+        in_flight: dict[Future, list[Run]] = {}
+        try:
+            while True:
+                while len(in_flight) < 2 * self.workers:
+                    batch = self._next_batch()
+                    if not batch:
+                        break
+                    in_flight[self._submit(executor, batch)] = batch
+                if not in_flight:
+                    break
+                done, _ = wait(
+                    in_flight, timeout=self.flush_seconds or None, return_when=FIRST_COMPLETED
+                )
+                broken = None
+                for future in done:
+                    batch = in_flight.pop(future)
+                    error = future.exception()
+                    if error is None:
+                        self._collect(future.result())
+                    else:
+                        self.retry.extend(batch)
+                        broken = error
+                if broken is not None:
+                    if not (
+                        owned and isinstance(broken, BrokenProcessPool) and restarts < POOL_RESTARTS
+                    ):
+                        raise SweepError(
+                            f"the executor failed ({broken!r}); finished runs "
+                            "are saved: run the same command to resume"
+                        ) from broken
+                    for batch in in_flight.values():  # the pool is gone with them
+                        self.retry.extend(batch)
+                    in_flight.clear()
+                    executor.shutdown(wait=True, cancel_futures=True)
+                    executor = process_executor(self.workers)
+                    restarts += 1
+                if time.perf_counter() - self.last_flush >= self.flush_seconds:
+                    self._flush()
+        finally:
+            for future in in_flight:
+                future.cancel()
+            for future in list(in_flight):  # finished before we stopped: keep them
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    self._collect(future.result())
+            self._flush()
+            if owned and executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
+            self.wall_seconds = time.perf_counter() - start
+
+    def _collect(self, results: list[RunResult]) -> None:
+        self.buffer.extend(results)
+        failed = sum(r.error is not None for r in results)
+        self.finished += len(results)
+        self.failed += failed
+        self.run_seconds += sum(r.seconds for r in results)
+        self.timed_runs += len(results)
+        if self.bar is not None:
+            self.bar.update(len(results))
+            if failed:
+                self.bar.set_postfix(failed=self.failed)
+        if self.on_batch is not None:
+            self.on_batch(self.finished, self.failed)
+
+    def _flush(self) -> None:
+        """Write the buffered results. The buffer is emptied first: a write interrupted
+        half-way leaves its runs absent (done again on resume), never written twice."""
+        results, self.buffer = self.buffer, []
+        self.store.write(results, self.experiment, self.settings)
+        self.last_flush = time.perf_counter()

@@ -1,0 +1,82 @@
+"""What a worker does: run a batch of runs and hand back their numbers.
+
+These functions run in worker processes (local or on a dask cluster), so they take and
+return plain picklable data and never touch the results folder: the process that runs
+the sweep writes results, which lets workers live on machines without the folder.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from commsim.model import CommunityModel
+from commsim.outcomes import run_outcomes
+from commsim.sweep.experiment import Run
+from commsim.sweep.strategy_lookup import build_strategy
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The numbers of one run, or its error.
+
+    Attributes:
+        run: the run.
+        outcomes: the kept outcomes of ``commsim.outcomes.run_outcomes`` and
+            ``SWEEP_OUTCOMES`` (None if failed).
+        timeseries: the kept daily metrics, shape ``(days + 1, metrics)``, float64, day 0
+            first (None if failed).
+        error: ``"ExceptionType: message (file:line in function)"`` of a failed run.
+        seconds: time the run took in the worker (not stored with the results).
+    """
+
+    run: Run
+    outcomes: dict[str, float] | None
+    timeseries: np.ndarray | None
+    error: str | None
+    seconds: float
+
+
+def model_for(run: Run) -> CommunityModel:
+    """The model of ``run``, seeded and configured as the sweep ran it."""
+    strategies = [build_strategy(name, params) for name, params in run.strategies]
+    return CommunityModel(rng=run.seed, strategies=strategies, **run.parameters)
+
+
+def execute_run(run: Run, days: int, metrics: Sequence[str], outcomes: Sequence[str]) -> RunResult:
+    """Run one model for ``days`` days; an exception becomes a failed ``RunResult``."""
+    start = time.perf_counter()
+    try:
+        model = model_for(run)
+        model.run_for(days)
+        frame = model.datacollector.get_model_vars_dataframe()
+        summary = run_outcomes(frame)
+        silence = summary["days_until_silence"]
+        summary["active_days"] = float(frame.index[-1]) if math.isnan(silence) else silence
+        kept = {name: float(summary[name]) for name in outcomes}
+        series = frame[list(metrics)].to_numpy(dtype=np.float64)
+        return RunResult(run, kept, series, None, time.perf_counter() - start)
+    except Exception as error:  # a failed run is recorded, it does not stop the sweep
+        return RunResult(run, None, None, describe_error(error), time.perf_counter() - start)
+
+
+def execute_batch(
+    runs: Sequence[Run], days: int, metrics: Sequence[str], outcomes: Sequence[str]
+) -> list[RunResult]:
+    """``execute_run`` for each of ``runs`` in turn (one task of the executor)."""
+    return [execute_run(run, days, metrics, outcomes) for run in runs]
+
+
+def describe_error(error: BaseException) -> str:
+    """One line: the exception and where it was raised."""
+    text = "".join(traceback.format_exception_only(error)).strip().replace("\n", " ")
+    frames = traceback.extract_tb(error.__traceback__)
+    if frames:
+        last = frames[-1]
+        text += f" ({last.filename}:{last.lineno} in {last.name})"
+    return text

@@ -1,0 +1,47 @@
+import math
+
+import numpy as np
+import pytest
+
+from commsim.inequality import gini, top_share
+
+
+def brute_force_gini(x):
+    x = np.asarray(x, dtype=float)
+    return np.abs(x[:, None] - x[None, :]).sum() / (2 * x.size**2 * x.mean())
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [([0, 0, 0, 1], 0.75), ([5, 5, 5, 5], 0.0), ([1, 3], 0.25), ([0, 0, 0, 0], 0.0)],
+)
+def test_gini_hand_computed(values, expected):
+    assert gini(np.array(values)) == pytest.approx(expected)
+    assert gini(np.array(values, dtype=float)) == pytest.approx(expected)
+
+
+def test_gini_matches_definition_on_random_counts():
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        counts = rng.poisson(rng.uniform(0.1, 20), size=rng.integers(1, 200))
+        if counts.sum() == 0:
+            continue
+        assert gini(counts) == pytest.approx(brute_force_gini(counts))
+        assert gini(counts.astype(float)) == pytest.approx(brute_force_gini(counts))
+
+
+def test_gini_edge_cases():
+    assert math.isnan(gini(np.array([], dtype=int)))
+    with pytest.raises(ValueError, match="non-negative"):
+        gini(np.array([1.0, -1.0]))
+
+
+def test_top_share_hand_computed():
+    values = np.array([1, 2, 3, 4, 10])
+    assert top_share(values, 0.2) == pytest.approx(10 / 20)
+    assert top_share(values, 0.5) == pytest.approx(17 / 20)  # ceil(2.5) = 3 largest
+    assert top_share(values, 1.0) == pytest.approx(1.0)
+    assert top_share(np.array([2, 2, 2, 2]), 0.25) == pytest.approx(0.25)
+    assert math.isnan(top_share(np.zeros(3, dtype=int), 0.1))
+    with pytest.raises(ValueError, match="fraction"):
+        top_share(values, 1.5)
