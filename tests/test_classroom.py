@@ -1,0 +1,530 @@
+"""The classroom app's pure-Python parts: seeds, presets, sliders, stages, figures, sessions.
+
+The browser itself is driven in ``test_app_browser.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from commsim import CommunityModel
+from commsim.app_figures import RECENT_DAYS, GroupPicture, LifecyclePlots, spiral_slots
+from commsim.classroom import (
+    ACTIVE,
+    DECLINE,
+    PRESETS,
+    RAPID_GROWTH,
+    SILENCE,
+    SLIDERS,
+    SPROUT,
+    STAGES,
+    STRATEGY_CONTROLS,
+    ChoiceSpec,
+    ClassroomModel,
+    SliderSpec,
+    coerce_seed,
+    current_numbers,
+    describe_strategies,
+    lifecycle_stages,
+)
+from commsim.parameters import PARAMETERS, validate
+from commsim.population import KOL, LEFT, SPAMMER
+from commsim.strategies import FLAT_PARAMETERS, STRATEGIES, strategies_from_keywords
+
+SMALL = {"population": 300, "ambient_inflow": 0.05}
+
+
+def frame(model) -> pd.DataFrame:
+    return model.datacollector.get_model_vars_dataframe()
+
+
+# --------------------------------------------------------------------------- seeds
+@pytest.mark.parametrize(
+    "typed, seed",
+    [("42", 42), (" 7 ", 7), ("0", 0), (5, 5), (np.int64(9), 9), (3.0, 3), ("", None),
+     ("   ", None), (None, None)],
+)  # fmt: skip
+def test_coerce_seed_accepts_whole_numbers_and_blank(typed, seed):
+    assert coerce_seed(typed) == seed
+
+
+@pytest.mark.parametrize("typed", ["abc", "1.5", "-1", -3, 2.5, True, [1], "1e3"])
+def test_coerce_seed_refuses_anything_else_naming_seed(typed):
+    with pytest.raises(ValueError, match=r"seed=.*whole number >= 0 or blank"):
+        coerce_seed(typed)
+
+
+def test_seed_typed_as_text_gives_the_same_run_as_the_number():
+    typed = ClassroomModel(seed=" 5 ", **SMALL)
+    plain = CommunityModel(rng=5, **SMALL)
+    typed.run_for(30)
+    plain.run_for(30)
+    assert typed.seed == 5
+    pd.testing.assert_frame_equal(frame(typed), frame(plain))
+
+
+def test_blank_seed_draws_a_recorded_seed_that_reproduces_the_run():
+    first = ClassroomModel(seed="", **SMALL)
+    again = ClassroomModel(seed=str(first.seed), **SMALL)
+    first.run_for(20)
+    again.run_for(20)
+    pd.testing.assert_frame_equal(frame(first), frame(again))
+
+
+def test_a_scenario_with_content_is_refused():
+    from mesa.experimental.scenarios import Scenario
+
+    ClassroomModel(seed="1", scenario=Scenario(), **SMALL)  # what SolaraViz's Reset passes
+    with pytest.raises(ValueError, match="scenario="):
+        ClassroomModel(seed="1", scenario=Scenario(rng=3), **SMALL)
+    with pytest.raises(ValueError, match="scenario="):
+        ClassroomModel(seed="1", scenario=Scenario(population=10), **SMALL)
+
+
+def test_bad_seed_or_parameter_fails_before_building():
+    with pytest.raises(ValueError, match="seed='x1'"):
+        ClassroomModel(seed="x1", **SMALL)
+    with pytest.raises(ValueError, match="need_mean"):
+        ClassroomModel(seed="1", need_mean=1.5)
+
+
+# --------------------------------------------------------------------------- sliders
+ALL_SLIDERS = SLIDERS + tuple(
+    c for controls in STRATEGY_CONTROLS.values() for c in controls if isinstance(c, SliderSpec)
+)
+
+
+def test_sliders_lie_inside_the_parameter_table():
+    for slider in ALL_SLIDERS:
+        parameter = PARAMETERS.get(slider.name) or FLAT_PARAMETERS[slider.name]
+        assert parameter.check(slider.low) == slider.low
+        assert parameter.check(slider.high) == slider.high
+        assert slider.low < slider.high and slider.step > 0
+        assert slider.low <= parameter.default <= slider.high, slider.name
+        if slider.is_int:
+            assert all(float(x).is_integer() for x in (slider.low, slider.high, slider.step))
+
+
+def test_every_preset_value_fits_its_slider():
+    for preset in PRESETS.values():
+        settings = preset.settings()
+        for slider in ALL_SLIDERS:
+            assert slider.low <= settings[slider.name] <= slider.high, (preset.name, slider.name)
+
+
+def test_every_strategy_has_its_switch_first_then_its_own_parameters():
+    assert set(STRATEGY_CONTROLS) == set(STRATEGIES)
+    for name, controls in STRATEGY_CONTROLS.items():
+        key = STRATEGIES[name].key
+        switch, *rest = controls
+        assert isinstance(switch, ChoiceSpec) and switch.name == key and switch.is_switch
+        assert rest and all(c.name.removeprefix(f"{key}_") in STRATEGIES[name].PARAMETERS
+                            for c in rest)  # fmt: skip
+        for choice in (c for c in rest if isinstance(c, ChoiceSpec)):
+            assert FLAT_PARAMETERS[choice.name].default in choice.parameter.choices
+
+
+# --------------------------------------------------------------------------- presets
+def test_the_five_presets_exist():
+    assert list(PRESETS) == [
+        "Open group cooling", "Paid threshold", "Red-packet spike", "KOL who leaves",
+        "Capped and split group",
+    ]  # fmt: skip
+
+
+PRESET_STRATEGIES = {
+    "Open group cooling": [], "Paid threshold": ["EntryThreshold"],
+    "Red-packet spike": ["RedPackets"], "KOL who leaves": ["KOLSeeding"],
+    "Capped and split group": ["SizeCap"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_each_preset_builds_a_valid_model_that_runs(name):
+    preset = PRESETS[name]
+    strategies, rest = strategies_from_keywords(dict(preset.parameters))
+    validate(rest)
+    assert [type(s).__name__ for s in strategies] == PRESET_STRATEGIES[name]
+    assert set(preset.settings()) == {"seed", *PARAMETERS, *FLAT_PARAMETERS}
+    model = preset.build(seed="3")
+    assert [type(s).__name__ for s in model.strategies] == PRESET_STRATEGIES[name]
+    model.run_for(20)
+    df = frame(model)
+    assert len(df) == 21 and df["members"].iloc[-1] > 0
+    members = df["members"].to_numpy()
+    assert (members[1:] == members[:-1] + df["joined"].to_numpy()[1:]
+            - df["left"].to_numpy()[1:]).all()  # fmt: skip
+    again = preset.build(seed=3)
+    again.run_for(20)
+    pd.testing.assert_frame_equal(df, frame(again))
+
+
+def test_model_params_reset_rebuilds_exactly_the_preset():
+    pytest.importorskip("solara", reason="the app extra (solara) is not installed")
+    from mesa.visualization.solara_viz import (
+        _build_model_init_kwargs,
+        _check_model_params,
+        split_model_params,
+    )
+
+    from commsim.app import initial_parameters, model_params
+
+    controls = {c.name for cs in STRATEGY_CONTROLS.values() for c in cs}
+    for preset in PRESETS.values():
+        params = model_params(preset)
+        model = preset.build()
+        _check_model_params(model, params)  # SolaraViz's own check of the names
+        adjustable, fixed = split_model_params(params)
+        assert set(adjustable) == {"seed"} | {s.name for s in SLIDERS} | controls
+        # what Reset passes before anything is moved
+        kwargs = {**fixed, **{name: spec["value"] for name, spec in adjustable.items()}}
+        assert kwargs == initial_parameters(preset)
+        kwargs = _build_model_init_kwargs(
+            model, kwargs, add_scenario_when_empty=True, require_model_accepts_scenario=True
+        )
+        rebuilt = type(model)(**kwargs)
+        model.run_for(15)
+        rebuilt.run_for(15)
+        pd.testing.assert_frame_equal(frame(model), frame(rebuilt))
+
+
+def test_describe_strategies_lists_each_strategy_with_its_controls():
+    assert describe_strategies(PRESETS["Open group cooling"].build(**SMALL)) == "none"
+    model = PRESETS["Red-packet spike"].build(**SMALL, moderation=True)
+    assert describe_strategies(model) == (
+        "RedPackets(budget=5000, amount=1000, every=7, start=60, fatigue=0.3), "
+        "Moderation(spam_removal=0.8, strictness=0.02)"
+    )
+
+
+# --------------------------------------------------------------------------- stages
+def test_lifecycle_stages_by_hand():
+    df = pd.DataFrame(
+        {
+            "members": [10, 12, 25, 40, 40, 40, 40, 0],
+            "joined": [10, 2, 13, 15, 0, 0, 0, 0],
+            "left": [0, 0, 0, 0, 0, 0, 0, 40],
+            "messages": [0, 4, 10, 20, 18, 5, 0.5, 0],
+            "spam_messages": [0] * 8,
+        }
+    )
+    # window 1: activity = messages; running peak 0,4,10,20,20,20,20,20; growth per day
+    # 0, .2, 1.08, .6, 0, 0, 0, -1; founders 10, so the group has grown from day 2 (25).
+    assert lifecycle_stages(df, window=1).tolist() == [
+        SPROUT, SPROUT, RAPID_GROWTH, RAPID_GROWTH, ACTIVE, DECLINE, SILENCE, SILENCE,
+    ]  # fmt: skip
+
+
+def test_lifecycle_stages_smooth_over_the_window_and_ignore_spam():
+    df = pd.DataFrame(
+        {
+            "members": [10, 30, 30, 30],
+            "joined": [10, 20, 0, 0],
+            "left": [0, 0, 0, 0],
+            "messages": [0, 10, 10, 14],
+            "spam_messages": [0, 0, 0, 10],
+        }
+    )
+    # window 2: non-spam 0,10,10,4 -> activity 0,5,10,7 ; peak 0,5,10,10; growth
+    # 0, 2/1 -> mean(0, 2) = 1, mean(2, 0) = 1, 0 -> rapid growth on days 1-2, then active.
+    assert lifecycle_stages(df, window=2).tolist() == [SPROUT, RAPID_GROWTH, RAPID_GROWTH, ACTIVE]
+
+
+def test_open_groups_go_through_the_stages_in_order_over_20_seeds():
+    firsts = []
+    for seed in range(20):
+        model = PRESETS["Open group cooling"].build(seed=seed, population=400)
+        model.run_for(150)
+        stages = lifecycle_stages(frame(model)).to_numpy()
+        assert stages[0] == SPROUT
+        grew = np.flatnonzero(stages == RAPID_GROWTH)
+        declined = np.flatnonzero(stages >= DECLINE)
+        assert grew.size and declined.size, f"seed {seed}: {stages}"
+        assert grew[0] < declined[0]
+        assert (stages[: grew[0]] == SPROUT).all()
+        firsts.append(declined[0])
+    assert len(set(firsts)) > 1  # the day differs by seed: the rule reads the run
+
+
+def test_current_numbers_report_the_last_day():
+    model = PRESETS["Open group cooling"].build(population=400)
+    model.run_for(12)
+    now = current_numbers(model)
+    last = frame(model).iloc[-1]
+    assert now["day"] == 12 and now["members"] == last["members"]
+    assert now["stage"] in STAGES
+    assert math.isclose(now["mean_value"], last["mean_value"], abs_tol=5e-4)
+
+
+# --------------------------------------------------------------------------- figures
+def test_spiral_slots_are_fixed_and_evenly_spread():
+    slots = spiral_slots(500)
+    assert np.array_equal(slots, spiral_slots(500))
+    assert np.allclose(np.hypot(*slots.T), np.sqrt(np.arange(500) + 0.5))
+    gaps = np.sqrt(((slots[:, None] - slots[None]) ** 2).sum(-1)) + np.eye(500) * 99
+    nearest = gaps.min(axis=1)  # each slot covers an area pi: neighbours ~1.7 apart
+    assert nearest.min() > 1.2 and 1.5 < nearest.mean() < 1.9
+
+
+def test_group_picture_keeps_people_in_place_and_shows_members_and_recent_leavers():
+    model = PRESETS["Open group cooling"].build(seed=2, population=400)
+    picture = GroupPicture(400)
+    model.run_for(30)
+    people, xy = picture.positions(model)
+    where = dict(zip(people.tolist(), map(tuple, xy), strict=True))
+    model.run_for(10)
+    later, later_xy = picture.positions(model)
+    stayed = [i for i in later.tolist() if i in where]
+    assert stayed, "somebody should still be there"
+    for i, position in zip(later.tolist(), map(tuple, later_xy), strict=True):
+        if i in where:
+            assert position == where[i]
+    pop = model.population
+    expected = (pop.group >= 0) | ((pop.state == LEFT) & (pop.left_day >= model.day - RECENT_DAYS))
+    assert set(later.tolist()) == set(np.flatnonzero(expected).tolist())
+    assert len({tuple(p) for p in later_xy}) == later.size  # no two people on one slot
+
+
+def test_group_picture_marks_kols_and_spammers():
+    model = PRESETS["Open group cooling"].build(seed=4, population=400, spammer_share=0.1)
+    model.run_for(20)
+    members = np.flatnonzero(model.population.group >= 0)
+    model.population.role[members[:3]] = KOL  # mark three members as KOLs for the picture
+    picture = GroupPicture(400)
+    picture.update(model)
+    people, _ = picture.positions(model)
+    role = model.population.role[people]
+    assert len(picture.kols.get_offsets()) == 3
+    assert len(picture.spammers.get_offsets()) == int((role == SPAMMER).sum()) > 0
+    assert len(picture.regular.get_offsets()) == int(((role != KOL) & (role != SPAMMER)).sum())
+    assert "Day 20" in picture.title.get_text()
+
+
+def test_group_picture_draws_every_group_after_a_split():
+    model = PRESETS["Open group cooling"].build(seed=1, population=400)
+    model.run_for(15)
+    members = np.flatnonzero(model.population.group >= 0)
+    model.add_group(founders=members[: members.size // 2])
+    model.step()
+    picture = GroupPicture(400)
+    picture.update(model)
+    assert [t.get_text().split(":")[0] for t in picture.labels] == ["group 1", "group 2"]
+    people, xy = picture.positions(model)
+    group = model.last_group[people]
+    assert xy[group == 0, 0].max() < xy[group == 1, 0].min()  # side by side
+    model.add_group(founders=members[: members.size // 4])
+    model.step()
+    people, xy = picture.positions(model)
+    group = model.last_group[people]
+    assert xy[group == 2, 1].max() < xy[group == 0, 1].min()  # the third starts a new row
+
+
+def test_lifecycle_plots_show_every_day_with_labelled_axes():
+    model = PRESETS["Open group cooling"].build(population=400)
+    model.run_for(25)
+    plots = LifecyclePlots()
+    plots.update(frame(model))
+    for line in plots.lines.values():
+        assert len(line.get_xdata()) == 26
+    assert list(plots.lines["members"].get_ydata()) == frame(model)["members"].tolist()
+    assert plots.people.get_ylabel() == "people"
+    assert plots.talk.get_ylabel() == "messages / day"
+    assert plots.value.get_xlabel() == plots.stage.get_xlabel() == "day"
+    assert [t.get_text() for t in plots.stage.get_yticklabels()] == [
+        s.replace(" ", "\n") for s in STAGES
+    ]
+    assert len(plots.people.get_legend().get_texts()) == 3
+
+
+def test_lifecycle_plots_rescale_as_the_group_grows():
+    model = PRESETS["Open group cooling"].build(population=400)
+    plots = LifecyclePlots()
+    plots.update(frame(model))  # day 0: 12 founders, no messages
+    assert plots.people.get_ylim()[1] < 20
+    model.run_for(30)
+    df = frame(model)
+    plots.update(df)
+    assert df["members"].max() <= plots.people.get_ylim()[1] <= 1.1 * df["members"].max()
+    assert df["messages"].max() <= plots.talk.get_ylim()[1] <= 1.1 * df["messages"].max()
+    assert plots.people.get_xlim() == (0.0, 30.0)
+
+
+# --------------------------------------------------------------------------- sessions
+def test_the_page_reports_a_mistyped_seed_instead_of_failing():
+    pytest.importorskip("solara", reason="the app extra (solara) is not installed")
+    from commsim.app import PageModel
+
+    model = PageModel(seed="abc", **SMALL)
+    assert "seed='abc' is not valid" in model.seed_error and isinstance(model.seed, int)
+    model = PageModel(seed=" 12", **SMALL)
+    assert model.seed_error is None and model.seed == 12
+
+
+def test_each_session_has_its_own_model():
+    pytest.importorskip("solara", reason="the app extra (solara) is not installed")
+    import ipyvuetify as v
+    import solara
+    import solara.widgets
+
+    import commsim.app as app
+
+    assert not any(isinstance(value, CommunityModel) for value in vars(app).values())
+
+    @solara.component
+    def Session():
+        with solara.AppLayout():
+            app.Page()
+
+    def day_shown(rc) -> str:
+        texts = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
+        return next(t for t in texts if t.startswith("<b>Day")).split("</b>")[0][3:]
+
+    _, first = solara.render(Session(), handle_error=False)
+    _, second = solara.render(Session(), handle_error=False)
+    for _ in range(3):
+        first.find(v.Btn, children=["Step"]).widget.click()
+    assert day_shown(first) == "Day 3"
+    assert day_shown(second) == "Day 0"
+    second.find(v.Btn, children=["Step"]).widget.click()
+    assert (day_shown(first), day_shown(second)) == ("Day 3", "Day 1")
+
+
+def test_reset_after_a_change_of_scenario_keeps_the_scenario_and_the_moved_slider():
+    pytest.importorskip("solara", reason="the app extra (solara) is not installed")
+    import ipyvuetify as v
+    import solara
+    import solara.widgets
+
+    import commsim.app as app
+
+    @solara.component
+    def Session():
+        with solara.AppLayout():
+            app.Page()
+
+    def running_with(rc) -> str:
+        texts = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
+        return next(t for t in texts if t.startswith("Running with"))
+
+    _, rc = solara.render(Session(), handle_error=False)
+    rc.find(v.Select, label="Preset scenario").widget.v_model = "Capped and split group"
+    assert "Strategies on: SizeCap(max_members=200, split=True" in running_with(rc)
+    rc.find(v.Btn, children=["Reset"]).widget.click()
+    assert "Strategies on: SizeCap(max_members=200" in running_with(rc)
+    assert "population 3000" in running_with(rc)
+    rc.find(v.Slider, label="population").widget.v_model = 4000
+    rc.find(v.Checkbox, label="use red packets").widget.v_model = True
+    budgets = rc.find(v.Slider, label="budget").widgets
+    assert len(budgets) == 1  # only red packets have a budget
+    budgets[0].v_model = 700.0
+    rc.find(v.Btn, children=["Reset"]).widget.click()
+    assert "population 4000" in running_with(rc)
+    assert "Strategies on: RedPackets(budget=700, " in running_with(rc)
+    assert "SizeCap(max_members=200" in running_with(rc)
+
+
+# --------------------------------------------------------------------------- preset stories
+SEEDS = range(20)
+
+
+def runs(name: str, days: int, **overrides) -> list[pd.DataFrame]:
+    frames = []
+    for seed in SEEDS:
+        model = PRESETS[name].build(seed=seed, **overrides)
+        model.run_for(days)
+        frames.append(frame(model))
+    return frames
+
+
+def test_paid_threshold_keeps_fewer_but_more_valuable_members_over_20_seeds():
+    paid, open_ = runs("Paid threshold", 90), runs("Open group cooling", 90)
+    peak = np.array([p.members.max() - o.members.max() for p, o in zip(paid, open_, strict=True)])
+    value = np.array([p.mean_value.iloc[60:].mean() - o.mean_value.iloc[60:].mean()
+                      for p, o in zip(paid, open_, strict=True)])  # fmt: skip
+    assert stats.ttest_1samp(peak, 0, alternative="less").pvalue < 0.01
+    assert stats.ttest_1samp(value, 0, alternative="greater").pvalue < 0.01
+
+
+def test_red_packets_spike_messages_on_drop_days_over_20_seeds():
+    red, open_ = runs("Red-packet spike", 75), runs("Open group cooling", 75)
+    drops = [60, 67, 74]  # start 60, every 7 days
+    ratio = np.array([r.messages.iloc[drops].sum() / o.messages.iloc[drops].sum()
+                      for r, o in zip(red, open_, strict=True)])  # fmt: skip
+    assert stats.ttest_1samp(np.log(ratio), 0, alternative="greater").pvalue < 0.01
+    assert ratio.mean() > 1.25
+    before = np.array([r.messages.iloc[:60].sum() - o.messages.iloc[:60].sum()
+                       for r, o in zip(red, open_, strict=True)])  # fmt: skip
+    assert (before == 0).all()  # the same group until the first drop
+
+
+def test_kols_leaving_on_day_60_costs_messages_over_20_seeds():
+    leave = runs("KOL who leaves", 90)
+    stay = runs("KOL who leaves", 90, kol_seeding_leave_on=0)
+    after = np.array([lv.messages.iloc[61:90].mean() - st.messages.iloc[61:90].mean()
+                      for lv, st in zip(leave, stay, strict=True)])  # fmt: skip
+    assert stats.ttest_1samp(after, 0, alternative="less").pvalue < 0.01
+
+
+def test_capped_groups_never_exceed_the_cap_and_split_over_20_seeds():
+    for seed in SEEDS:
+        model = PRESETS["Capped and split group"].build(seed=seed)
+        for _ in range(60):
+            model.step()
+            assert model.group_sizes().max() <= 200
+        assert model.n_groups > 1
+
+
+def test_a_model_left_playing_stops_when_its_scenario_is_replaced():
+    pytest.importorskip("solara", reason="the app extra (solara) is not installed")
+    import ipyvuetify as v
+    import solara
+
+    import commsim.app as app
+
+    @solara.component
+    def Session():
+        with solara.AppLayout():
+            app.Page()
+
+    def wait_until(condition, limit=60.0):
+        deadline = time.monotonic() + limit
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert condition()
+
+    def settled_steps(model, quiet=3.0, limit=60.0) -> int:
+        """Model.steps once it has not changed for ``quiet`` seconds."""
+        deadline = time.monotonic() + limit
+        last, since = model.steps, time.monotonic()
+        while time.monotonic() - since < quiet and time.monotonic() < deadline:
+            time.sleep(0.1)
+            if model.steps != last:
+                last, since = model.steps, time.monotonic()
+        return last
+
+    built = []
+    init = app.PageModel.__init__
+
+    def recording_init(self, **kwargs):
+        init(self, **kwargs)
+        built.append(self)
+
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(io.StringIO()):
+        patch.setattr(app.PageModel, "__init__", recording_init)
+        _, rc = solara.render(Session(), handle_error=False)
+        first = built[-1]
+        rc.find(v.Btn, children=["▶"]).widget.click()
+        wait_until(lambda: first.steps >= 2)
+        rc.find(v.Select, label="Preset scenario").widget.v_model = "Paid threshold"
+        stopped = settled_steps(first)
+        time.sleep(2.0)
+        assert first.steps == stopped and not first.running
+        assert built[-1] is not first and built[-1].steps == 0  # the new scenario waits
