@@ -279,6 +279,58 @@ def lifecycle_stages(
     return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=df.index, name="stage")
 
 
+LIVE_GROWTH_RATE = 0.02
+"""Net growth per day (2%) that counts as rapid growth in ``stages_so_far``."""
+
+
+def stages_so_far(
+    df: pd.DataFrame, window: int = SILENCE_WINDOW, active_share: float = 0.5
+) -> pd.Series:
+    """The lifecycle stage of each day as it can be told on that day, without hindsight.
+
+    ``lifecycle_stages`` judges a finished run knowing its peak; a live display (the
+    classroom app, the teaching panel) knows only the days so far. With ``a(t)`` the
+    ``window``-day mean of non-spam messages, ``A(t) = max a(s), s <= t`` its running peak,
+    ``m(t)`` the members and ``g(t)`` the ``window``-day mean of ``(joined - left) / m(t-1)``
+    (net growth per day), the stage on day ``t`` is the first that applies of:
+
+    * silence: no members, or ``a(t) < 0.05 * A(t)``;
+    * decline: ``a(t) < active_share * A(t)``;
+    * sprout: the group has never had twice its founding size, ``max m(s) < 2 m(0)``;
+    * rapid growth: ``g(t) >= 2%`` a day (``LIVE_GROWTH_RATE``);
+    * active interaction: otherwise.
+
+    Args:
+        df: one run's daily frame.
+        window: days in the trailing means, at least 1.
+        active_share: share of the running peak activity below which a group declines.
+
+    Returns:
+        An ordered categorical Series of stage names aligned with ``df``'s rows.
+    """
+    _check_window(window)
+    _check_share("active_share", active_share)
+    dtype = pd.CategoricalDtype(STAGES, ordered=True)
+    if df.empty:
+        return pd.Series(pd.Categorical([], dtype=dtype), index=df.index, name="stage")
+    messages = df["messages"] - df.get("spam_messages", 0.0)
+    activity = messages.rolling(window, min_periods=1).mean().to_numpy()
+    peak = np.maximum.accumulate(activity)
+    members = df["members"].to_numpy(dtype=float)
+    previous = np.concatenate([[members[0]], members[:-1]])
+    net = (df["joined"] - df["left"]).to_numpy(dtype=float)
+    net[0] = 0.0  # day 0 "joined" counts the founders
+    growth = pd.Series(net / np.maximum(previous, 1.0)).rolling(window, min_periods=1).mean()
+    grown = np.maximum.accumulate(members) >= 2 * max(members[0], 1.0)
+    sprout, rapid, active, decline, silence = range(len(STAGES))
+    codes = np.full(members.size, active, dtype=np.int64)
+    codes[growth.to_numpy() >= LIVE_GROWTH_RATE] = rapid
+    codes[~grown] = sprout
+    codes[activity < active_share * peak] = decline
+    codes[(members == 0) | ((peak > 0) & (activity < SILENCE_SHARE * peak))] = silence
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=df.index, name="stage")
+
+
 def stage_spans(stages: pd.Series) -> pd.DataFrame:
     """Consecutive days in the same stage, one row each: ``stage``, ``start``, ``end``
     (inclusive days) of a single run's ``lifecycle_stages``."""

@@ -22,7 +22,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from commsim.classroom import STAGES, ClassroomModel, lifecycle_stages
+from commsim.analysis import STAGES, stages_so_far
+from commsim.classroom import ClassroomModel
 from commsim.population import CONTRIBUTOR, KOL, LEFT, LURKER, SPAMMER
 
 RECENT_DAYS = 14
@@ -228,7 +229,7 @@ class LifecyclePlots:
             "lurkers": df["lurkers"], "messages": df["messages"],
             "spam_messages": df["spam_messages"], "mean_value": df["mean_value"],
             "joiner_value": smooth["joiner_value"], "leaver_value": smooth["leaver_value"],
-            "stage": lifecycle_stages(df),
+            "stage": stages_so_far(df).cat.codes,
         }  # fmt: skip
         for name, values in series.items():
             self.lines[name].set_data(days, values.to_numpy(dtype=float))

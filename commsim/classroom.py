@@ -10,7 +10,7 @@ benchmark. ``commsim.app`` puts it on a page with Mesa's SolaraViz.
   ``commsim.parameters.PARAMETERS`` (narrowed to a useful span where that table is unbounded);
   ``STRATEGY_CONTROLS`` the same for each strategy's switch and main parameters (its flat
   keywords, ``commsim.strategies.FLAT_PARAMETERS``).
-* ``lifecycle_stages`` labels each day with one of the five lifecycle stages.
+* the lifecycle stage of each day comes from ``commsim.analysis.stages_so_far``.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from commsim.analysis import stages_so_far
 from commsim.model import CommunityModel
 from commsim.parameters import PARAMETERS, Choice, Parameter
 from commsim.population import NO_GROUP
@@ -356,55 +356,11 @@ class ClassroomModel(CommunityModel):
         super().remove_members(people, today, banned)
 
 
-# --------------------------------------------------------------------------- lifecycle
-STAGES = ("sprout", "rapid growth", "active interaction", "decline", "silence")
-SPROUT, RAPID_GROWTH, ACTIVE, DECLINE, SILENCE = range(5)
-STAGE_WINDOW = 7
-GROWTH_RATE = 0.02
-DECLINE_SHARE = 0.5
-SILENCE_SHARE = 0.05
-
-
-def lifecycle_stages(df: pd.DataFrame, window: int = STAGE_WINDOW) -> pd.Series:
-    """The lifecycle stage of each day (an index into ``STAGES``), by a simple rule.
-
-    With ``a(t)`` the ``window``-day mean of non-spam messages, ``A(t) = max a(s), s <= t``
-    its running peak, ``m(t)`` the members and ``g(t)`` the ``window``-day mean of
-    ``(joined - left) / m(t-1)`` (net growth per day), the stage on day ``t`` is the first
-    that applies of:
-
-    * silence: no members, or ``a(t) < 5% A(t)``;
-    * decline: ``a(t) < 50% A(t)``;
-    * sprout: the group has never had twice its founding size, ``max m(s) < 2 m(0)``;
-    * rapid growth: ``g(t) >= 2%`` a day;
-    * active interaction: otherwise.
-
-    This is the app's own rule, used until ``commsim.analysis`` provides the library's.
-    """
-    if df.empty:
-        return pd.Series([], dtype=np.int64, name="stage")
-    messages = df["messages"] - df.get("spam_messages", 0.0)
-    activity = messages.rolling(window, min_periods=1).mean().to_numpy()
-    peak = np.maximum.accumulate(activity)
-    members = df["members"].to_numpy(dtype=float)
-    previous = np.concatenate([[members[0]], members[:-1]])
-    net = (df["joined"] - df["left"]).to_numpy(dtype=float)
-    net[0] = 0.0  # day 0 "joined" counts the founders
-    growth = pd.Series(net / np.maximum(previous, 1.0)).rolling(window, min_periods=1).mean()
-    grown = np.maximum.accumulate(members) >= 2 * max(members[0], 1.0)
-    stage = np.full(members.size, ACTIVE, dtype=np.int64)
-    stage[growth.to_numpy() >= GROWTH_RATE] = RAPID_GROWTH
-    stage[~grown] = SPROUT
-    stage[activity < DECLINE_SHARE * peak] = DECLINE
-    stage[(members == 0) | ((peak > 0) & (activity < SILENCE_SHARE * peak))] = SILENCE
-    return pd.Series(stage, index=df.index, name="stage")
-
-
 def current_numbers(model: CommunityModel) -> dict[str, Any]:
     """Today's headline figures of a model, as the app shows them."""
     df = model.datacollector.get_model_vars_dataframe()
     row = df.iloc[-1]
-    stage = STAGES[int(lifecycle_stages(df).iloc[-1])]
+    stage = str(stages_so_far(df).iloc[-1])
     mean_value = float(row["mean_value"])
     return {
         "day": int(model.day),

@@ -98,7 +98,7 @@ class TeachingPanel:
         df = self.model.datacollector.get_model_vars_dataframe()
         plots.plot_lifecycle(df, ["members", "contributors", "lurkers"], ax=people)
         if len(df) > 1:
-            plots.shade_stages(analysis.lifecycle_stages(df), ax=people)
+            plots.shade_stages(analysis.stages_so_far(df), ax=people)
         people.set_title(f"Day {self.model.day}: members, stages shaded")
         plots.plot_lifecycle(df, ["messages", "spam_messages"], ax=messages)
         messages.set_title("Messages per day")

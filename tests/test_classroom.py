@@ -15,17 +15,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from commsim import CommunityModel
+from commsim import CommunityModel, analysis
+from commsim.analysis import STAGES
 from commsim.app_figures import RECENT_DAYS, GroupPicture, LifecyclePlots, spiral_slots
 from commsim.classroom import (
-    ACTIVE,
-    DECLINE,
     PRESETS,
-    RAPID_GROWTH,
-    SILENCE,
     SLIDERS,
-    SPROUT,
-    STAGES,
     STRATEGY_CONTROLS,
     ChoiceSpec,
     ClassroomModel,
@@ -33,13 +28,18 @@ from commsim.classroom import (
     coerce_seed,
     current_numbers,
     describe_strategies,
-    lifecycle_stages,
 )
 from commsim.parameters import PARAMETERS, validate
 from commsim.population import KOL, LEFT, SPAMMER
 from commsim.strategies import FLAT_PARAMETERS, STRATEGIES, strategies_from_keywords
 
 SMALL = {"population": 300, "ambient_inflow": 0.05}
+SPROUT, RAPID_GROWTH, ACTIVE, DECLINE, SILENCE = range(len(STAGES))
+
+
+def lifecycle_stages(df: pd.DataFrame, window: int = 7) -> pd.Series:
+    """The app's stages as codes (``analysis.stages_so_far``), for comparisons by hand."""
+    return analysis.stages_so_far(df, window=window).cat.codes
 
 
 def frame(model) -> pd.DataFrame:
