@@ -6,6 +6,9 @@ members, more groups), which changes what the model itself has to compute:
 
 - hook overhead: time spent inside the strategies' hooks, per step, over the time of
   the rest of the same steps (what the strategies add to the same model state);
+- same-state ratio: on sampled days of the run with all strategies, one step of copies
+  of that day's model with and without the strategies (everything the strategies add to
+  a step from the same state: their hooks and the levers they set);
 - whole-step ratio: the step time with all strategies over the bare model's (includes
   the model's own extra work on a larger or split community).
 
@@ -16,6 +19,7 @@ Run: ``.venv/bin/python benchmarks/strategies_overhead.py [--population 10000]``
 from __future__ import annotations
 
 import argparse
+import copy
 import functools
 import time
 
@@ -78,6 +82,35 @@ def time_run(population: int, days: int, seed: int, strategies: list[Strategy]):
     return elapsed / days, {k: v / days for k, v in spent.items()}, members
 
 
+def same_state_steps(population: int, days: int, seed: int, every: int = 10, repeats: int = 5):
+    """Mean seconds of one step with and without the strategies from the same states.
+
+    Every ``every`` days of a run with all strategies, the day's model is copied and one
+    step of a copy is timed with the strategies and one with none (best of ``repeats``
+    copies each, so that both start equally cold).
+    """
+
+    def step(model: CommunityModel, bare: bool) -> float:
+        times = []
+        for _ in range(repeats):
+            twin = copy.deepcopy(model)
+            if bare:
+                twin.strategies = []
+            start = time.perf_counter()
+            twin.step()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    model = CommunityModel(rng=seed, population=population, strategies=all_strategies())
+    with_strategies, bare = [], []
+    for day in range(1, days + 1):
+        model.step()
+        if day % every == every // 2:
+            with_strategies.append(step(model, bare=False))
+            bare.append(step(model, bare=True))
+    return sum(with_strategies) / len(with_strategies), sum(bare) / len(bare)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--population", type=int, default=10_000)
@@ -101,6 +134,11 @@ def main(argv: list[str] | None = None) -> None:
     for name, seconds in sorted(full[1].items(), key=lambda item: -item[1]):
         print(f"    {name:18s}  {seconds * 1e6:8.1f} us/step")
     print(f"hook overhead:        {100 * hooks / (full[0] - hooks):7.1f} %  (target < 50 %)")
+    same, same_bare = same_state_steps(args.population, args.days, args.seed)
+    print(
+        f"same-state ratio:     {100 * (same / same_bare - 1):7.1f} %  extra for a step from the "
+        f"same state ({same * 1e3:.3f} against {same_bare * 1e3:.3f} ms; target < 50 %)"
+    )
     print(
         f"whole-step ratio:     {100 * (full[0] / bare[0] - 1):7.1f} %  extra over the bare model"
     )
