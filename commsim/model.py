@@ -28,7 +28,7 @@ import scipy.sparse as sp
 from commsim import rules
 from commsim.agents import Member
 from commsim.inequality import gini, top_share
-from commsim.parameters import PARAMETERS, validate
+from commsim.parameters import PARAMETERS, check_together, validate
 from commsim.population import (
     AMBIENT,
     CONTRIBUTOR,
@@ -135,11 +135,7 @@ class CommunityModel(mesa.Model):
         flat_strategies, parameters = strategies_from_keywords(parameters)
         self.params = validate(parameters)
         p = self.params
-        if p["initial_members"] * p["groups"] > p["population"]:
-            raise ValueError(
-                f"initial_members={p['initial_members']} x groups={p['groups']} is larger than "
-                f"population={p['population']}: expected at most population founders in all"
-            )
+        check_together(p)
         if network is not None and network.number_of_nodes() < p["population"]:
             raise ValueError(
                 f"network has {network.number_of_nodes()} nodes, fewer than "

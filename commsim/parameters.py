@@ -178,3 +178,19 @@ def validate(values: dict[str, Any]) -> dict[str, float | int]:
     for name, value in values.items():
         checked[name] = PARAMETERS[name].check(value)
     return checked
+
+
+def check_together(params: dict[str, Any]) -> None:
+    """Check the rules that tie parameters together (each alone being in range).
+
+        initial_members * groups <= population
+
+    Raises:
+        ValueError: naming the parameters, their values and the rule.
+    """
+    founders = params["initial_members"] * params["groups"]
+    if founders > params["population"]:
+        raise ValueError(
+            f"initial_members={params['initial_members']} x groups={params['groups']} is larger "
+            f"than population={params['population']}: expected at most population founders in all"
+        )

@@ -180,3 +180,12 @@ def test_to_dict_round_trips():
 
 def _fields(e: Experiment) -> dict:
     return {k: getattr(e, k) for k in e.__dataclass_fields__}
+
+
+def test_settings_that_cannot_be_built_together_fail_before_any_run():
+    with pytest.raises(ExperimentError, match=r"vary.initial_members: setting 3: "
+                       r"initial_members=60 x groups=2 is larger than population=100"):
+        Experiment(days=5, parameters={"population": 100},
+                   vary={"initial_members": [10, 60], "groups": [1, 2]})  # fmt: skip
+    with pytest.raises(ExperimentError, match=r"^parameters: setting 0: initial_members=30"):
+        Experiment(days=5, parameters={"population": 50, "initial_members": 30, "groups": 2})

@@ -46,7 +46,7 @@ import pandas as pd
 
 from commsim.model import REPORTERS
 from commsim.outcomes import run_outcomes
-from commsim.parameters import PARAMETERS, Choice
+from commsim.parameters import PARAMETERS, Choice, check_together, validate
 from commsim.strategies import STRATEGIES
 from commsim.sweep.strategy_lookup import build_strategy, strategy_parameters
 
@@ -435,6 +435,22 @@ def _validate(e: Experiment) -> None:
             f"{e.samples} is not a power of two, which the Sobol design needs (e.g. 64, 128)",
         )
     _check_report(e)
+    _check_settings(e)
+
+
+def _check_settings(e: Experiment) -> None:
+    """Every setting's model parameters together (``parameters.check_together``), so a
+    sweep whose settings cannot all be built fails before any run, not run by run."""
+    for row in e.settings().to_dict("records"):
+        parameters = validate({**e.parameters, **{
+            name: _plain(row[name]) for name in e.vary if "." not in name
+        }})  # fmt: skip
+        try:
+            check_together(parameters)
+        except ValueError as error:
+            varied = [name for name in e.vary if "." not in name]
+            key = ("vary", varied[0]) if varied else ("parameters",)
+            raise ExperimentError(key, f"setting {row['setting']}: {error}") from None
 
 
 def _table(key: tuple[str, ...], value: Any) -> dict[str, Any]:
