@@ -20,18 +20,6 @@ import numpy as np
 from scipy.special import expit
 
 
-def social_join_probability(friends_inside, social_pull):
-    """Chance that an outsider is brought in by friends who are members.
-
-        p_social(k) = 1 - (1 - social_pull) ** k
-
-    Each friend inside independently brings the outsider in with probability
-    ``social_pull``; the chance rises with ``k`` with diminishing returns (it is concave
-    in ``k`` and tends to 1).
-    """
-    return 1.0 - np.power(1.0 - social_pull, friends_inside)
-
-
 def discovery_probability(ambient, friends_inside, social_pull):
     """Chance that an outsider hears of the group today, through ads or friends.
 
