@@ -287,20 +287,12 @@ class ReferenceModel(mesa.Model):
         self.agents.shuffle_do("step")
 
         self.mean_value_today = _mean([a.value for a in self.members()], empty=0.0)
+        load = rules.reading_load(self.messages, self.spam, p["attention_budget"], p["spam_weight"])
         self.reading_cost_today = float(
-            rules.reading_cost(
-                self.messages,
-                self.spam,
-                p["attention_budget"],
-                p["reading_cost"],
-                p["overload_cost"],
-                p["spam_weight"],
-            )
+            rules.reading_cost(load, p["reading_cost"], p["overload_cost"])
         )
         self.agents.shuffle_do("weigh_day")
-        self.load_yesterday = (self.messages + (p["spam_weight"] - 1.0) * self.spam) / p[
-            "attention_budget"
-        ]
+        self.load_yesterday = load
         self.datacollector.collect(self)
 
 

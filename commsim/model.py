@@ -165,8 +165,8 @@ class CommunityModel(mesa.Model):
         self.day = 0
         self.group_open = np.ones(p["groups"], dtype=bool)
         self._load = np.zeros(p["groups"])  # yesterday's reading load per group, in budgets
-        self._found_groups()
-        self.today = Day(0, self.n_groups, p["social_pull"], joined=self._founders)
+        founders = self._found_groups()
+        self.today = Day(0, self.n_groups, p["social_pull"], joined=founders)
         for strategy in self.strategies:
             strategy.setup(self)
 
@@ -234,25 +234,22 @@ class CommunityModel(mesa.Model):
         members = self.population.group
         return np.bincount(members[members >= 0], minlength=self.n_groups)
 
-    def _found_groups(self) -> None:
+    def _found_groups(self) -> np.ndarray:
         """Seed each group with founders drawn with probability proportional to value.
 
         Groups start around people who have something to give, so an open group's
         founders are above the population's average value: the condition for
-        evaporative cooling as outsiders arrive.
+        evaporative cooling as outsiders arrive. Returns the founders.
         """
         pop, p = self.population, self.params
         weights = np.where(pop.role == SPAMMER, 0.0, pop.value)
-        if weights.sum() == 0:
-            weights = np.ones(pop.size)
         count = p["initial_members"] * p["groups"]
-        available = np.count_nonzero(weights)
-        if available < count:
+        if np.count_nonzero(weights) < count:  # too few with value: anyone may found
             weights = weights + 1e-12
         founders = self.rng.choice(pop.size, size=count, replace=False, p=weights / weights.sum())
         groups = np.repeat(np.arange(p["groups"]), p["initial_members"])
         self._admit(founders, groups, np.full(count, FOUNDER))
-        self._founders = founders
+        return founders
 
     def _admit(self, people: np.ndarray, groups: np.ndarray, routes: np.ndarray) -> None:
         """Make ``people`` lurking members of ``groups`` today, with full patience,
@@ -443,13 +440,10 @@ class CommunityModel(mesa.Model):
         members = np.flatnonzero(pop.group >= 0)
         group = pop.group[members]
         mean_value = self._group_mean_value()
-        cost = rules.reading_cost(
-            today.messages, today.spam, p["attention_budget"], p["reading_cost"],
-            p["overload_cost"], p["spam_weight"],
-        )  # fmt: skip
-        self._load = (today.messages + (p["spam_weight"] - 1.0) * today.spam) / p[
-            "attention_budget"
-        ]
+        self._load = rules.reading_load(
+            today.messages, today.spam, p["attention_budget"], p["spam_weight"]
+        )
+        cost = rules.reading_cost(self._load, p["reading_cost"], p["overload_cost"])
         need = pop.need[members]
         bonus = today.utility_bonus
         if isinstance(bonus, np.ndarray):

@@ -82,17 +82,27 @@ def content_benefit(need, valued_messages, content_scale):
     return need * (1.0 - np.exp(-valued_messages / content_scale))
 
 
-def reading_cost(messages, spam, attention_budget, reading_cost, overload_cost, spam_weight):
+def reading_load(messages, spam, attention_budget, spam_weight):
+    """How much there is to read in a group today, in attention budgets.
+
+        L_g = ((M_g - S_g) + spam_weight * S_g) / A
+
+    A spam message costs ``spam_weight`` ordinary ones to wade through; ``L_g > 1`` is
+    overload. Today's load prices today's reading (``reading_cost``) and, the next day,
+    damps posting (``contribution_probability``).
+    """
+    return (messages + (spam_weight - 1.0) * spam) / attention_budget
+
+
+def reading_cost(load, reading_cost, overload_cost):
     """The cost of reading the group's messages, with overload past the attention budget.
 
-        L_g = (M_g - S_g) + spam_weight * S_g        (effective reading load)
-        C_g = reading_cost * min(L_g / A, 1) + overload_cost * max(L_g / A - 1, 0)
+        C_g = reading_cost * min(L_g, 1) + overload_cost * max(L_g - 1, 0)
 
-    Below the attention budget ``A`` reading is cheap and linear; past it every extra
-    budget's worth of messages costs ``overload_cost``, which is what drowns members of
-    large chatty groups (004).
+    with ``L_g`` the ``reading_load``. Below the attention budget reading is cheap and
+    linear; past it every extra budget's worth of messages costs ``overload_cost``, which
+    is what drowns members of large chatty groups (004).
     """
-    load = (messages - spam + spam_weight * spam) / attention_budget
     return reading_cost * np.minimum(load, 1.0) + overload_cost * np.maximum(load - 1.0, 0.0)
 
 
