@@ -30,7 +30,7 @@ from commsim.model import CommunityModel
 from commsim.outcomes import SILENCE_SHARE, SILENCE_WINDOW, daily_activity, days_until_silence
 from commsim.parameters import validate
 from commsim.population import ENTRY_ROUTE_NAMES, LEFT, ROLE_NAMES, Population
-from commsim.strategies.keywords import strategies_from_keywords
+from commsim.strategies.registry import strategies_from_keywords
 
 STAGES = ("sprout", "rapid growth", "active interaction", "decline", "silence")
 """The five lifecycle stages of a group (004: 萌芽期-高速成长期-活跃互动期-衰亡期-沉寂期)."""

@@ -58,8 +58,8 @@ from scipy import optimize
 from commsim.datasets import load_brand_group
 from commsim.model import REPORTERS, CommunityModel
 from commsim.parameters import PARAMETERS
+from commsim.strategies import FLAT_PARAMETERS
 from commsim.strategies.base import Strategy
-from commsim.strategies.keywords import FLAT_PARAMETERS
 
 __all__ = [
     "CalibrationResult",
@@ -117,7 +117,7 @@ def simulate(
     """Run the model once per seed for ``days`` days and return the daily DataFrames.
 
     ``parameters`` may hold model parameters (names in ``PARAMETERS``), strategies' flat
-    keywords (``scheduled_events_boost``: ``commsim.strategies.keywords``) and names that
+    keywords (``scheduled_events_boost``: ``commsim.strategies.registry``) and names that
     only the ``strategies`` callable uses; the callable receives the whole dict and
     returns fresh strategy instances for each run.
     """

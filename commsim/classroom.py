@@ -321,7 +321,7 @@ class ClassroomModel(CommunityModel):
             Scenario, accepted and unused (the seed comes from ``seed``, the parameters
             from the keywords). One that carries a seed or parameters is refused.
         **parameters: model parameters (``PARAMETERS``) and strategies' flat keywords
-            (``commsim.strategies.keywords``).
+            (``commsim.strategies.registry``).
 
     Attributes:
         seed: the seed actually used (an int, drawn at random when none was typed).

@@ -148,8 +148,8 @@ def _run(args: argparse.Namespace) -> int:
     from commsim.demo import plot_lifecycle
     from commsim.model import CommunityModel
     from commsim.outcomes import run_outcomes
+    from commsim.strategies.registry import build_strategy
     from commsim.sweep import ResultStore, load_scenario, model_for
-    from commsim.sweep.strategy_lookup import build_strategy
 
     stored = None
     if args.source.is_dir():

@@ -45,8 +45,8 @@ from commsim.population import (
     draw_population,
     small_world_network,
 )
+from commsim.strategies import registry
 from commsim.strategies.base import Strategy
-from commsim.strategies.keywords import FLAT_KEYWORDS, strategies_from_keywords
 
 
 @dataclass(eq=False)
@@ -111,8 +111,8 @@ class CommunityModel(mesa.Model):
         strategies: operator policies (``commsim.strategies``) applied every day.
         **parameters: any parameter in ``PARAMETERS``, and any strategy's flat keyword
             (``red_packets_budget=500``, ``entry_threshold_kind="fee"``, ``moderation=True``;
-            see ``commsim.strategies.keywords``): a strategy given this way is added after
-            those in ``strategies``.
+            see ``commsim.strategies.registry``; every registered strategy has them): a
+            strategy given this way is added after those in ``strategies``.
 
     Raises:
         ValueError: for an unknown parameter, a value outside its range, or a network with
@@ -132,7 +132,7 @@ class CommunityModel(mesa.Model):
         strategies: Iterable[Strategy] = (),
         **parameters,
     ) -> None:
-        flat_strategies, parameters = strategies_from_keywords(parameters)
+        flat_strategies, parameters = registry.strategies_from_keywords(parameters)
         self.params = validate(parameters)
         p = self.params
         check_together(p)
@@ -531,17 +531,28 @@ def _mean(values: np.ndarray) -> float:
 
 
 def _signature() -> inspect.Signature:
-    """``CommunityModel``'s signature with every parameter of ``PARAMETERS`` spelled out."""
+    """``CommunityModel``'s signature: every parameter of ``PARAMETERS`` and the flat
+    keywords of every strategy registered at the time of asking."""
     keyword = inspect.Parameter.KEYWORD_ONLY
     fixed = [
-        inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
         inspect.Parameter("rng", keyword, default=None),
         inspect.Parameter("network", keyword, default=None),
         inspect.Parameter("strategies", keyword, default=()),
     ]
     params = [inspect.Parameter(n, keyword, default=q.default) for n, q in PARAMETERS.items()]
-    flat = [inspect.Parameter(n, keyword, default=None) for n in FLAT_KEYWORDS]
+    flat = [inspect.Parameter(n, keyword, default=None) for n in registry.flat_parameters()]
     return inspect.Signature(fixed + params + flat)
 
 
-CommunityModel.__init__.__signature__ = _signature()
+class _Signature:
+    """``CommunityModel.__signature__``, computed when asked (``inspect.signature``), so a
+    strategy registered after import appears; a subclass with its own ``__init__`` keeps
+    the signature of that ``__init__``."""
+
+    def __get__(self, instance: object, owner: type) -> inspect.Signature:
+        if instance is not None or owner.__init__ is not CommunityModel.__init__:
+            raise AttributeError("__signature__")
+        return _signature()
+
+
+CommunityModel.__signature__ = _Signature()

@@ -98,6 +98,64 @@ class Choice:
         raise ValueError(f"{self.name}={value!r} is not valid: expected {self.allowed}")
 
 
+@dataclass(frozen=True)
+class Control:
+    """A strategy parameter shown in the classroom app (a strategy's ``CONTROLS``).
+
+    A number (``Parameter``) is a slider over ``[low, high]`` by ``step``; a ``Choice`` is
+    a pick (a checkbox for on/off, else a list), with ``low``, ``high`` and ``step`` None.
+
+    Attributes:
+        name: the parameter's name in the strategy's ``PARAMETERS`` (``"budget"``).
+        low, high: the slider's ends, inside the parameter's allowed range.
+        step: the slider's step (a whole number for an integer parameter).
+    """
+
+    name: str
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+
+    def check(self, parameter: Parameter | Choice) -> None:
+        """Check this control against its parameter's table entry.
+
+        Raises:
+            ValueError: naming the control and what is wrong: a slider for a choice, a
+                pick for a number, ends outside the parameter's range or not in order, a
+                step that is not above 0 (or not whole, for an integer parameter).
+        """
+        ends = (self.low, self.high, self.step)
+        if isinstance(parameter, Choice):
+            if ends != (None, None, None):
+                raise ValueError(
+                    f"control {self.name!r}: {parameter.name} is a choice "
+                    f"({parameter.allowed}); give no low, high or step"
+                )
+            return
+        if any(end is None for end in ends):
+            raise ValueError(
+                f"control {self.name!r}: {parameter.name} is a number; give low, high and step "
+                f"of its slider (within {parameter.allowed})"
+            )
+        for end in (self.low, self.high):
+            try:
+                parameter.check(end)
+            except ValueError as error:
+                raise ValueError(f"control {self.name!r}: {error}") from None
+        if not self.low < self.high:
+            raise ValueError(
+                f"control {self.name!r}: low={self.low!r} must be below high={self.high!r}"
+            )
+        step = self.step
+        if isinstance(step, bool) or not isinstance(step, (int, float)) or not step > 0:
+            raise ValueError(f"control {self.name!r}: step={step!r} must be a number above 0")
+        if parameter.kind is int and float(step) != int(step):
+            raise ValueError(
+                f"control {self.name!r}: step={step!r} must be a whole number "
+                f"({parameter.name} is an integer)"
+            )
+
+
 def _p(name, default, low, high, doc, kind=float, low_open=False) -> Parameter:
     return Parameter(name, default, kind, low, high, doc, low_open)
 

@@ -46,8 +46,8 @@ from commsim.model import CommunityModel
 from commsim.outcomes import days_until_silence
 from commsim.parameters import validate
 from commsim.population import CONTRIBUTOR, OUTSIDER, SPAMMER
+from commsim.strategies import STRATEGIES, strategies_from_keywords
 from commsim.strategies.base import Strategy
-from commsim.strategies.keywords import STRATEGIES, strategies_from_keywords
 
 ALPHA = 0.05
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from commsim.parameters import Parameter
+from commsim.parameters import Control, Parameter
 from commsim.population import NO_GROUP, SPAMMER
 from commsim.strategies.base import Strategy
 
@@ -39,6 +39,7 @@ class Conversion(Strategy):
             Parameter("promotion_cost", 0.0, float, 0, math.inf, "money per day for promotion"),
         ]
     }  # fmt: skip
+    CONTROLS = (Control("rate", 0.0, 1.0, 0.01), Control("revenue", 0.0, 1000.0, 10.0))
 
     def setup(self, model: CommunityModel) -> None:
         super().setup(model)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
-from commsim.parameters import Parameter
+from commsim.parameters import Control, Parameter
 from commsim.population import CONTRIBUTOR, KOL, NO_GROUP, OUTSIDER, SPAMMER
 from commsim.strategies.base import Strategy
 
@@ -54,6 +54,12 @@ class KOLSeeding(Strategy):
             Parameter("fee", 100.0, float, 0, math.inf, "money paid per sharing session"),
         ]
     }  # fmt: skip
+    CONTROLS = (
+        Control("count", 1, 20, 1),
+        Control("value", 0.0, 1.0, 0.05),
+        Control("sharing_every", 1, 30, 1),
+        Control("leave_on", 0, 365, 1),
+    )
 
     def setup(self, model: CommunityModel) -> None:
         super().setup(model)

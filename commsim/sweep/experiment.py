@@ -48,7 +48,7 @@ from commsim.model import REPORTERS
 from commsim.outcomes import run_outcomes
 from commsim.parameters import PARAMETERS, Choice, check_together, validate
 from commsim.strategies import STRATEGIES
-from commsim.sweep.strategy_lookup import build_strategy, strategy_parameters
+from commsim.strategies.registry import build_strategy, strategy_parameters
 
 #: Outcomes a sweep adds to ``commsim.outcomes.run_outcomes``, with their meaning.
 SWEEP_OUTCOMES = {

@@ -17,8 +17,8 @@ import numpy as np
 
 from commsim.model import CommunityModel
 from commsim.outcomes import run_outcomes
+from commsim.strategies.registry import build_strategy
 from commsim.sweep.experiment import Run
-from commsim.sweep.strategy_lookup import build_strategy
 
 
 @dataclass(frozen=True)
