@@ -5,6 +5,10 @@
     commsim run <results> --setting S --replication R     # re-run one run of a sweep
     commsim report <results> [--outcomes NAME ...]
 
+A strategy named ``"package.module:Class"`` in an experiment file or a results folder is
+imported only with ``--allow-import package.module`` (repeatable; a package allows its
+submodules): importing a module runs its code, and a file is data.
+
 ``sweep`` validates the experiment file before any run and writes results to
 ``results/<name>/`` (``--out`` to choose); run the same command again to resume an
 interrupted sweep. ``--workers 0`` runs in this process, ``--dask`` on a local dask
@@ -64,6 +68,14 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--outcomes", nargs="+", help="outcomes to show (default: the experiment's report.outcomes)"
     )
+    for command in (sweep, run, report):
+        command.add_argument(
+            "--allow-import",
+            metavar="MODULE",
+            action="append",
+            default=[],
+            help='let strategies named "MODULE:Class" import MODULE (its code runs); repeatable',
+        )
 
     if importlib.util.find_spec("commsim.validation") is not None:
         commands.add_parser(
@@ -83,12 +95,15 @@ def main(argv: list[str] | None = None) -> int:
 
         return validation.main(argv[1:]) or 0
     args = _parser().parse_args(argv)
+    from commsim.strategies.registry import allowed_imports
+
     try:
-        if args.command == "sweep":
-            return _sweep(args)
-        if args.command == "run":
-            return _run(args)
-        return _report(args)
+        with allowed_imports(*args.allow_import):
+            if args.command == "sweep":
+                return _sweep(args)
+            if args.command == "run":
+                return _run(args)
+            return _report(args)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except (ValueError, RuntimeError, OSError) as error:  # bad input, broken executor, network

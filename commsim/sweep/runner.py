@@ -23,6 +23,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from commsim.strategies.registry import experiment_modules
 from commsim.sweep.executors import available_cores, process_executor
 from commsim.sweep.experiment import Experiment, Run
 from commsim.sweep.store import ResultStore
@@ -213,7 +214,9 @@ class _Sweep:
 
     def _submit(self, executor: Executor, batch: list[Run]) -> Future:
         e = self.experiment
-        return executor.submit(execute_batch, batch, e.days, e.metrics, e.outcomes)
+        # the experiment's import names were resolved here, with the user's permission
+        modules = experiment_modules(name for run in batch for name, _ in run.strategies)
+        return executor.submit(execute_batch, batch, e.days, e.metrics, e.outcomes, modules)
 
     # ------------------------------------------------------------------ loop
     def run(self, executor: Executor | None, owned: bool) -> None:

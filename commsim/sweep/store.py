@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from commsim.strategies.registry import allowed_imports
 from commsim.sweep.experiment import Experiment
 from commsim.sweep.worker import RunResult
 
@@ -71,9 +72,12 @@ class ResultStore:
         """Whether the folder holds a sweep (its experiment file exists)."""
         return (self.path / EXPERIMENT_FILE).is_file()
 
-    def experiment(self) -> Experiment:
-        """The experiment whose results these are."""
-        return Experiment.from_dict(self._manifest()["experiment"])
+    def experiment(self, allow_import: Iterable[str] = ()) -> Experiment:
+        """The experiment whose results these are. A strategy named ``"module:Class"`` in
+        a received folder imports its module only if allowed (``allow_import``, see
+        ``commsim.strategies.registry``) or already imported, else ``ImportNotAllowed``."""
+        with allowed_imports(*allow_import):
+            return Experiment.from_dict(self._manifest()["experiment"])
 
     def _manifest(self) -> dict[str, Any]:
         if not self.exists:

@@ -17,7 +17,7 @@ import numpy as np
 
 from commsim.model import CommunityModel
 from commsim.outcomes import run_outcomes
-from commsim.strategies.registry import build_strategy
+from commsim.strategies.registry import allowed_imports, build_strategy
 from commsim.sweep.experiment import Run
 
 
@@ -42,17 +42,25 @@ class RunResult:
     seconds: float
 
 
-def model_for(run: Run) -> CommunityModel:
-    """The model of ``run``, seeded and configured as the sweep ran it."""
-    strategies = [build_strategy(name, params) for name, params in run.strategies]
+def model_for(run: Run, allow_import: Sequence[str] = ()) -> CommunityModel:
+    """The model of ``run``, seeded and configured as the sweep ran it; its strategies'
+    import names may import ``allow_import`` (``commsim.strategies.registry``)."""
+    with allowed_imports(*allow_import):
+        strategies = [build_strategy(name, params) for name, params in run.strategies]
     return CommunityModel(rng=run.seed, strategies=strategies, **run.parameters)
 
 
-def execute_run(run: Run, days: int, metrics: Sequence[str], outcomes: Sequence[str]) -> RunResult:
+def execute_run(
+    run: Run,
+    days: int,
+    metrics: Sequence[str],
+    outcomes: Sequence[str],
+    allow_import: Sequence[str] = (),
+) -> RunResult:
     """Run one model for ``days`` days; an exception becomes a failed ``RunResult``."""
     start = time.perf_counter()
     try:
-        model = model_for(run)
+        model = model_for(run, allow_import)
         model.run_for(days)
         frame = model.datacollector.get_model_vars_dataframe()
         summary = run_outcomes(frame)
@@ -66,10 +74,16 @@ def execute_run(run: Run, days: int, metrics: Sequence[str], outcomes: Sequence[
 
 
 def execute_batch(
-    runs: Sequence[Run], days: int, metrics: Sequence[str], outcomes: Sequence[str]
+    runs: Sequence[Run],
+    days: int,
+    metrics: Sequence[str],
+    outcomes: Sequence[str],
+    allow_import: Sequence[str] = (),
 ) -> list[RunResult]:
-    """``execute_run`` for each of ``runs`` in turn (one task of the executor)."""
-    return [execute_run(run, days, metrics, outcomes) for run in runs]
+    """``execute_run`` for each of ``runs`` in turn (one task of the executor).
+    ``allow_import``: the modules of the runs' import names, which the process that
+    resolved them (with the user's permission) lets this worker import."""
+    return [execute_run(run, days, metrics, outcomes, allow_import) for run in runs]
 
 
 def describe_error(error: BaseException) -> str:
