@@ -28,8 +28,9 @@ not be registered (an abstract base, a test's probe) says so:
 class by where it lives. Importing a module runs its code, so a name read from a file (an
 experiment file, a received results folder's ``experiment.json``) must not import
 anything by itself. Such a name is resolved without importing when its module is already
-imported (``sys.modules``: code the user already ran); otherwise its module is imported
-only when the user allows it (allowing a package allows its submodules):
+imported (``sys.modules``: code the user already ran) or names a registered class;
+otherwise its module is imported only when the user allows it (allowing a package allows
+its submodules):
 
 * ``commsim sweep|run|report ... --allow-import package.module`` (repeatable);
 * ``load_experiment(path, allow_import=("package.module",))``;
@@ -280,6 +281,9 @@ def strategy_class(name: str, allow_import: Iterable[str] = ()) -> type[Strategy
     check_name(name)
     if ":" not in name:
         return next(cls for cls in _registry.values() if name in (cls.__name__, cls.key))
+    known = next((cls for cls in _registry.values() if import_name(cls) == name), None)
+    if known is not None:
+        return known
     module_name, _, qualname = name.partition(":")
     module = sys.modules.get(module_name)
     if module is None:
