@@ -39,7 +39,8 @@ its submodules):
 
 Otherwise the lookup raises ``ImportNotAllowed`` (a ``ValueError``) saying how to allow
 it. ``check_name`` checks a name's spelling without importing anything. A sweep hands the
-modules its experiment was allowed to import to its workers (``experiment_modules``).
+modules its experiment was allowed to import, and those of the user classes it names by
+class name, to its workers (``experiment_modules``), which import them first.
 """
 
 from __future__ import annotations
@@ -303,9 +304,34 @@ def strategy_class(name: str, allow_import: Iterable[str] = ()) -> type[Strategy
 
 
 def experiment_modules(names: Iterable[str]) -> tuple[str, ...]:
-    """The modules of the import names among strategy ``names``, sorted: once a sweep has
-    resolved these names (with the user's permission), its workers may import them."""
-    return tuple(sorted({name.partition(":")[0] for name in names if ":" in name}))
+    """The modules a sweep's workers need for strategy ``names``, sorted: the module of
+    each import name, and of each registered class named by class name that is neither
+    built in nor defined in ``__main__`` (which workers cannot import). Once the sweep's
+    process has resolved the names (with the user's permission), its workers may import
+    these (``import_modules``)."""
+    modules = set()
+    for name in names:
+        if ":" in name:
+            modules.add(name.partition(":")[0])
+            continue
+        cls = next((c for c in _registry.values() if name in (c.__name__, c.key)), None)
+        if cls is not None and not _is_built_in(cls) and cls.__module__ != "__main__":
+            modules.add(cls.__module__)
+    return tuple(sorted(modules))
+
+
+def import_modules(modules: Iterable[str]) -> None:
+    """Import ``modules`` (which the user allowed), registering their strategy classes:
+    a sweep's worker does this first, so class names of user strategies resolve there.
+
+    Raises:
+        ValueError: for a module that cannot be imported.
+    """
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except ImportError as error:
+            raise ValueError(f"allowed module {module!r} cannot be imported: {error}") from None
 
 
 def strategy_parameters(name: str) -> dict[str, Parameter | Choice]:

@@ -17,7 +17,7 @@ import numpy as np
 
 from commsim.model import CommunityModel
 from commsim.outcomes import run_outcomes
-from commsim.strategies.registry import allowed_imports, build_strategy
+from commsim.strategies.registry import allowed_imports, build_strategy, import_modules
 from commsim.sweep.experiment import Run
 
 
@@ -81,8 +81,13 @@ def execute_batch(
     allow_import: Sequence[str] = (),
 ) -> list[RunResult]:
     """``execute_run`` for each of ``runs`` in turn (one task of the executor).
-    ``allow_import``: the modules of the runs' import names, which the process that
-    resolved them (with the user's permission) lets this worker import."""
+    ``allow_import``: the modules of the runs' user strategies
+    (``registry.experiment_modules``), which the process that resolved their names (with
+    the user's permission) lets this worker import; they are imported first."""
+    try:
+        import_modules(allow_import)
+    except ValueError as error:  # every run fails with it, recorded as any failure is
+        return [RunResult(run, None, None, describe_error(error), 0.0) for run in runs]
     return [execute_run(run, days, metrics, outcomes, allow_import) for run in runs]
 
 
