@@ -69,9 +69,9 @@ BUILT_INS: tuple[str, ...] = (
 MODEL_KEYWORDS: tuple[str, ...] = ("rng", "network", "strategies")
 
 _IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
-_IMPORT_NAME = re.compile(
-    rf"({_IDENTIFIER}(?:\.{_IDENTIFIER})*):({_IDENTIFIER}(?:\.{_IDENTIFIER})*)"
-)
+_DOTTED = rf"{_IDENTIFIER}(?:\.{_IDENTIFIER})*"
+_MODULE = re.compile(_DOTTED)
+_IMPORT_NAME = re.compile(rf"{_DOTTED}:{_DOTTED}")
 
 _registry: dict[str, type[Strategy]] = {}
 _flat: dict[str, Parameter | Choice] = {}
@@ -132,18 +132,15 @@ def register(cls: type[Strategy]) -> None:
             f"by {import_name(taken)}; rename the class, or define it with "
             f"register=False and pass it as an object (strategies=[...])"
         )
-    flat = {f: import_name(c) for c in others.values() for f in _flat_names(c)}
+    owners = {f: f"a flat keyword of {import_name(c)}" for c in others.values()
+              for f in _flat_names(c)}  # fmt: skip
+    owners.update({name: "a model parameter" for name in [*PARAMETERS, *MODEL_KEYWORDS]})
     for keyword in _flat_names(cls):
-        owner = (
-            "a model parameter"
-            if keyword in PARAMETERS or keyword in MODEL_KEYWORDS
-            else flat.get(keyword)
-        )
-        if owner:
+        if keyword in owners:
             raise ValueError(
                 f"strategy class {import_name(cls)}: its flat keyword {keyword!r} is already "
-                f"{owner if owner == 'a model parameter' else 'a flat keyword of ' + owner}; "
-                "rename the class or the parameter, or define it with register=False"
+                f"{owners[keyword]}; rename the class or the parameter, or define it with "
+                "register=False"
             )
     names = [control.name for control in cls.CONTROLS]
     for control in cls.CONTROLS:
@@ -227,8 +224,7 @@ def allowed_imports(*modules: str) -> Iterator[frozenset[str]]:
         ValueError: for a module name that is not a dotted name of identifiers.
     """
     for module in modules:
-        if not isinstance(module, str) or not re.fullmatch(rf"{_IDENTIFIER}(\.{_IDENTIFIER})*",
-                                                           module):  # fmt: skip
+        if not isinstance(module, str) or not _MODULE.fullmatch(module):
             raise ValueError(
                 f"allow_import: {module!r} is not a module name (expected e.g. 'mypackage.mine')"
             )
