@@ -279,7 +279,7 @@ def _evaporative_cooling(size: Size, seed: int, parameters: dict):
 
 
 # ---------------------------------------------------------------- joining through friends
-class JoiningRecorder(Strategy):
+class JoiningRecorder(Strategy, register=False):
     """Records the model's own joining decisions against outsiders' friends inside.
 
     At the start of each day it counts, for every outsider, the friends inside the group

@@ -81,6 +81,24 @@ def test_importing_commsim_registers_the_built_ins():
     assert printed.strip() == repr(list(registry.BUILT_INS))
 
 
+def test_importing_every_module_of_the_package_registers_only_the_built_ins():
+    """The package's own probes and helpers (validation's, the classroom's) opt out."""
+    code = (
+        "import importlib, pkgutil, commsim\n"
+        "from commsim.strategies import registry\n"
+        "for module in pkgutil.walk_packages(commsim.__path__, 'commsim.'):\n"
+        "    if not module.name.endswith('__main__'):\n"
+        "        importlib.import_module(module.name)\n"
+        "print(list(registry.registered_strategies()))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == repr(list(registry.BUILT_INS))
+
+
 def test_a_class_defined_after_import_gets_flat_keywords_signature_and_names(scratch_registry):
     assert "lifter_lift" not in inspect.signature(CommunityModel).parameters
     Lifter = strategy("Lifter", PARAMETERS=LIFT, start_day=lift_start_day)
