@@ -28,10 +28,10 @@ class Welcome(Strategy):
         super().setup(model)  # resets the accounts
         self.welcomed_on = np.full(model.population.size, -np.inf)  # day of each welcome
 
-    def on_join(self, model, today, joiners):
-        """Welcome today's joiners: one paid message each."""
-        self.welcomed_on[joiners] = today.day
-        self.pay(today, self.cost * joiners.size)
+    def end_day(self, model, today):
+        """Welcome the day's joiners (``today.joined``): one paid message each."""
+        self.welcomed_on[today.joined] = today.day
+        self.pay(today, self.cost * today.joined.size)
 
     def start_day(self, model, today):
         """Warm those welcomed on the last ``days`` days: a per-person term added to the
