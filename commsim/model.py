@@ -11,6 +11,17 @@ A day, in order (``CommunityModel.step``)::
 Each rule is a function in ``commsim.rules`` with its equation; this module applies them
 to the population's arrays (``commsim.population``) and lets strategies
 (``commsim.strategies``) act at fixed points of the day.
+
+How strategies act on the model: they read anything (``model.population``'s arrays,
+``model.group_open``, ``model.adjacency``, ``today``), set the day's levers on ``today``
+(``Day``), and change state only through the mutators below, never by assigning into the
+arrays; each mutator keeps every derived array consistent and records what happened on
+``today``:
+
+    people      admit, remove_members, move_members
+    groups      add_group, open_group, close_group
+    persons     set_role, set_traits, refill_patience, adjust_patience, add_ties
+    content     add_posts (members' extra posts); today.add_messages, today.remove_messages
 """
 
 from __future__ import annotations
@@ -40,6 +51,7 @@ from commsim.population import (
     LURKER,
     NO_GROUP,
     OPERATOR,
+    REGULAR,
     SPAMMER,
     adjacency_matrix,
     draw_population,
@@ -62,8 +74,11 @@ class Day:
             their writer's value (off-topic chatter and red-packet thanks carry none).
 
     Outcomes (per group unless said otherwise):
-        messages, valued_messages, spam: messages, value-weighted on-topic messages, spam.
+        messages, valued_messages, spam: messages, value-weighted on-topic messages, spam
+            (changed through ``add_messages`` and ``remove_messages``).
         joined, left: person indices of today's joiners and leavers.
+        left_groups: the group each of ``left`` left (aligned with ``left``).
+        moved: person indices of members moved to another group today (repeats possible).
         spend, revenue, conversions: the operator's money today, over all groups.
     """
 
@@ -79,6 +94,8 @@ class Day:
     spam: np.ndarray = field(init=False)
     joined: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     left: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    left_groups: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
+    moved: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     spend: float = 0.0
     revenue: float = 0.0
     conversions: int = 0
@@ -87,6 +104,56 @@ class Day:
         self.messages = np.zeros(self.groups)
         self.valued_messages = np.zeros(self.groups)
         self.spam = np.zeros(self.groups)
+
+    def message_value(self, writer_value) -> np.ndarray:
+        """Value carried by each message a member writes today: ``v_i * on_topic``
+        (off-topic chatter and red-packet thanks carry none)."""
+        return writer_value * self.on_topic
+
+    def add_messages(self, groups, count, value=0.0, spam=False) -> None:
+        """Add messages to today's groups, one entry per writer (or per group):
+
+            M_g += sum_k c_k,   V_g += sum_k c_k * v_k,   S_g += sum_k c_k [spam_k]
+
+        over the entries k with ``groups[k] == g``. ``count``, ``value`` and ``spam`` are
+        scalars or arrays aligned with ``groups``; ``value`` is each message's value
+        (``message_value`` for members' own messages).
+        """
+        messages, valued, spammed = self._tally(groups, count, value, spam)
+        self.messages += messages
+        self.valued_messages += valued
+        self.spam += spammed
+
+    def remove_messages(self, groups, count, value=0.0, spam=False) -> None:
+        """Take messages out of today's groups before anyone reads them (moderation
+        deleting posts): the inverse of ``add_messages`` with the same arguments, each
+        total kept at 0 or above (against rounding)."""
+        messages, valued, spammed = self._tally(groups, count, value, spam)
+        for total, removed in (
+            (self.messages, messages), (self.valued_messages, valued), (self.spam, spammed)
+        ):  # fmt: skip
+            total -= removed
+            np.maximum(total, 0.0, out=total)
+
+    def _tally(self, groups, count, value, spam):
+        groups = np.asarray(groups, dtype=np.intp)
+        count = np.broadcast_to(np.asarray(count, dtype=float), groups.shape)
+        value = np.broadcast_to(value, groups.shape)
+        spam = np.broadcast_to(np.asarray(spam, dtype=bool), groups.shape)
+        n = self.groups
+        return (
+            np.bincount(groups, weights=count, minlength=n),
+            np.bincount(groups, weights=count * value, minlength=n),
+            np.bincount(groups[spam], weights=count[spam], minlength=n),
+        )
+
+    def add_group(self) -> None:
+        """Grow the per-group outcomes by one group, with nothing in it yet
+        (``CommunityModel.add_group`` calls it)."""
+        self.groups += 1
+        self.messages = np.append(self.messages, 0.0)
+        self.valued_messages = np.append(self.valued_messages, 0.0)
+        self.spam = np.append(self.spam, 0.0)
 
 
 REPORTERS = (
@@ -157,16 +224,16 @@ class CommunityModel(mesa.Model):
                 self.rng, p["population"], p["mean_degree"], p["rewiring"]
             )
             self._graph = network
-        self.adjacency = adjacency_matrix(network, p["population"])
+        self._set_adjacency(adjacency_matrix(network, p["population"]))
         self.people: list[Member] = list(
             Member.create_agents(self, p["population"], list(range(p["population"])))
         )
 
         self.day = 0
-        self.group_open = np.ones(p["groups"], dtype=bool)
+        self._group_open = np.ones(p["groups"], dtype=bool)
         self._load = np.zeros(p["groups"])  # yesterday's reading load per group, in budgets
-        founders = self._found_groups()
-        self.today = Day(0, self.n_groups, p["social_pull"], joined=founders)
+        self.today = Day(0, self.n_groups, p["social_pull"])
+        self._found_groups(self.today)
         for strategy in self.strategies:
             strategy.setup(self)
 
@@ -195,51 +262,32 @@ class CommunityModel(mesa.Model):
     @property
     def n_groups(self) -> int:
         """Number of groups that exist (open or closed, with or without members)."""
-        return self.group_open.size
+        return self._group_open.size
 
-    def add_group(self, founders: np.ndarray | None = None) -> int:
-        """Create a new open group, optionally moving ``founders`` (members) into it.
-
-        Returns:
-            The new group's index.
-        """
-        self.group_open = np.append(self.group_open, True)
-        self._load = np.append(self._load, 0.0)
-        for name in ("messages", "valued_messages", "spam"):
-            setattr(self.today, name, np.append(getattr(self.today, name), 0.0))
-        self.today.groups = self.n_groups
-        group = self.n_groups - 1
-        if founders is not None:
-            self.population.group[np.asarray(founders, dtype=np.int64)] = group
-        return group
+    @property
+    def group_open(self) -> np.ndarray:
+        """Whether outsiders can find and join each group (read-only; ``open_group``,
+        ``close_group`` change it). A closed group keeps its members."""
+        view = self._group_open.view()
+        view.flags.writeable = False
+        return view
 
     @property
     def reading_load(self) -> np.ndarray:
         """Yesterday's reading load per group, in attention budgets (above 1: overload)."""
         return self._load
 
-    def add_members(
-        self, people: np.ndarray, groups: np.ndarray | int, today: Day, route: int = OPERATOR
-    ) -> None:
-        """Make outsiders ``people`` members of ``groups`` today (counted in ``joined``);
-        for strategies that bring people in directly (strategies' ``on_join`` is not called).
-        Their entry route is ``route`` (``population.OPERATOR`` by default)."""
-        people = np.asarray(people, dtype=np.int64)
-        groups = np.broadcast_to(np.asarray(groups, dtype=np.int32), people.shape)
-        self._admit(people, groups, np.full(people.size, route))
-        today.joined = np.concatenate([today.joined, people])
-
     def group_sizes(self) -> np.ndarray:
         """Members per group."""
-        members = self.population.group
-        return np.bincount(members[members >= 0], minlength=self.n_groups)
+        pop = self.population
+        return np.bincount(pop.group[pop.member_mask], minlength=self.n_groups)
 
-    def _found_groups(self) -> np.ndarray:
+    def _found_groups(self, today: Day) -> None:
         """Seed each group with founders drawn with probability proportional to value.
 
         Groups start around people who have something to give, so an open group's
         founders are above the population's average value: the condition for
-        evaporative cooling as outsiders arrive. Returns the founders.
+        evaporative cooling as outsiders arrive. They are day 0's joiners.
         """
         pop, p = self.population, self.params
         weights = np.where(pop.role == SPAMMER, 0.0, pop.value)
@@ -248,19 +296,7 @@ class CommunityModel(mesa.Model):
             weights = weights + 1e-12
         founders = self.rng.choice(pop.size, size=count, replace=False, p=weights / weights.sum())
         groups = np.repeat(np.arange(p["groups"]), p["initial_members"])
-        self._admit(founders, groups, np.full(count, FOUNDER))
-        return founders
-
-    def _admit(self, people: np.ndarray, groups: np.ndarray, routes: np.ndarray) -> None:
-        """Make ``people`` lurking members of ``groups`` today, with full patience,
-        recording their entry ``routes`` (``population.FOUNDER``, ``AMBIENT``, ...)."""
-        pop = self.population
-        pop.group[people] = groups
-        pop.entry_route[people] = routes
-        pop.state[people] = LURKER
-        pop.joined_day[people] = self.day
-        pop.reservoir[people] = pop.patience[people] * self.params["patience_days"]
-        pop.satisfaction[people] = 0.0
+        self.admit(founders, groups, today, route=FOUNDER)
 
     # ------------------------------------------------------------------ 1. join
     def _discover_and_join(self, today: Day) -> None:
@@ -272,7 +308,7 @@ class CommunityModel(mesa.Model):
         when u_i < p_join_i * share_i (``rules.friend_share_of_discovery``), else ambient;
         of the friends' part, the share kol_i / k_i of active friends who are KOLs is KOL pull.
         """
-        if not self.group_open.any():
+        if not self._group_open.any():
             return
         pop, p = self.population, self.params
         outsiders = np.flatnonzero(pop.state == 0)
@@ -314,24 +350,22 @@ class CommunityModel(mesa.Model):
             return
         admitted = np.ones(applicants.size, dtype=bool)
         for strategy in self.strategies:
-            admitted &= strategy.admit(self, applicants, groups)
-        joiners, groups = applicants[admitted], groups[admitted]
-        self._admit(joiners, groups, routes[admitted])
-        today.joined = np.concatenate([today.joined, joiners])
+            admitted &= strategy.admit(self, today, applicants, groups)
+        joiners = applicants[admitted]
+        self.admit(joiners, groups[admitted], today, route=routes[admitted])
         for strategy in self.strategies:
-            strategy.on_join(self, joiners)
+            strategy.on_join(self, today, joiners)
 
     @property
     def adjacency(self) -> sp.csr_array:
         """Who counts whom as a friend: ``A[i, j] = 1`` when j is i's friend (float32 CSR).
 
-        Strategies may replace it (e.g. one-way ties to KOLs); ``A @ x`` counts, for every
-        person, the friends for whom ``x`` is 1.
+        ``A @ x`` counts, for every person, the friends for whom ``x`` is 1. Strategies
+        add one-way ties with ``add_ties`` (e.g. followers of KOLs).
         """
         return self._adjacency
 
-    @adjacency.setter
-    def adjacency(self, matrix) -> None:
+    def _set_adjacency(self, matrix) -> None:
         self._adjacency = sp.csr_array(matrix)
         self._adjacency_by_friend = self._adjacency.tocsc()  # column j: who counts j
 
@@ -357,12 +391,12 @@ class CommunityModel(mesa.Model):
         draw per person picks the channel and the group: ambient reach picks an open group
         uniformly, the social channel the group of a uniformly chosen active friend.
         """
-        open_groups = np.flatnonzero(self.group_open)
+        open_groups = np.flatnonzero(self._group_open)
         if open_groups.size == 1:
             return np.full(people.size, open_groups[0], dtype=np.int32)
         pop = self.population
         active = np.flatnonzero(pop.state == CONTRIBUTOR)
-        active = active[self.group_open[pop.group[active]]]
+        active = active[self._group_open[pop.group[active]]]
         in_group = sp.csr_array(
             (np.ones(active.size, np.float32), (active, pop.group[active])),
             shape=(pop.size, self.n_groups),
@@ -390,7 +424,7 @@ class CommunityModel(mesa.Model):
     def _group_mean_value(self) -> np.ndarray:
         """Mean value of each group's members (0 for an empty group)."""
         pop = self.population
-        members = np.flatnonzero(pop.group >= 0)
+        members = pop.members
         group = pop.group[members]
         sizes = np.bincount(group, minlength=self.n_groups)
         total = np.bincount(group, weights=pop.value[members], minlength=self.n_groups)
@@ -402,7 +436,7 @@ class CommunityModel(mesa.Model):
         spammers post ads with probability ``spam_rate``. A contributor writes
         1 + Poisson(messages_per_post - 1) messages."""
         pop, p = self.population, self.params
-        members = np.flatnonzero(pop.group >= 0)
+        members = pop.members
         group = pop.group[members]
         spammer = pop.role[members] == SPAMMER
         tenure = self.day - pop.joined_day[members]
@@ -421,13 +455,8 @@ class CommunityModel(mesa.Model):
         writers, writer_group = members[posts], group[posts]
         written = 1 + self.rng.poisson(p["messages_per_post"] - 1.0, writers.size)
         pop.contributions[writers] += written
-        is_spam = spammer[posts]
-        g = self.n_groups
-        today.messages += np.bincount(writer_group, weights=written, minlength=g)
-        today.spam += np.bincount(writer_group[is_spam], weights=written[is_spam], minlength=g)
-        today.valued_messages += np.bincount(
-            writer_group, weights=written * pop.value[writers] * today.on_topic, minlength=g
-        )
+        value = today.message_value(pop.value[writers])
+        today.add_messages(writer_group, written, value, spam=spammer[posts])
         for strategy in self.strategies:
             strategy.add_content(self, today)
 
@@ -437,7 +466,7 @@ class CommunityModel(mesa.Model):
         against the expectation E (which carries evaporative cooling); the surplus
         U - E is their satisfaction and moves their patience (``rules``)."""
         pop, p = self.population, self.params
-        members = np.flatnonzero(pop.group >= 0)
+        members = pop.members
         group = pop.group[members]
         mean_value = self._group_mean_value()
         self._load = rules.reading_load(
@@ -471,24 +500,15 @@ class CommunityModel(mesa.Model):
     def _leave(self, today: Day) -> None:
         """Members whose patience is used up leave for good (spammers stay until removed)."""
         pop = self.population
-        members = np.flatnonzero(pop.group >= 0)
+        members = pop.members
         out = members[(pop.reservoir[members] <= 0) & (pop.role[members] != SPAMMER)]
         self.remove_members(out, today)
-
-    def remove_members(self, people: np.ndarray, today: Day, banned: bool = False) -> None:
-        """Take ``people`` out of their groups today, for good (moderation passes ``banned``)."""
-        pop = self.population
-        pop.group[people] = NO_GROUP
-        pop.state[people] = LEFT
-        pop.left_day[people] = self.day
-        pop.banned[people] = banned
-        today.left = np.concatenate([today.left, people])
 
     # ------------------------------------------------------------------ 5. record
     def _record(self, today: Day) -> None:
         """Compute the day's metrics once and hand them to the DataCollector."""
         pop = self.population
-        members = np.flatnonzero(pop.group >= 0)
+        members = pop.members
         state = pop.state[members]
         contributions = pop.contributions[members]
         self._metrics = {
@@ -515,6 +535,175 @@ class CommunityModel(mesa.Model):
     def _reporter(self, name: str):
         return lambda model: model._metrics[name]
 
+    # ------------------------------------------------------------------ mutators
+    # The only writers of member and group state outside the day's own rules (1-5 below).
+    def admit(self, people, groups, today: Day, route=OPERATOR) -> None:
+        """Make outsiders ``people`` members of ``groups`` (one group, or one per person)
+        today: a joiner lurks (``LURKER``), with ``joined_day`` today, the entry ``route``
+        (one, or one per person; ``population.OPERATOR`` by default: placed by a strategy),
+        a full patience reservoir (``refill_patience``) and satisfaction 0; they are
+        counted in ``today.joined``. Strategies' ``admit`` and ``on_join`` hooks are not
+        called (they are for the model's own joining, step 1)."""
+        pop = self.population
+        people = np.asarray(people, dtype=np.int64)
+        pop.group[people] = groups
+        pop.entry_route[people] = route
+        pop.state[people] = LURKER
+        pop.joined_day[people] = self.day
+        pop.satisfaction[people] = 0.0
+        self.refill_patience(people)
+        today.joined = np.concatenate([today.joined, people])
+
+    def remove_members(self, people, today: Day, banned: bool = False) -> None:
+        """Take members ``people`` out of their groups today, for good: their state is
+        ``LEFT``, ``left_day`` today, ``banned`` set as given (moderation bans); they are
+        counted in ``today.left`` and the groups they left in ``today.left_groups``.
+
+        Raises:
+            ValueError: for people who are not members.
+        """
+        pop = self.population
+        people = np.asarray(people, dtype=np.int64)
+        self._check_members(people, "removed")
+        today.left_groups = np.concatenate([today.left_groups, pop.group[people]])
+        pop.group[people] = NO_GROUP
+        pop.state[people] = LEFT
+        pop.left_day[people] = self.day
+        pop.banned[people] = banned
+        today.left = np.concatenate([today.left, people])
+
+    def move_members(self, people, group: int, today: Day) -> None:
+        """Move members ``people`` into ``group`` (open or closed; splitting, a private
+        group). A move is not a new joining: ``joined_day`` (hence tenure and novelty),
+        ``entry_route``, the patience reservoir, state and contributions carry over, and
+        the movers are counted in ``today.moved``, not in ``today.joined`` or ``left``.
+
+        Raises:
+            ValueError: for a group that does not exist or people who are not members.
+        """
+        pop = self.population
+        people = np.asarray(people, dtype=np.int64)
+        if not 0 <= group < self.n_groups:
+            raise ValueError(
+                f"group={group} does not exist: expected a group in [0, {self.n_groups - 1}]"
+            )
+        self._check_members(people, "moved")
+        pop.group[people] = group
+        today.moved = np.concatenate([today.moved, people])
+
+    def _check_members(self, people: np.ndarray, action: str) -> None:
+        outside = people[self.population.group[people] < 0]
+        if outside.size:
+            raise ValueError(
+                f"people: {outside[:5].tolist()} are not members: only members can be {action}"
+            )
+
+    def add_group(self, founders=None) -> int:
+        """Create a new open group (and its entries in today's outcomes, ``Day.add_group``),
+        moving members ``founders`` into it (``move_members``) when given.
+
+        Returns:
+            The new group's index.
+        """
+        self._group_open = np.append(self._group_open, True)
+        self._load = np.append(self._load, 0.0)
+        self.today.add_group()
+        group = self.n_groups - 1
+        if founders is not None:
+            self.move_members(founders, group, self.today)
+        return group
+
+    def open_group(self, group: int) -> None:
+        """Let outsiders find and join ``group`` again."""
+        self._group_open[group] = True
+
+    def close_group(self, group: int) -> None:
+        """Hide ``group`` from outsiders (no one discovers or joins it); its members stay
+        and members can still be moved into it."""
+        self._group_open[group] = False
+
+    def set_role(self, people, role: int) -> None:
+        """Give ``people`` the role ``role`` (``population.REGULAR``, ``KOL`` or ``SPAMMER``);
+        their traits stay as they are (``set_traits`` changes them).
+
+        Raises:
+            ValueError: for an unknown role.
+        """
+        if role not in (REGULAR, KOL, SPAMMER):
+            raise ValueError(
+                f"role={role!r} is not a role: expected REGULAR ({REGULAR}), KOL ({KOL}) "
+                f"or SPAMMER ({SPAMMER}) from commsim.population"
+            )
+        self.population.role[np.asarray(people, dtype=np.int64)] = role
+
+    def set_traits(self, people, *, need=None, value=None, patience=None, activity=None):
+        """Set traits of ``people`` (each a number or one per person, in [0, 1]); traits
+        not given stay. The patience reservoir is not touched: a new patience is the
+        capacity that ``refill_patience`` fills and ``rules.patience_after`` caps.
+
+        Raises:
+            ValueError: for a trait outside [0, 1].
+        """
+        pop = self.population
+        people = np.asarray(people, dtype=np.int64)
+        traits = {"need": need, "value": value, "patience": patience, "activity": activity}
+        for name, new in traits.items():
+            if new is None:
+                continue
+            new = np.asarray(new, dtype=float)
+            if not np.all((new >= 0.0) & (new <= 1.0)):
+                shown = new.item() if new.ndim == 0 else new[~((new >= 0) & (new <= 1))][0]
+                raise ValueError(f"{name}={shown!r} is out of range: expected a number in [0, 1]")
+            getattr(pop, name)[people] = new
+
+    def refill_patience(self, people) -> None:
+        """Fill the patience reservoir of ``people`` to its capacity (the one place of
+        this rule; joiners get it):
+
+            R_i = patience_i * patience_days
+        """
+        pop = self.population
+        pop.reservoir[people] = pop.patience[people] * self.params["patience_days"]
+
+    def adjust_patience(self, people, days) -> None:
+        """Add ``days`` (a number or one per person; negative drains, e.g. a moderator's
+        rebuke) to the patience reservoir of ``people``, at most to its capacity:
+
+            R_i <- min(R_i + days_i, patience_i * patience_days)
+
+        A reservoir at 0 or below makes the member leave at the end of the day (step 4).
+        """
+        pop = self.population
+        people = np.asarray(people, dtype=np.int64)
+        capacity = pop.patience[people] * self.params["patience_days"]
+        pop.reservoir[people] = np.minimum(pop.reservoir[people] + days, capacity)
+
+    def add_ties(self, followers, leaders) -> None:
+        """One-way ties: from now on each ``followers[k]`` counts ``leaders[k]`` as a friend
+        (``A[f, l] = 1``; the leader does not count the follower), so an active leader
+        brings the follower in like an active friend inside. Existing ties stay; the
+        friendship graph ``network`` is not changed."""
+        followers = np.asarray(followers, dtype=np.int64).ravel()
+        leaders = np.broadcast_to(np.asarray(leaders, dtype=np.int64), followers.shape)
+        ties = sp.csr_array(
+            (np.ones(followers.size, np.float32), (followers, leaders)),
+            shape=self._adjacency.shape,
+        )
+        adjacency = (self._adjacency + ties).tocsr()
+        adjacency.data[:] = 1.0
+        self._set_adjacency(adjacency)
+
+    def add_posts(self, people, messages: float, value: float, today: Day) -> None:
+        """Members ``people`` each post ``messages`` messages of value ``value`` beside
+        their own posting (a KOL's sharing session): the messages go to their groups
+        (``today.add_messages``), count (rounded) in their contributions, and make them
+        active (contributors) today, so their friends see them posting."""
+        pop = self.population
+        people = np.asarray(people, dtype=np.int64)
+        today.add_messages(pop.group[people], messages, value)
+        pop.contributions[people] += round(messages)
+        pop.state[people] = CONTRIBUTOR
+
     # ------------------------------------------------------------------ for users
     @property
     def network(self) -> nx.Graph:
@@ -523,7 +712,7 @@ class CommunityModel(mesa.Model):
 
     def members(self) -> list[Member]:
         """The agents currently in a group."""
-        return [self.people[i] for i in np.flatnonzero(self.population.group >= 0)]
+        return [self.people[i] for i in self.population.members]
 
 
 def _mean(values: np.ndarray) -> float:

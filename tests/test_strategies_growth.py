@@ -19,7 +19,7 @@ class ArrivalsThroughFriends(Strategy):
         super().setup(model)
         self.count = 0
 
-    def on_join(self, model, joiners):
+    def on_join(self, model, today, joiners):
         self.count += int(np.count_nonzero(active_friends_inside(model, joiners) > 0))
 
 
