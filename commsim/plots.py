@@ -351,7 +351,7 @@ def plot_lorenz(source, members_only: bool = True, ax: Axes | None = None) -> Ax
     """
     population = getattr(source, "population", source)
     if hasattr(population, "contributions"):
-        chosen = population.group >= 0 if members_only else population.joined_day >= 0
+        chosen = population.member_mask if members_only else population.joined_day >= 0
         values = population.contributions[chosen]
     else:
         values = np.asarray(source)
@@ -424,7 +424,7 @@ def plot_network(
     if group is not None and not 0 <= group < model.n_groups:
         raise ValueError(f"group={group!r} is out of range: expected 0..{model.n_groups - 1}")
     rng = np.random.default_rng(seed)
-    in_group = population.group >= 0 if group is None else population.group == group
+    in_group = population.member_mask if group is None else population.group == group
     members = np.flatnonzero(in_group)
     # A leaver's group is not kept: with all groups every leaver is shown, with one group
     # only those who are friends of its members.
