@@ -14,14 +14,16 @@ to the population's arrays (``commsim.population``) and lets strategies
 
 How strategies act on the model: they read anything (``model.population``'s arrays,
 ``model.group_open``, ``model.adjacency``, ``today``), set the day's levers on ``today``
-(``Day``), and change state only through the mutators below, never by assigning into the
-arrays; each mutator keeps every derived array consistent and records what happened on
-``today``:
+(``commsim.day.Day``), and change state only through the model's mutators
+(``commsim.mutators``), never by assigning into the arrays; each mutator keeps every
+derived array consistent and records what happened on ``today``:
 
-    people      admit, remove_members, move_members
-    groups      add_group, open_group, close_group
-    persons     set_role, set_traits, refill_patience, adjust_patience, add_ties
-    content     add_posts (members' extra posts); today.add_messages, today.remove_messages
+    people      model.admit, model.remove_members, model.move_members
+    groups      model.add_group, model.open_group, model.close_group
+    persons     model.set_role, model.set_traits, model.refill_patience,
+                model.adjust_patience, model.add_ties
+    content     model.add_posts (members' extra posts); today.add_messages,
+                today.remove_messages (operator content, moderation)
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import mesa
 import networkx as nx
@@ -38,7 +39,9 @@ import scipy.sparse as sp
 
 from commsim import rules
 from commsim.agents import Member
+from commsim.day import Day
 from commsim.inequality import gini, top_share
+from commsim.mutators import Mutators
 from commsim.parameters import PARAMETERS, check_together, validate
 from commsim.population import (
     AMBIENT,
@@ -47,11 +50,7 @@ from commsim.population import (
     FRIENDS,
     KOL,
     KOL_PULL,
-    LEFT,
     LURKER,
-    NO_GROUP,
-    OPERATOR,
-    REGULAR,
     SPAMMER,
     adjacency_matrix,
     draw_population,
@@ -60,102 +59,6 @@ from commsim.population import (
 from commsim.strategies.base import Strategy
 from commsim.strategies.keywords import FLAT_KEYWORDS, strategies_from_keywords
 
-
-@dataclass(eq=False)
-class Day:
-    """What happens on one day: the strategies' levers and the day's outcomes.
-
-    Levers (strategies set them in ``start_day``):
-        ambient_boost: multiplier of the ambient inflow.
-        social_pull: today's chance that one friend inside brings an outsider in.
-        posting_boost: multiplier of each person's chance to post (scalar or per person).
-        utility_bonus: utility added to each member's day (scalar or per person).
-        on_topic: share of members' messages that are on the group's topic and carry
-            their writer's value (off-topic chatter and red-packet thanks carry none).
-
-    Outcomes (per group unless said otherwise):
-        messages, valued_messages, spam: messages, value-weighted on-topic messages, spam
-            (changed through ``add_messages`` and ``remove_messages``).
-        joined, left: person indices of today's joiners and leavers.
-        left_groups: the group each of ``left`` left (aligned with ``left``).
-        moved: person indices of members moved to another group today (repeats possible).
-        spend, revenue, conversions: the operator's money today, over all groups.
-    """
-
-    day: int
-    groups: int
-    social_pull: float
-    ambient_boost: float = 1.0
-    posting_boost: float | np.ndarray = 1.0
-    utility_bonus: float | np.ndarray = 0.0
-    on_topic: float = 1.0
-    messages: np.ndarray = field(init=False)
-    valued_messages: np.ndarray = field(init=False)
-    spam: np.ndarray = field(init=False)
-    joined: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    left: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    left_groups: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
-    moved: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    spend: float = 0.0
-    revenue: float = 0.0
-    conversions: int = 0
-
-    def __post_init__(self) -> None:
-        self.messages = np.zeros(self.groups)
-        self.valued_messages = np.zeros(self.groups)
-        self.spam = np.zeros(self.groups)
-
-    def message_value(self, writer_value) -> np.ndarray:
-        """Value carried by each message a member writes today: ``v_i * on_topic``
-        (off-topic chatter and red-packet thanks carry none)."""
-        return writer_value * self.on_topic
-
-    def add_messages(self, groups, count, value=0.0, spam=False) -> None:
-        """Add messages to today's groups, one entry per writer (or per group):
-
-            M_g += sum_k c_k,   V_g += sum_k c_k * v_k,   S_g += sum_k c_k [spam_k]
-
-        over the entries k with ``groups[k] == g``. ``count``, ``value`` and ``spam`` are
-        scalars or arrays aligned with ``groups``; ``value`` is each message's value
-        (``message_value`` for members' own messages).
-        """
-        messages, valued, spammed = self._tally(groups, count, value, spam)
-        self.messages += messages
-        self.valued_messages += valued
-        self.spam += spammed
-
-    def remove_messages(self, groups, count, value=0.0, spam=False) -> None:
-        """Take messages out of today's groups before anyone reads them (moderation
-        deleting posts): the inverse of ``add_messages`` with the same arguments, each
-        total kept at 0 or above (against rounding)."""
-        messages, valued, spammed = self._tally(groups, count, value, spam)
-        for total, removed in (
-            (self.messages, messages), (self.valued_messages, valued), (self.spam, spammed)
-        ):  # fmt: skip
-            total -= removed
-            np.maximum(total, 0.0, out=total)
-
-    def _tally(self, groups, count, value, spam):
-        groups = np.asarray(groups, dtype=np.intp)
-        count = np.broadcast_to(np.asarray(count, dtype=float), groups.shape)
-        value = np.broadcast_to(value, groups.shape)
-        spam = np.broadcast_to(np.asarray(spam, dtype=bool), groups.shape)
-        n = self.groups
-        return (
-            np.bincount(groups, weights=count, minlength=n),
-            np.bincount(groups, weights=count * value, minlength=n),
-            np.bincount(groups[spam], weights=count[spam], minlength=n),
-        )
-
-    def add_group(self) -> None:
-        """Grow the per-group outcomes by one group, with nothing in it yet
-        (``CommunityModel.add_group`` calls it)."""
-        self.groups += 1
-        self.messages = np.append(self.messages, 0.0)
-        self.valued_messages = np.append(self.valued_messages, 0.0)
-        self.spam = np.append(self.spam, 0.0)
-
-
 REPORTERS = (
     "members", "contributors", "lurkers", "joined", "left", "messages", "spam_messages",
     "mean_value", "joiner_value", "leaver_value", "gini", "top1_share", "top10_share",
@@ -163,12 +66,13 @@ REPORTERS = (
 )  # fmt: skip
 
 
-class CommunityModel(mesa.Model):
+class CommunityModel(Mutators, mesa.Model):
     """Groups in a population of people with a need, a value and a patience.
 
     Every model parameter is a keyword with a default; ``commsim.parameters.PARAMETERS``
     lists them with their ranges and meanings (``help(CommunityModel)`` shows the
-    signature). One step is one day.
+    signature). One step is one day. Strategies, the classroom and analyses change the
+    model's state only through its mutators (``commsim.mutators``).
 
     Args:
         rng: seed or numpy Generator; the same seed gives the same run.
@@ -260,11 +164,6 @@ class CommunityModel(mesa.Model):
 
     # ------------------------------------------------------------------ groups
     @property
-    def n_groups(self) -> int:
-        """Number of groups that exist (open or closed, with or without members)."""
-        return self._group_open.size
-
-    @property
     def group_open(self) -> np.ndarray:
         """Whether outsiders can find and join each group (read-only; ``open_group``,
         ``close_group`` change it). A closed group keeps its members."""
@@ -274,8 +173,11 @@ class CommunityModel(mesa.Model):
 
     @property
     def reading_load(self) -> np.ndarray:
-        """Yesterday's reading load per group, in attention budgets (above 1: overload)."""
-        return self._load
+        """Yesterday's reading load per group, in attention budgets (above 1: overload;
+        read-only)."""
+        view = self._load.view()
+        view.flags.writeable = False
+        return view
 
     def group_sizes(self) -> np.ndarray:
         """Members per group."""
@@ -364,10 +266,6 @@ class CommunityModel(mesa.Model):
         add one-way ties with ``add_ties`` (e.g. followers of KOLs).
         """
         return self._adjacency
-
-    def _set_adjacency(self, matrix) -> None:
-        self._adjacency = sp.csr_array(matrix)
-        self._adjacency_by_friend = self._adjacency.tocsc()  # column j: who counts j
 
     def _friend_counts(self, mask: np.ndarray) -> np.ndarray:
         """For every person, how many of their friends have ``mask`` set (``A @ mask``).
@@ -534,175 +432,6 @@ class CommunityModel(mesa.Model):
 
     def _reporter(self, name: str):
         return lambda model: model._metrics[name]
-
-    # ------------------------------------------------------------------ mutators
-    # The only writers of member and group state outside the day's own rules (1-5 below).
-    def admit(self, people, groups, today: Day, route=OPERATOR) -> None:
-        """Make outsiders ``people`` members of ``groups`` (one group, or one per person)
-        today: a joiner lurks (``LURKER``), with ``joined_day`` today, the entry ``route``
-        (one, or one per person; ``population.OPERATOR`` by default: placed by a strategy),
-        a full patience reservoir (``refill_patience``) and satisfaction 0; they are
-        counted in ``today.joined``. Strategies' ``admit`` and ``on_join`` hooks are not
-        called (they are for the model's own joining, step 1)."""
-        pop = self.population
-        people = np.asarray(people, dtype=np.int64)
-        pop.group[people] = groups
-        pop.entry_route[people] = route
-        pop.state[people] = LURKER
-        pop.joined_day[people] = self.day
-        pop.satisfaction[people] = 0.0
-        self.refill_patience(people)
-        today.joined = np.concatenate([today.joined, people])
-
-    def remove_members(self, people, today: Day, banned: bool = False) -> None:
-        """Take members ``people`` out of their groups today, for good: their state is
-        ``LEFT``, ``left_day`` today, ``banned`` set as given (moderation bans); they are
-        counted in ``today.left`` and the groups they left in ``today.left_groups``.
-
-        Raises:
-            ValueError: for people who are not members.
-        """
-        pop = self.population
-        people = np.asarray(people, dtype=np.int64)
-        self._check_members(people, "removed")
-        today.left_groups = np.concatenate([today.left_groups, pop.group[people]])
-        pop.group[people] = NO_GROUP
-        pop.state[people] = LEFT
-        pop.left_day[people] = self.day
-        pop.banned[people] = banned
-        today.left = np.concatenate([today.left, people])
-
-    def move_members(self, people, group: int, today: Day) -> None:
-        """Move members ``people`` into ``group`` (open or closed; splitting, a private
-        group). A move is not a new joining: ``joined_day`` (hence tenure and novelty),
-        ``entry_route``, the patience reservoir, state and contributions carry over, and
-        the movers are counted in ``today.moved``, not in ``today.joined`` or ``left``.
-
-        Raises:
-            ValueError: for a group that does not exist or people who are not members.
-        """
-        pop = self.population
-        people = np.asarray(people, dtype=np.int64)
-        if not 0 <= group < self.n_groups:
-            raise ValueError(
-                f"group={group} does not exist: expected a group in [0, {self.n_groups - 1}]"
-            )
-        self._check_members(people, "moved")
-        pop.group[people] = group
-        today.moved = np.concatenate([today.moved, people])
-
-    def _check_members(self, people: np.ndarray, action: str) -> None:
-        outside = people[self.population.group[people] < 0]
-        if outside.size:
-            raise ValueError(
-                f"people: {outside[:5].tolist()} are not members: only members can be {action}"
-            )
-
-    def add_group(self, founders=None) -> int:
-        """Create a new open group (and its entries in today's outcomes, ``Day.add_group``),
-        moving members ``founders`` into it (``move_members``) when given.
-
-        Returns:
-            The new group's index.
-        """
-        self._group_open = np.append(self._group_open, True)
-        self._load = np.append(self._load, 0.0)
-        self.today.add_group()
-        group = self.n_groups - 1
-        if founders is not None:
-            self.move_members(founders, group, self.today)
-        return group
-
-    def open_group(self, group: int) -> None:
-        """Let outsiders find and join ``group`` again."""
-        self._group_open[group] = True
-
-    def close_group(self, group: int) -> None:
-        """Hide ``group`` from outsiders (no one discovers or joins it); its members stay
-        and members can still be moved into it."""
-        self._group_open[group] = False
-
-    def set_role(self, people, role: int) -> None:
-        """Give ``people`` the role ``role`` (``population.REGULAR``, ``KOL`` or ``SPAMMER``);
-        their traits stay as they are (``set_traits`` changes them).
-
-        Raises:
-            ValueError: for an unknown role.
-        """
-        if role not in (REGULAR, KOL, SPAMMER):
-            raise ValueError(
-                f"role={role!r} is not a role: expected REGULAR ({REGULAR}), KOL ({KOL}) "
-                f"or SPAMMER ({SPAMMER}) from commsim.population"
-            )
-        self.population.role[np.asarray(people, dtype=np.int64)] = role
-
-    def set_traits(self, people, *, need=None, value=None, patience=None, activity=None):
-        """Set traits of ``people`` (each a number or one per person, in [0, 1]); traits
-        not given stay. The patience reservoir is not touched: a new patience is the
-        capacity that ``refill_patience`` fills and ``rules.patience_after`` caps.
-
-        Raises:
-            ValueError: for a trait outside [0, 1].
-        """
-        pop = self.population
-        people = np.asarray(people, dtype=np.int64)
-        traits = {"need": need, "value": value, "patience": patience, "activity": activity}
-        for name, new in traits.items():
-            if new is None:
-                continue
-            new = np.asarray(new, dtype=float)
-            if not np.all((new >= 0.0) & (new <= 1.0)):
-                shown = new.item() if new.ndim == 0 else new[~((new >= 0) & (new <= 1))][0]
-                raise ValueError(f"{name}={shown!r} is out of range: expected a number in [0, 1]")
-            getattr(pop, name)[people] = new
-
-    def refill_patience(self, people) -> None:
-        """Fill the patience reservoir of ``people`` to its capacity (the one place of
-        this rule; joiners get it):
-
-            R_i = patience_i * patience_days
-        """
-        pop = self.population
-        pop.reservoir[people] = pop.patience[people] * self.params["patience_days"]
-
-    def adjust_patience(self, people, days) -> None:
-        """Add ``days`` (a number or one per person; negative drains, e.g. a moderator's
-        rebuke) to the patience reservoir of ``people``, at most to its capacity:
-
-            R_i <- min(R_i + days_i, patience_i * patience_days)
-
-        A reservoir at 0 or below makes the member leave at the end of the day (step 4).
-        """
-        pop = self.population
-        people = np.asarray(people, dtype=np.int64)
-        capacity = pop.patience[people] * self.params["patience_days"]
-        pop.reservoir[people] = np.minimum(pop.reservoir[people] + days, capacity)
-
-    def add_ties(self, followers, leaders) -> None:
-        """One-way ties: from now on each ``followers[k]`` counts ``leaders[k]`` as a friend
-        (``A[f, l] = 1``; the leader does not count the follower), so an active leader
-        brings the follower in like an active friend inside. Existing ties stay; the
-        friendship graph ``network`` is not changed."""
-        followers = np.asarray(followers, dtype=np.int64).ravel()
-        leaders = np.broadcast_to(np.asarray(leaders, dtype=np.int64), followers.shape)
-        ties = sp.csr_array(
-            (np.ones(followers.size, np.float32), (followers, leaders)),
-            shape=self._adjacency.shape,
-        )
-        adjacency = (self._adjacency + ties).tocsr()
-        adjacency.data[:] = 1.0
-        self._set_adjacency(adjacency)
-
-    def add_posts(self, people, messages: float, value: float, today: Day) -> None:
-        """Members ``people`` each post ``messages`` messages of value ``value`` beside
-        their own posting (a KOL's sharing session): the messages go to their groups
-        (``today.add_messages``), count (rounded) in their contributions, and make them
-        active (contributors) today, so their friends see them posting."""
-        pop = self.population
-        people = np.asarray(people, dtype=np.int64)
-        today.add_messages(pop.group[people], messages, value)
-        pop.contributions[people] += round(messages)
-        pop.state[people] = CONTRIBUTOR
 
     # ------------------------------------------------------------------ for users
     @property
