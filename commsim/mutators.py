@@ -26,6 +26,7 @@ from commsim.population import (
     LURKER,
     NO_GROUP,
     OPERATOR,
+    OUTSIDER,
     REGULAR,
     SPAMMER,
     Population,
@@ -61,9 +62,25 @@ class Mutators:
         (one, or one per person; ``population.OPERATOR`` by default: placed by a strategy),
         a full patience reservoir (``refill_patience``) and satisfaction 0; they are
         counted in ``today.joined``. Strategies' ``admit`` and ``on_join`` hooks are not
-        called (they are for the model's own joining, step 1)."""
+        called (they are for the model's own joining, step 1).
+
+        Raises:
+            ValueError: for people who are not outsiders (members, or leavers: a leaver
+                never returns) or a group that does not exist.
+        """
         pop = self.population
         people = np.asarray(people, dtype=np.int64)
+        groups = np.asarray(groups)
+        insiders = people[pop.state[people] != OUTSIDER]
+        if insiders.size:
+            raise ValueError(
+                f"people: {insiders[:5].tolist()} are not outsiders: only outsiders can join"
+            )
+        if people.size and (groups.min() < 0 or groups.max() >= self.n_groups):
+            raise ValueError(
+                f"groups: {groups.min()}..{groups.max()} do not all exist: expected groups "
+                f"in [0, {self.n_groups - 1}]"
+            )
         pop.group[people] = groups
         pop.entry_route[people] = route
         pop.state[people] = LURKER

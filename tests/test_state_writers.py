@@ -165,6 +165,17 @@ def test_admit_takes_one_group_and_route_per_person(model):
     assert (pop.entry_route[people] == OPERATOR).all()  # the default route
 
 
+def test_only_outsiders_join_and_only_existing_groups(model):
+    pop = model.population
+    member = np.flatnonzero(pop.group >= 0)[:1]
+    outsider = np.flatnonzero(pop.state == OUTSIDER)[:1]
+    with pytest.raises(ValueError, match="are not outsiders"):
+        model.admit(member, 0, model.today)
+    with pytest.raises(ValueError, match=r"groups: 2\.\.2 do not all exist"):
+        model.admit(outsider, 2, model.today)
+    assert pop.state[outsider] == OUTSIDER  # nothing changed
+
+
 def test_remove_members_records_the_day_left_and_the_groups_left(model):
     model.step()
     pop, today = model.population, model.today
