@@ -25,8 +25,9 @@ class SizeCap(Strategy):
     Split (``split=True``): at the start of a day, every general group that is full
     (``size_g >= max_members``) or overloaded (yesterday's reading load, in attention
     budgets, ``L_g / A >= overload``, when ``overload > 0``) spawns a sub-group, and a
-    random share ``split_share`` of its members move there as founders (004: split when
-    the cap or the overload point is reached).
+    random share ``split_share`` of its members move there, its first members (004: split when
+    the cap or the overload point is reached). A move (``model.move_members``) keeps a
+    member's joined day, entry route and patience.
 
     Matrix (``matrix=True``): beside the general groups stands one private group
     (私密, high-end; 004's STC case) that outsiders cannot find. Each day, members of the
