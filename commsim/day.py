@@ -88,16 +88,21 @@ class Day:
             np.maximum(total, 0.0, out=total)
 
     def _tally(self, groups, count, value, spam):
-        groups = np.asarray(groups, dtype=np.intp)
-        count = np.broadcast_to(np.asarray(count, dtype=float), groups.shape)
-        value = np.broadcast_to(value, groups.shape)
-        spam = np.broadcast_to(np.asarray(spam, dtype=bool), groups.shape)
+        groups = np.asarray(groups)
+        if groups.dtype.kind not in "iu":  # an empty list, say
+            groups = groups.astype(np.intp)
+        count = np.asarray(count)
+        if count.ndim == 0:
+            count = np.full(groups.shape, float(count))
         n = self.groups
-        return (
-            np.bincount(groups, weights=count, minlength=n),
-            np.bincount(groups, weights=count * value, minlength=n),
-            np.bincount(groups[spam], weights=count[spam], minlength=n),
-        )
+        messages = np.bincount(groups, weights=count, minlength=n)
+        valued = np.bincount(groups, weights=count * value, minlength=n)
+        spam = np.asarray(spam, dtype=bool)
+        if spam.ndim == 0:
+            spammed = messages.copy() if spam else np.zeros(n)
+        else:
+            spammed = np.bincount(groups[spam], weights=count[spam], minlength=n)
+        return messages, valued, spammed
 
     def add_group(self) -> None:
         """Grow the per-group outcomes by one group, with nothing in it yet
