@@ -99,6 +99,8 @@ class Mutators:
         """
         pop = self.population
         people = np.asarray(people, dtype=np.int64)
+        if people.size == 0:
+            return
         self._check_members(people, "removed")
         today.left_groups = np.concatenate([today.left_groups, pop.group[people]])
         pop.group[people] = NO_GROUP

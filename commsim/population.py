@@ -92,6 +92,11 @@ class Population:
         """Indices of the people currently in a group, in increasing order."""
         return np.flatnonzero(self.group >= 0)
 
+    def is_member(self, people) -> np.ndarray:
+        """For each of ``people``, whether they are in a group (``member_mask[people]``,
+        reading only their entries)."""
+        return self.group[people] >= 0
+
     def tenure(self, day: int) -> np.ndarray:
         """Days in the group: up to today for members, until leaving for leavers."""
         end = np.where(self.left_day >= 0, self.left_day, day)

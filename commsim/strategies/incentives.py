@@ -196,7 +196,7 @@ class InviteLeaderboard(Strategy):
             self.pay(today, self.prize * ranked.size / self.winners)
             top = ranked[0]
             pop = model.population
-            if 0 < self.owner_invites <= self.invites[top] and pop.member_mask[top]:
+            if 0 < self.owner_invites <= self.invites[top] and pop.is_member(top):
                 followers = np.flatnonzero((self.invited_by == top) & pop.member_mask)
                 self.owned_groups.append(model.add_group(np.append(followers, top)))
         self.invites[:] = 0

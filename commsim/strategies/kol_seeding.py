@@ -83,7 +83,7 @@ class KOLSeeding(Strategy):
             groups = np.flatnonzero(model.group_open)
             if groups.size and outsiders.size:
                 model.admit(outsiders, groups[np.arange(outsiders.size) % groups.size], today)
-        inside = self.kols[pop.member_mask[self.kols]]
+        inside = self.kols[pop.is_member(self.kols)]
         if self.leave_on and today.day >= self.leave_on:
             leaving = np.ones(inside.size, dtype=bool)
         elif self.leave_below:
@@ -100,7 +100,7 @@ class KOLSeeding(Strategy):
     def add_content(self, model: CommunityModel, today: Day) -> None:
         if today.day % self.sharing_every:
             return
-        inside = self.kols[model.population.member_mask[self.kols]]
+        inside = self.kols[model.population.is_member(self.kols)]
         if inside.size == 0:
             return
         model.add_posts(inside, self.share_messages, self.value, today)
