@@ -198,7 +198,7 @@ class CommunityModel(Mutators, mesa.Model):
             weights = weights + 1e-12
         founders = self.rng.choice(pop.size, size=count, replace=False, p=weights / weights.sum())
         groups = np.repeat(np.arange(p["groups"]), p["initial_members"])
-        self.admit(founders, groups, today, route=FOUNDER)
+        self._join(founders, groups, today, FOUNDER)
 
     # ------------------------------------------------------------------ 1. join
     def _discover_and_join(self, today: Day) -> None:
@@ -254,7 +254,7 @@ class CommunityModel(Mutators, mesa.Model):
         for strategy in self.strategies:
             admitted &= strategy.admit(self, today, applicants, groups)
         joiners = applicants[admitted]
-        self.admit(joiners, groups[admitted], today, route=routes[admitted])
+        self._join(joiners, groups[admitted], today, routes[admitted])
         for strategy in self.strategies:
             strategy.on_join(self, today, joiners)
 
@@ -400,7 +400,7 @@ class CommunityModel(Mutators, mesa.Model):
         pop = self.population
         members = pop.members
         out = members[(pop.reservoir[members] <= 0) & (pop.role[members] != SPAMMER)]
-        self.remove_members(out, today)
+        self._remove(out, today)
 
     # ------------------------------------------------------------------ 5. record
     def _record(self, today: Day) -> None:

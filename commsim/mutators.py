@@ -81,6 +81,12 @@ class Mutators:
                 f"groups: {groups.min()}..{groups.max()} do not all exist: expected groups "
                 f"in [0, {self.n_groups - 1}]"
             )
+        self._join(people, groups, today, route)
+
+    def _join(self, people: np.ndarray, groups, today: Day, route) -> None:
+        """``admit`` without its checks, for the model's own joining (step 1, founders),
+        whose people and groups are valid by construction."""
+        pop = self.population
         pop.group[people] = groups
         pop.entry_route[people] = route
         pop.state[people] = LURKER
@@ -97,11 +103,14 @@ class Mutators:
         Raises:
             ValueError: for people who are not members.
         """
-        pop = self.population
         people = np.asarray(people, dtype=np.int64)
-        if people.size == 0:
-            return
-        self._check_members(people, "removed")
+        if people.size:
+            self._check_members(people, "removed")
+            self._remove(people, today, banned)
+
+    def _remove(self, people: np.ndarray, today: Day, banned: bool = False) -> None:
+        """``remove_members`` without its check, for the model's own leaving (step 4)."""
+        pop = self.population
         today.left_groups = np.concatenate([today.left_groups, pop.group[people]])
         pop.group[people] = NO_GROUP
         pop.state[people] = LEFT
