@@ -19,18 +19,16 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 import scipy.stats
 
 from commsim.inequality import gini, top_share
-from commsim.model import CommunityModel
 from commsim.outcomes import SILENCE_SHARE, SILENCE_WINDOW, daily_activity, days_until_silence
-from commsim.parameters import validate
 from commsim.population import ENTRY_ROUTE_NAMES, LEFT, ROLE_NAMES, Population
-from commsim.strategies.keywords import strategies_from_keywords
+from commsim.replications import run_configurations, run_replications  # noqa: F401
 
 STAGES = ("sprout", "rapid growth", "active interaction", "decline", "silence")
 """The five lifecycle stages of a group (004: 萌芽期-高速成长期-活跃互动期-衰亡期-沉寂期)."""
@@ -40,92 +38,6 @@ SURVIVAL_GROUPS = ("role", "entry_route")
 
 
 # ---------------------------------------------------------------------- runs and frames
-def _check_parameters(parameters: dict) -> None:
-    """Raise ``ValueError`` for a bad model parameter or flat strategy keyword, as
-    ``CommunityModel`` would, before any run starts."""
-    _, rest = strategies_from_keywords(parameters)
-    validate(rest)
-
-
-def run_replications(
-    seeds: Iterable[int],
-    days: int,
-    strategies: Callable[[], list] | None = None,
-    **parameters,
-) -> pd.DataFrame:
-    """Run ``CommunityModel`` once per seed and stack the daily frames into one long frame.
-
-    Args:
-        seeds: one run per seed (``rng=seed``).
-        days: days to simulate in each run (at least 1).
-        strategies: a function returning a fresh list of strategies for each run (strategies
-            hold state, so runs must not share them); None for none.
-        **parameters: model parameters and flat strategy keywords (e.g.
-            ``red_packets_budget=500``), as for ``CommunityModel``.
-
-    Returns:
-        One row per run and day: ``seed``, ``day`` and the model's reporters.
-
-    Raises:
-        ValueError: for ``days < 1``, no seeds, or a bad model parameter (before any run).
-    """
-    seeds = [int(seed) for seed in seeds]
-    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        raise ValueError(f"days={days!r} is not valid: expected an integer >= 1")
-    if not seeds:
-        raise ValueError("seeds=[] is not valid: expected at least one seed")
-    _check_parameters(parameters)
-    frames = []
-    for seed in seeds:
-        model = CommunityModel(
-            rng=seed, strategies=strategies() if strategies else (), **parameters
-        )
-        model.run_for(days)
-        frame = model.datacollector.get_model_vars_dataframe()
-        frame.index.name = "day"
-        frames.append(frame.reset_index().assign(seed=seed))
-    long = pd.concat(frames, ignore_index=True)
-    return long[["seed", "day", *long.columns.drop(["seed", "day"])]]
-
-
-def run_configurations(
-    configurations: dict[str, dict], seeds: Iterable[int], days: int, **common
-) -> pd.DataFrame:
-    """``run_replications`` for each of several named configurations, stacked.
-
-    Args:
-        configurations: name -> model parameters of that configuration; the key
-            ``"strategies"`` may hold a function returning a fresh list of strategies.
-        seeds: the seeds, the same for every configuration (common random numbers).
-        days: days per run.
-        **common: parameters shared by all configurations (a configuration overrides them).
-
-    Returns:
-        The long frame with ``configuration`` and a ``run`` column unique across
-        configurations (``"<configuration>/<seed>"``) before ``seed`` and ``day``.
-
-    Raises:
-        ValueError: for no configurations, or any bad parameter (before any run).
-    """
-    if not configurations:
-        raise ValueError("configurations={} is not valid: expected at least one configuration")
-    settings = {}
-    for name, configuration in configurations.items():
-        parameters = {**common, **configuration}
-        strategies = parameters.pop("strategies", None)
-        _check_parameters(parameters)
-        settings[name] = (strategies, parameters)
-    seeds = list(seeds)
-    frames = []
-    for name, (strategies, parameters) in settings.items():
-        frame = run_replications(seeds, days, strategies, **parameters)
-        run = name + "/" + frame["seed"].astype(str)
-        frames.append(frame.assign(configuration=name, run=run))
-    long = pd.concat(frames, ignore_index=True)
-    first = ["configuration", "run", "seed", "day"]
-    return long[[*first, *long.columns.drop(first)]]
-
-
 def run_column(df: pd.DataFrame, run: str | None = None) -> str | None:
     """The column that tells runs apart: ``run`` if given, else ``run`` or ``seed`` if the
     frame has one, else None (a single run).

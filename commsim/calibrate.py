@@ -19,10 +19,12 @@ parameter vector is the mean of ``D`` over ``replications`` runs with different 
 
     distance(theta) = (1/R) * sum_r D(run(theta, seed_r), o)
 
-The seeds ``seed_r`` come from ``numpy.random.SeedSequence(seed).spawn(R)`` and are the
-same for every ``theta`` (common random numbers), so the distance is a deterministic
-function of ``theta`` and a fit is reproducible: the same call gives the same numbers,
-serially or on any executor.
+The seeds ``seed_r`` are ``commsim.replications.replication_seeds(seed, R)`` (replication
+``r`` has spawn key ``(r,)`` under ``SeedSequence(seed)``; ABC's prior draws use the next
+child, ``(R,)``), recorded in ``CalibrationResult.seeds``, and are the same for every
+``theta`` (common random numbers), so the distance is a deterministic function of ``theta``
+and a fit is reproducible: the same call gives the same numbers, serially or on any
+executor.
 
 Methods
 -------
@@ -56,8 +58,9 @@ import pandas as pd
 from scipy import optimize
 
 from commsim.datasets import load_brand_group
-from commsim.model import REPORTERS, CommunityModel
+from commsim.model import REPORTERS
 from commsim.parameters import PARAMETERS
+from commsim.replications import daily_frame, replication_seeds, run_models
 from commsim.strategies.base import Strategy
 from commsim.strategies.keywords import FLAT_PARAMETERS
 
@@ -83,12 +86,6 @@ def _numeric_parameter(name: str):
     """The model parameter or strategy flat keyword called ``name``, or None."""
     parameter = PARAMETERS.get(name) or FLAT_PARAMETERS.get(name)
     return parameter if getattr(parameter, "kind", None) in (int, float) else None
-
-
-def replication_seeds(seed: int, replications: int) -> list[int]:
-    """The seeds of the replications: ``SeedSequence(seed).spawn(replications)``, as ints."""
-    children = np.random.SeedSequence(seed).spawn(replications)
-    return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in children]
 
 
 def log_rmse(simulated: pd.DataFrame, observed: pd.DataFrame) -> float:
@@ -122,13 +119,8 @@ def simulate(
     returns fresh strategy instances for each run.
     """
     model_parameters = {k: v for k, v in parameters.items() if _model_keyword(k)}
-    runs = []
-    for seed in seeds:
-        chosen = list(strategies(dict(parameters))) if strategies is not None else []
-        model = CommunityModel(rng=seed, strategies=chosen, **model_parameters)
-        model.run_for(days)
-        runs.append(model.datacollector.get_model_vars_dataframe())
-    return runs
+    factory = (lambda: strategies(dict(parameters))) if strategies is not None else None
+    return [daily_frame(model) for model in run_models(seeds, days, factory, **model_parameters)]
 
 
 @dataclass(frozen=True)

@@ -232,21 +232,7 @@ def test_member_survival_by_role_and_route_by_hand():
         analysis.member_tenures(population)
 
 
-def test_run_replications_and_analysis_of_a_model():
-    runs = analysis.run_replications([1, 2], 30, population=300)
-    assert runs.columns[:2].tolist() == ["seed", "day"]
-    assert len(runs) == 62 and runs.groupby("seed").day.max().tolist() == [30, 30]
-    again = analysis.run_replications([1], 30, population=300)
-    pd.testing.assert_frame_equal(again, runs[runs.seed == 1].reset_index(drop=True))
-    with pytest.raises(ValueError, match="days=0"):
-        analysis.run_replications([1], 0)
-    with pytest.raises(ValueError, match="population=1"):
-        analysis.run_replications([1], 10, population=1)
-    paid = analysis.run_replications([1], 10, population=300, red_packets_budget=500)
-    assert paid["spend"].sum() > 0  # flat strategy keywords work as in CommunityModel
-    with pytest.raises(ValueError, match="red_packets_budget"):
-        analysis.run_replications([1], 10, red_packets_budget=-5)
-
+def test_analysis_of_a_model():
     model = CommunityModel(rng=5, population=300)
     model.run_for(40)
     tenures = analysis.member_tenures(model)
@@ -255,22 +241,6 @@ def test_run_replications_and_analysis_of_a_model():
     figures = analysis.participation_inequality(model)
     df = model.datacollector.get_model_vars_dataframe()
     assert figures["gini"] == pytest.approx(df["gini"].iloc[-1])
-
-
-def test_run_configurations_label_each_run():
-    runs = analysis.run_configurations(
-        {"open": {}, "no cooling": {"cooling": 0.0}}, [1, 2], 10, population=300
-    )
-    assert runs.columns[:4].tolist() == ["configuration", "run", "seed", "day"]
-    assert sorted(runs.run.unique()) == ["no cooling/1", "no cooling/2", "open/1", "open/2"]
-    assert analysis.run_column(runs) == "run"
-    open_runs = runs[runs.configuration == "open"].drop(columns=["configuration", "run"])
-    pd.testing.assert_frame_equal(
-        open_runs.reset_index(drop=True), analysis.run_replications([1, 2], 10, population=300)
-    )
-    assert len(analysis.lifecycle_summary(runs)) == 4
-    with pytest.raises(ValueError, match="cooling=-1"):
-        analysis.run_configurations({"bad": {"cooling": -1}}, [1], 10)
 
 
 @settings(max_examples=150, deadline=None)
