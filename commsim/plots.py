@@ -14,7 +14,7 @@ Inputs are the frames of ``commsim.analysis``: a run's daily frame, a long frame
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import networkx as nx
@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import scipy.stats
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from commsim import analysis
 from commsim.inequality import gini
@@ -111,6 +112,7 @@ def plot_lifecycle(
     interval: str = "runs",
     level: float = 0.95,
     ax: Axes | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> Axes:
     """Daily figures of one run (lines) or of many runs (mean line and a band).
 
@@ -124,6 +126,8 @@ def plot_lifecycle(
             interval of the mean); see ``analysis.band``.
         level: coverage of the band.
         ax: the Axes to draw on.
+        labels: legend label of a column (default: its name, ``joiner_value`` drawn as
+            "joiner value").
 
     Returns:
         The Axes, with day on x, the figures' units on y, a legend and a title.
@@ -140,7 +144,8 @@ def plot_lifecycle(
     for name, part in groups:
         for column in columns:
             table = analysis.band(part, column, run=run, interval=interval, level=level)
-            label = _label(column) if name is None else f"{name}: {_label(column)}"
+            label = (labels or {}).get(column, _label(column))
+            label = label if name is None else f"{name}: {label}"
             (line,) = ax.plot(table.index, table["mean"], label=label)
             if many:
                 ax.fill_between(
@@ -175,6 +180,41 @@ def plot_cooling_index(
     ax.set_ylabel("leavers' minus joiners' value (0-1)")
     ax.set_title(f"Evaporative cooling ({window}-day windows)")
     return ax
+
+
+def lifecycle_figure(df: pd.DataFrame, title: str | None = None, window: int = 14) -> Figure:
+    """The lifecycle of a group in two panels: members, contributors and messages per day
+    over the shaded lifecycle stages (top); the mean value of members, and that of joiners
+    and of leavers as count-weighted ``window``-day means (``analysis.flow_values``,
+    bottom).
+
+    Args:
+        df: one run's daily frame, or a long frame of runs (mean and band; the stages are
+            those of the average run).
+        title: the top panel's title (default: what ``plot_lifecycle`` says).
+        window: days in the joiners' and leavers' means.
+
+    Returns:
+        A matplotlib ``Figure`` (not registered with pyplot: save it with ``savefig``).
+    """
+    fig = Figure(figsize=(9, 7))
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    plot_lifecycle(df, ["members", "contributors", "messages"], ax=top)
+    shade_stages(df, ax=top)
+    if title is not None:
+        top.set_title(title)
+    top.set_xlabel("")
+    flows = analysis.flow_values(df, window=window)
+    values = df.assign(joiner_value=flows["joiner_value"], leaver_value=flows["leaver_value"])
+    names = {
+        "mean_value": "mean value of members",
+        "joiner_value": f"joiners' value (count-weighted {window}-day mean)",
+        "leaver_value": f"leavers' value (count-weighted {window}-day mean)",
+    }
+    plot_lifecycle(values, list(names), ax=bottom, labels=names)
+    bottom.set_title("")
+    fig.tight_layout()
+    return fig
 
 
 def shade_stages(
@@ -335,7 +375,8 @@ def plot_sobol(indices: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("parameter")
     ax.set_ylabel("Sobol index (share of variance)")
     ax.set_title("Sensitivity: Sobol indices with 95% intervals")
-    ax.legend()
+    ax.axhline(0, color="grey", linewidth=0.5)
+    ax.legend(loc="upper right", fontsize="small")
     return ax
 
 

@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from commsim.sweep.experiment import Experiment
-from commsim.sweep.sensitivity import plot_sobol, sobol_indices
+from commsim.sweep.sensitivity import sobol_figure, sobol_indices
 from commsim.sweep.store import STATUS_FAILED, STATUS_OK, ResultStore
 
 DEFAULT_OUTCOMES = (
@@ -361,7 +361,7 @@ def write_report(results: str | os.PathLike, outcomes: Sequence[str] | None = No
             lines += [f"Not computed: {error}", ""]
             continue
         table.to_csv(folder / f"sensitivity-{outcome}.csv", index=False)
-        plot_sobol(table, folder / f"sensitivity-{outcome}.png")
+        sobol_figure(table).savefig(folder / f"sensitivity-{outcome}.png", dpi=110)
         lines += [
             _sobol_answer(table, outcome),
             "",
