@@ -29,6 +29,7 @@ from commsim.inequality import gini, top_share
 from commsim.outcomes import SILENCE_SHARE, SILENCE_WINDOW, daily_activity, days_until_silence
 from commsim.population import ENTRY_ROUTE_NAMES, LEFT, ROLE_NAMES, Population
 from commsim.replications import run_configurations, run_replications  # noqa: F401
+from commsim.stats import t_intervals
 
 STAGES = ("sprout", "rapid growth", "active interaction", "decline", "silence")
 """The five lifecycle stages of a group (004: 萌芽期-高速成长期-活跃互动期-衰亡期-沉寂期)."""
@@ -384,7 +385,8 @@ def band(
         run: the run column; found automatically when None.
         interval: ``"runs"`` for the central ``level`` range of the runs (their
             (1-level)/2 and (1+level)/2 quantiles: where a single run falls), or ``"mean"``
-            for the t confidence interval of the mean, ``mean +- t_{n-1} * sd / sqrt(n)``.
+            for the t confidence interval of the mean, ``mean +- t_{n-1} * sd / sqrt(n)``
+            (``commsim.stats.t_intervals``; NaN bounds on a day with fewer than two runs).
         level: coverage of the interval, in (0, 1).
 
     Returns:
@@ -399,15 +401,14 @@ def band(
         one = _one_run(df)[column].astype(float)
         return pd.DataFrame({"mean": one, "low": one, "high": one, "runs": one.notna() * 1})
     day = df["day"] if "day" in df.columns else df.index.to_series(index=df.index)
-    grouped = df[column].astype(float).groupby(day.to_numpy())
-    table = pd.DataFrame({"mean": grouped.mean(), "runs": grouped.count()})
+    values = df[column].astype(float)
     if interval == "runs":
+        grouped = values.groupby(day.to_numpy())
+        table = pd.DataFrame({"mean": grouped.mean(), "runs": grouped.count()})
         table["low"] = grouped.quantile((1 - level) / 2)
         table["high"] = grouped.quantile((1 + level) / 2)
     else:
-        sem = grouped.std(ddof=1) / np.sqrt(table["runs"])
-        half = scipy.stats.t.ppf((1 + level) / 2, table["runs"] - 1) * sem
-        table["low"], table["high"] = table["mean"] - half, table["mean"] + half
+        table = t_intervals(values, day.to_numpy(), level).rename(columns={"n": "runs"})
     table.index.name = "day"
     return table[["mean", "low", "high", "runs"]]
 

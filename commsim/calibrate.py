@@ -61,6 +61,7 @@ from commsim.datasets import load_brand_group
 from commsim.model import REPORTERS
 from commsim.parameters import PARAMETERS
 from commsim.replications import daily_frame, replication_seeds, run_models
+from commsim.stats import standard_error
 from commsim.strategies.base import Strategy
 from commsim.strategies.keywords import FLAT_PARAMETERS
 
@@ -422,9 +423,7 @@ def fit(
         parameters=fitted,
         uncertainty=uncertainty,
         distance=float(at_best.mean()),
-        distance_se=float(at_best.std(ddof=1) / math.sqrt(len(at_best)))
-        if len(at_best) > 1
-        else math.nan,
+        distance_se=standard_error(at_best),
         fixed=fixed,
         observed=observed,
         seeds=seeds,
@@ -446,7 +445,7 @@ def _profile(objective, best, limits, at_best, points, mapper) -> pd.DataFrame:
     """
     best = np.asarray(best, dtype=float)
     minimum = float(at_best.mean())
-    se = float(at_best.std(ddof=1) / math.sqrt(at_best.size)) if at_best.size > 1 else 0.0
+    se = standard_error(at_best) if at_best.size > 1 else 0.0  # one replication: no noise known
     fractions = np.geomspace(0.01, 1.0, points)
     thetas, owners, values = [], [], []
     for i, (low, high) in enumerate(limits):

@@ -20,13 +20,13 @@ import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
 import pandas as pd
-import scipy.stats
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from commsim import analysis
 from commsim.inequality import gini
 from commsim.population import CONTRIBUTOR, KOL, LEFT, LURKER, OUTSIDER, SPAMMER
+from commsim.stats import t_intervals
 
 UNITS = {
     "members": "people",
@@ -266,21 +266,23 @@ def plot_strategy_comparison(
             rows with a column naming the configuration.
         metric: the column to compare, e.g. ``"end_contributors"``.
         by: the column naming the configuration.
-        level: coverage of the t interval of each mean, ``mean +- t * sd / sqrt(n)``.
+        level: coverage of the t interval of each mean, ``mean +- t * sd / sqrt(n)``
+            (``commsim.stats.t_intervals``; no bar for a configuration of one run).
         ax: the Axes to draw on.
     """
     for name in (metric, by):
         if name not in table.columns:
             raise ValueError(f"{name!r} is not a column: expected one of {list(table.columns)}")
     ax = _axes(ax)
-    grouped = table.groupby(by, sort=False)[metric]
-    mean, sd, n = grouped.mean(), grouped.std(ddof=1), grouped.count()
-    half = scipy.stats.t.ppf((1 + level) / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
+    order = pd.unique(table[by])
+    intervals = t_intervals(table[metric], table[by], level).loc[order]
+    mean, n = intervals["mean"], intervals["n"]
+    half = (intervals["high"] - intervals["mean"]).fillna(0)
     positions = np.arange(len(mean))
     ax.bar(
         positions,
         mean.to_numpy(),
-        yerr=half.fillna(0).to_numpy(),
+        yerr=half.to_numpy(),
         capsize=4,
         color=plt.cm.tab10(positions % 10),
     )
