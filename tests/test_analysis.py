@@ -295,3 +295,14 @@ def test_valuable_members_leave_sooner_under_cooling_over_20_seeds():
         differences.append(medians[1] - medians[0])
     test = scipy.stats.ttest_1samp(differences, 0.0, alternative="greater")
     assert test.pvalue < 0.01
+
+
+def test_the_package_exports_every_name_the_module_had():
+    """``commsim.analysis`` was one module; its public names stay importable from it."""
+    before = """LIVE_GROWTH_RATE RUN_COLUMNS SILENCE_SHARE SILENCE_WINDOW STAGES SURVIVAL_GROUPS band
+    cooling_index daily_activity days_until_silence flow_values gini kaplan_meier
+    lifecycle_stages lifecycle_summary lorenz_curve mean_run member_survival member_tenures
+    members_growth participation_inequality run_column run_configurations run_replications
+    stage_spans stages_so_far top_share""".split()
+    assert sorted(analysis.__all__) == sorted(before)
+    assert all(callable(getattr(analysis, name)) or name.isupper() for name in before)
