@@ -112,6 +112,21 @@ def standard_error(values) -> float:
     return float(values.std(ddof=1) / math.sqrt(values.size))
 
 
+def _degenerate_interval(values: np.ndarray, statistic) -> Interval | None:
+    """The interval of a sample too small or too degenerate for bounds (module docstring),
+    or None for a sample that has them: all NaN for no values; NaN bounds for one value
+    or an infinite one; bounds equal to the estimate for values without spread."""
+    n = values.size
+    if n == 0:
+        return Interval(math.nan, math.nan, math.nan, 0)
+    estimate = float(statistic(values))
+    if n < 2 or not np.isfinite(values).all():  # e.g. a cost per contributor when none is left
+        return Interval(estimate, math.nan, math.nan, n)
+    if np.all(values == values[0]):
+        return Interval(estimate, estimate, estimate, n)
+    return None
+
+
 def t_interval(values, level: float = 0.95) -> Interval:
     """The ``level`` t interval of the mean of the non-NaN ``values`` (module docstring).
 
@@ -122,14 +137,12 @@ def t_interval(values, level: float = 0.95) -> Interval:
     """
     level = _check_level(level)
     values = _sample(values)
-    n = values.size
-    if n == 0:
-        return Interval(math.nan, math.nan, math.nan, 0)
+    small = _degenerate_interval(values, np.mean)
+    if small is not None:
+        return small
     mean = float(values.mean())
-    if not np.isfinite(values).all():  # e.g. a cost per contributor when none is left
-        return Interval(mean, math.nan, math.nan, n)
-    half = float(_half_width(values.std(ddof=1) if n > 1 else math.nan, n, (1 + level) / 2))
-    return Interval(mean, mean - half, mean + half, n)
+    half = float(_half_width(values.std(ddof=1), values.size, (1 + level) / 2))
+    return Interval(mean, mean - half, mean + half, values.size)
 
 
 def t_intervals(values: pd.Series, by, level: float = 0.95) -> pd.DataFrame:
@@ -247,20 +260,14 @@ def bootstrap_interval(
     ``rng``: the same call gives the same interval.
 
     Returns:
-        ``Interval(estimate, low, high, n)`` with ``estimate = statistic(values)``: NaN
-        bounds for fewer than two values; bounds equal to the estimate for values without
-        spread.
+        ``Interval(estimate, low, high, n)`` with ``estimate = statistic(values)``, and
+        the small-sample rules of ``t_interval``.
     """
     level = _check_level(level)
     values = _sample(values)
-    n = values.size
-    if n == 0:
-        return Interval(math.nan, math.nan, math.nan, 0)
-    estimate = float(statistic(values))
-    if n < 2:
-        return Interval(estimate, math.nan, math.nan, n)
-    if np.all(values == values[0]):
-        return Interval(estimate, estimate, estimate, n)
+    small = _degenerate_interval(values, statistic)
+    if small is not None:
+        return small
     with warnings.catch_warnings():  # BCa warns when a resampled statistic is degenerate
         warnings.simplefilter("ignore", stats.DegenerateDataWarning)
         result = stats.bootstrap(
@@ -273,4 +280,6 @@ def bootstrap_interval(
             vectorized=False,
         )
     interval = result.confidence_interval
-    return Interval(estimate, float(interval.low), float(interval.high), n)
+    return Interval(
+        float(statistic(values)), float(interval.low), float(interval.high), values.size
+    )
