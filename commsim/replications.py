@@ -42,8 +42,8 @@ import pandas as pd
 
 from commsim.model import CommunityModel
 from commsim.parameters import validate
+from commsim.strategies import strategies_from_keywords
 from commsim.strategies.base import Strategy
-from commsim.strategies.keywords import strategies_from_keywords
 
 __all__ = [
     "check_parameters",

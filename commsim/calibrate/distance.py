@@ -13,8 +13,8 @@ import pandas as pd
 
 from commsim.parameters import PARAMETERS
 from commsim.replications import daily_frame, run_models
+from commsim.strategies import FLAT_PARAMETERS
 from commsim.strategies.base import Strategy
-from commsim.strategies.keywords import FLAT_PARAMETERS
 
 StrategyFactory = Callable[[dict], Iterable[Strategy]]
 """Receives a run's whole parameter dict and returns fresh strategies for that run."""
@@ -57,7 +57,7 @@ def simulate(
     """Run the model once per seed for ``days`` days and return the daily DataFrames.
 
     ``parameters`` may hold model parameters (names in ``PARAMETERS``), strategies' flat
-    keywords (``scheduled_events_boost``: ``commsim.strategies.keywords``) and names that
+    keywords (``scheduled_events_boost``: ``commsim.strategies``) and names that
     only the ``strategies`` callable uses; the callable receives the whole dict and
     returns fresh strategy instances for each run.
     """

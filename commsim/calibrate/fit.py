@@ -22,7 +22,7 @@ from commsim.model import REPORTERS
 from commsim.parameters import PARAMETERS
 from commsim.replications import replication_seeds
 from commsim.stats import standard_error
-from commsim.strategies.keywords import FLAT_PARAMETERS
+from commsim.strategies import FLAT_PARAMETERS
 
 METHODS = ("de", "abc")
 
