@@ -35,7 +35,7 @@ configurations on the same seeds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -61,6 +61,7 @@ RUNS_CHILD = 1
 """First element of a sweep run's spawn key, ``(RUNS_CHILD, setting, replication)``."""
 
 StrategyFactory = Callable[[], Iterable[Strategy]]
+Action = Callable[[CommunityModel], None]
 
 
 # ---------------------------------------------------------------------- seeds
@@ -112,12 +113,37 @@ def daily_frame(model: CommunityModel) -> pd.DataFrame:
     return frame
 
 
-def run_model(seed, days: int, strategies: Iterable[Strategy] = (), **parameters) -> CommunityModel:
+def run_model(
+    seed,
+    days: int,
+    strategies: Iterable[Strategy] = (),
+    actions: Mapping[int, Action] | None = None,
+    **parameters,
+) -> CommunityModel:
     """``CommunityModel(rng=seed, strategies=strategies, **parameters)`` run for ``days``
-    days (at least 1); returns the finished model."""
+    days (at least 1); returns the finished model.
+
+    ``actions`` maps a day to ``action(model)``, called after that day's step (day 0:
+    before the first step): a manipulation through the model's mutators, or a snapshot.
+    Stepping day by day for them gives the same run as without them, bar what they do.
+
+    Raises:
+        ValueError: for ``days < 1`` or an action on a day outside ``0..days``.
+    """
     days = _check_days(days)
+    actions = dict(actions or {})
+    outside = sorted(day for day in actions if not 0 <= day <= days)
+    if outside:
+        raise ValueError(f"actions on days {outside} are not valid: expected days 0..{days}")
     model = CommunityModel(rng=seed, strategies=list(strategies), **parameters)
-    model.run_for(days)
+    if not actions:
+        model.run_for(days)
+        return model
+    for day in range(days + 1):
+        if day > 0:
+            model.step()
+        if day in actions:
+            actions[day](model)
     return model
 
 
@@ -125,6 +151,7 @@ def run_models(
     seeds: Iterable[int],
     days: int,
     strategies: StrategyFactory | None = None,
+    actions: Mapping[int, Action] | None = None,
     **parameters,
 ) -> Iterator[CommunityModel]:
     """``run_model`` once per seed, yielding each finished model in turn.
@@ -134,6 +161,7 @@ def run_models(
         days: days to simulate in each run (at least 1).
         strategies: a function returning a fresh list of strategies for each run (strategies
             hold state, so runs must not share them); None for none.
+        actions: ``{day: action(model)}`` for every run (see ``run_model``).
         **parameters: model parameters and flat strategy keywords, as for ``CommunityModel``.
 
     Raises:
@@ -142,7 +170,8 @@ def run_models(
     days = _check_days(days)
     check_parameters(parameters)
     return (
-        run_model(seed, days, strategies() if strategies else (), **parameters) for seed in seeds
+        run_model(seed, days, strategies() if strategies else (), actions, **parameters)
+        for seed in seeds
     )
 
 

@@ -108,3 +108,21 @@ def test_run_configurations_label_each_run():
         run_configurations({"bad": {"cooling": -1}}, [1], 10)
     with pytest.raises(ValueError, match="configurations=\\{\\}"):
         run_configurations({}, [1], 10)
+
+
+def test_actions_run_on_their_day_and_leave_the_run_as_it_was():
+    seen = {}
+
+    def snapshot(model):
+        seen[model.day] = int(model.group_sizes().sum())
+
+    with_actions = run_model(4, 30, actions={0: snapshot, 10: snapshot, 30: snapshot},
+                             population=300)  # fmt: skip
+    plain = run_model(4, 30, population=300)
+    pd.testing.assert_frame_equal(daily_frame(with_actions), daily_frame(plain))
+    members = daily_frame(plain)["members"]
+    assert seen == {day: members.iloc[day] for day in (0, 10, 30)}
+    with pytest.raises(ValueError, match="actions on days \\[31\\]"):
+        run_model(4, 30, actions={31: snapshot})
+    models = list(run_models([1, 2], 5, actions={5: snapshot}, population=300))
+    assert [m.day for m in models] == [5, 5]
