@@ -136,7 +136,7 @@ def stages_so_far(
 
     ``lifecycle_stages`` judges a finished run knowing its peak; a live display (the
     classroom app, the teaching panel) knows only the days so far. With ``a(t)`` the
-    ``window``-day mean of non-spam messages, ``A(t) = max a(s), s <= t`` its running peak,
+    ``window``-day activity (``daily_activity``), ``A(t) = max a(s), s <= t`` its running peak,
     ``m(t)`` the members and ``g(t)`` the ``window``-day mean of ``(joined - left) / m(t-1)``
     (net growth per day), the stage on day ``t`` is the first that applies of:
 
@@ -159,8 +159,7 @@ def stages_so_far(
     dtype = pd.CategoricalDtype(STAGES, ordered=True)
     if df.empty:
         return pd.Series(pd.Categorical([], dtype=dtype), index=df.index, name="stage")
-    messages = df["messages"] - df.get("spam_messages", 0.0)
-    activity = messages.rolling(window, min_periods=1).mean().to_numpy()
+    activity = daily_activity(df, window).to_numpy()
     peak = np.maximum.accumulate(activity)
     members = df["members"].to_numpy(dtype=float)
     previous = np.concatenate([[members[0]], members[:-1]])
