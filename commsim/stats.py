@@ -162,22 +162,25 @@ def t_intervals(values: pd.Series, by, level: float = 0.95) -> pd.DataFrame:
     return table[["mean", "low", "high", "n"]]
 
 
-def lower_bound(values, level: float = 0.95) -> float:
-    """One-sided lower ``level`` confidence bound of the mean, ``m - t_level(n-1) * se``;
-    NaN for fewer than two non-NaN values."""
+def _one_sided(values, level: float, sign: float) -> float:
+    """``m + sign * t_level(n-1) * se`` of the non-NaN values; NaN for fewer than two."""
+    level = _check_level(level)
     values = _sample(values)
     if values.size < 2:
         return math.nan
-    return float(values.mean() - _half_width(values.std(ddof=1), values.size, level))
+    return float(values.mean() + sign * _half_width(values.std(ddof=1), values.size, level))
+
+
+def lower_bound(values, level: float = 0.95) -> float:
+    """One-sided lower ``level`` confidence bound of the mean, ``m - t_level(n-1) * se``;
+    NaN for fewer than two non-NaN values."""
+    return _one_sided(values, level, -1.0)
 
 
 def upper_bound(values, level: float = 0.95) -> float:
     """One-sided upper ``level`` confidence bound of the mean, ``m + t_level(n-1) * se``;
     NaN for fewer than two non-NaN values."""
-    values = _sample(values)
-    if values.size < 2:
-        return math.nan
-    return float(values.mean() + _half_width(values.std(ddof=1), values.size, _check_level(level)))
+    return _one_sided(values, level, 1.0)
 
 
 def _without_spread(difference: float, alternative: str) -> TestResult:

@@ -38,8 +38,9 @@ def test_small_and_degenerate_samples_follow_one_rule():
     assert math.isnan(stats.paired_test([1.0], [2.0]).pvalue)
     assert math.isnan(stats.bootstrap_interval([1.0]).low)
     assert stats.bootstrap_interval([4.0, 4.0, 4.0])[:3] == (4.0, 4.0, 4.0)
-    with pytest.raises(ValueError, match="level=1.5"):
-        stats.t_interval([1.0, 2.0], 1.5)
+    for function in (stats.t_interval, stats.lower_bound, stats.upper_bound):
+        with pytest.raises(ValueError, match="level=1.5"):
+            function([1.0, 2.0], 1.5)
     with pytest.raises(ValueError, match="alternative='bigger'"):
         stats.welch_test([1, 2], [3, 4], "bigger")
     with pytest.raises(ValueError, match="a has 2 values and b 3"):

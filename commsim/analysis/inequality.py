@@ -34,6 +34,14 @@ def lorenz_curve(values) -> tuple[np.ndarray, np.ndarray]:
     return people, share
 
 
+def messages_per_person(source, members_only: bool = True) -> np.ndarray:
+    """Messages written by each person of a model (or ``Population``): current members
+    only, or everyone who ever joined (leavers included) with ``members_only=False``."""
+    population = population_of(source)
+    chosen = population.group >= 0 if members_only else population.joined_day >= 0
+    return population.contributions[chosen]
+
+
 def participation_inequality(source, members_only: bool = True) -> dict[str, float]:
     """Inequality of participation: who writes the messages.
 
@@ -48,9 +56,7 @@ def participation_inequality(source, members_only: bool = True) -> dict[str, flo
         ``commsim.inequality.top_share``), ``people`` (how many were counted) and
         ``silent_share`` (share who never wrote).
     """
-    population = population_of(source)
-    chosen = population.group >= 0 if members_only else population.joined_day >= 0
-    contributions = population.contributions[chosen]
+    contributions = messages_per_person(source, members_only)
     return {
         "gini": gini(contributions),
         "top1_share": top_share(contributions, 0.01),

@@ -116,22 +116,15 @@ def plot_sobol(indices: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax = axes(ax)
     positions = np.arange(len(indices))
     width = 0.4
-    ax.bar(
-        positions - width / 2,
-        indices["S1"],
-        width,
-        yerr=indices["S1_conf"],
-        capsize=3,
-        label="first order (S1)",
-    )
-    ax.bar(
-        positions + width / 2,
-        indices["ST"],
-        width,
-        yerr=indices["ST_conf"],
-        capsize=3,
-        label="total (ST)",
-    )
+    for offset, column, label in ((-1, "S1", "first order (S1)"), (1, "ST", "total (ST)")):
+        ax.bar(
+            positions + offset * width / 2,
+            indices[column],
+            width,
+            yerr=indices[f"{column}_conf"],
+            capsize=3,
+            label=label,
+        )
     names = indices["parameter"] if "parameter" in indices.columns else indices.index
     ax.set_xticks(positions, [str(name) for name in names], rotation=30, ha="right")
     ax.set_xlabel("parameter")

@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from commsim import analysis
+from commsim.analysis.inequality import messages_per_person
 from commsim.inequality import gini
 from commsim.plots.style import STATE_COLOURS, axes
 from commsim.population import CONTRIBUTOR, KOL, LEFT, LURKER, OUTSIDER, SPAMMER
@@ -23,10 +24,8 @@ def plot_lorenz(source, members_only: bool = True, ax: Axes | None = None) -> Ax
         members_only: with a model, current members only (False: all who ever joined).
         ax: the Axes to draw on.
     """
-    population = getattr(source, "population", source)
-    if hasattr(population, "contributions"):
-        chosen = population.group >= 0 if members_only else population.joined_day >= 0
-        values = population.contributions[chosen]
+    if hasattr(getattr(source, "population", source), "contributions"):
+        values = messages_per_person(source, members_only)
     else:
         values = np.asarray(source)
     people, share = analysis.lorenz_curve(values)
