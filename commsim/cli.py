@@ -6,7 +6,8 @@
     commsim report <results> [--outcomes NAME ...]
 
 ``sweep`` validates the experiment file before any run and writes results to
-``results/<name>/`` (``--out`` to choose); run the same command again to resume an
+``results/<name>/`` (``--out`` to choose the folder; a name from a file is always one
+folder inside ``results/``, ``run``'s inside ``output/``); run the same command again to resume an
 interrupted sweep. ``--workers 0`` runs in this process, ``--dask`` on a local dask
 cluster, ``--scheduler tcp://host:8786`` on a running one.
 """
@@ -96,6 +97,30 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def folder_inside(base: Path, name: str) -> Path:
+    """``base / name``, checked to be a folder directly inside ``base`` (``name`` comes
+    from a file, so it is checked as data: no separators, no ``.``/``..``, and no
+    existing link at ``base / name`` pointing elsewhere).
+
+    Raises:
+        ValueError: naming the folder and the rule.
+    """
+    folder = base / name
+    if (
+        not name
+        or name in (".", "..")
+        or Path(name).name != name
+        or Path(name).is_absolute()
+        or folder.is_symlink()
+        or folder.resolve().parent != base.resolve()
+    ):
+        raise ValueError(
+            f"{folder} is not a folder directly inside {base}/ (the name {name!r} comes from "
+            "the file); use a plain name, or --out to choose the folder"
+        )
+    return folder
+
+
 def _interrupt_on_sigterm() -> None:
     """SIGTERM stops a sweep like Ctrl-C: finished runs are saved first."""
 
@@ -112,7 +137,7 @@ def _sweep(args: argparse.Namespace) -> int:
     experiment = load_experiment(args.experiment)
     if args.workers is not None and args.workers < 0:
         raise ValueError(f"--workers={args.workers}: expected 0 (this process) or more")
-    out = args.out or Path("results") / experiment.name
+    out = args.out or folder_inside(Path("results"), experiment.name)
     print(
         f"{experiment.name}: {experiment.run_count()} runs of {experiment.days} days -> {out}",
         file=sys.stderr,
@@ -189,7 +214,7 @@ def _run(args: argparse.Namespace) -> int:
     frame = model.datacollector.get_model_vars_dataframe()
     frame.index.name = "day"
     outcomes = run_outcomes(frame)
-    out = args.out or Path("output") / name
+    out = args.out or folder_inside(Path("output"), name)
     out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(out / "timeseries.csv")
     (out / "outcomes.json").write_text(json.dumps(outcomes, indent=2))

@@ -9,6 +9,7 @@ normalises the containers (tables become dicts, lists of names tuples, range tab
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,7 +32,7 @@ def check_experiment(e: Experiment) -> None:
     """Check every entry of ``e`` and normalise its containers; raise ``ExperimentError``
     naming the first bad key. A strategy named only by a varied parameter is added to
     ``e.strategies`` with its defaults."""
-    _check_text(("name",), e.name)
+    check_name(("name",), e.name)
     _check_text(("question",), e.question, empty=True)
     _check_int(("days",), e.days, 1)
     _check_int(("replications",), e.replications, 1)
@@ -128,6 +129,26 @@ def _table(key: tuple[str, ...], value: Any) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise ExperimentError(key, f"expected a table, got {value!r}")
     return dict(value)
+
+
+def check_name(key, value: Any) -> None:
+    """A name that becomes one folder inside the results (or output) folder: non-empty
+    text of at most 100 characters, without a path separator or a NUL, not ``.`` or
+    ``..``, not starting with ``.`` (hidden) or ``-`` (read as an option)."""
+    _check_text(key, value)
+    bad = [c for c in ("/", "\\", "\0", os.sep, os.altsep) if c and c in value]
+    if (
+        bad
+        or value in (".", "..")
+        or value[0] in ".-"
+        or len(value) > 100
+        or (os.path.isabs(value))
+    ):
+        raise ExperimentError(
+            key,
+            f"{value!r} cannot name a folder: expected a plain name of at most 100 characters "
+            "(letters, digits, '-', '_', ...), without '/', '\\' or a leading '.' or '-'",
+        )
 
 
 def _check_text(key, value, empty: bool = False) -> None:
