@@ -27,6 +27,7 @@ import scipy.sparse as sp
 
 from commsim import rules
 from commsim.agents import Member
+from commsim.checks import check_arguments
 from commsim.inequality import gini, top_share
 from commsim.parameters import PARAMETERS, check_together, validate
 from commsim.population import (
@@ -136,18 +137,7 @@ class CommunityModel(mesa.Model):
         self.params = validate(parameters)
         p = self.params
         check_together(p)
-        if network is not None and network.number_of_nodes() < p["population"]:
-            raise ValueError(
-                f"network has {network.number_of_nodes()} nodes, fewer than "
-                f"population={p['population']}: expected a graph with at least that many nodes"
-            )
-        self.strategies = list(strategies) + flat_strategies
-        for strategy in self.strategies:
-            if not isinstance(strategy, Strategy):
-                raise ValueError(
-                    f"strategies: {strategy!r} is not a commsim strategy "
-                    "(expected instances of commsim.strategies.Strategy)"
-                )
+        self.strategies = check_arguments(rng, network, strategies, p, flat_strategies)
         super().__init__(rng=rng)
 
         self.population = draw_population(self.rng, p)

@@ -23,9 +23,14 @@ from scipy.special import expit
 def discovery_probability(ambient, friends_inside, social_pull):
     """Chance that an outsider hears of the group today, through ads or friends.
 
-        p_discover = 1 - (1 - ambient) * (1 - social_pull) ** k
+        p_discover = 1 - (1 - ambient) * (1 - s) ** k,   s = clip(social_pull, 0, 1)
+
+    Strategies multiply ``social_pull`` by their factors (``Day``'s levers), which can
+    push it past 1: a chance per friend above 1 is a certainty, so it is clamped to
+    [0, 1] and ``p_discover`` stays a probability.
     """
-    return 1.0 - (1.0 - ambient) * np.power(1.0 - social_pull, friends_inside)
+    pull = np.clip(social_pull, 0.0, 1.0)
+    return 1.0 - (1.0 - ambient) * np.power(1.0 - pull, friends_inside)
 
 
 def friend_share_of_discovery(ambient, friends_inside, social_pull):
@@ -66,7 +71,7 @@ def join_interest(need, value, group_mean_value, cooling):
 def ambient_inflow_rate(ambient_inflow, day, promotion_days):
     """Daily chance of discovery through ads and public channels, fading after launch.
 
-        ambient(t) = ambient_inflow * exp(-t / promotion_days)
+    ambient(t) = ambient_inflow * exp(-t / promotion_days)
     """
     return ambient_inflow * np.exp(-day / promotion_days)
 
@@ -109,7 +114,7 @@ def reading_cost(load, reading_cost, overload_cost):
 def novelty_utility(tenure, novelty, novelty_days):
     """Freshness of the group to a member, fading with their tenure.
 
-        N_i = novelty * exp(-tau_i / novelty_days)
+    N_i = novelty * exp(-tau_i / novelty_days)
     """
     return novelty * np.exp(-tenure / novelty_days)
 

@@ -9,12 +9,15 @@ normalises the containers (tables become dicts, lists of names tuples, range tab
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from commsim.model import REPORTERS
-from commsim.parameters import PARAMETERS, Choice, check_together, validate
+from commsim.parameters import PARAMETERS, Choice, check_together, shown, validate
 from commsim.strategies import STRATEGIES
 from commsim.sweep.experiment import (
     DESIGNS,
@@ -27,6 +30,15 @@ from commsim.sweep.experiment import (
 )
 from commsim.sweep.strategy_lookup import build_strategy, strategy_parameters
 
+#: Largest experiment sizes: days a run lasts, replications, settings (design points),
+#: runs (settings x replications), and the root seed (SeedSequence takes any size; a
+#: bound keeps files readable).
+MAX_DAYS = 100_000
+MAX_REPLICATIONS = 1_000_000
+MAX_SETTINGS = 1_000_000
+MAX_RUNS = 10_000_000
+MAX_SEED = 2**128 - 1
+
 
 def check_experiment(e: Experiment) -> None:
     """Check every entry of ``e`` and normalise its containers; raise ``ExperimentError``
@@ -34,10 +46,10 @@ def check_experiment(e: Experiment) -> None:
     ``e.strategies`` with its defaults."""
     check_name(("name",), e.name)
     _check_text(("question",), e.question, empty=True)
-    _check_int(("days",), e.days, 1)
-    _check_int(("replications",), e.replications, 1)
-    _check_int(("seed",), e.seed, 0)
-    _check_int(("samples",), e.samples, 1)
+    _check_int(("days",), e.days, 1, MAX_DAYS)
+    _check_int(("replications",), e.replications, 1, MAX_REPLICATIONS)
+    _check_int(("seed",), e.seed, 0, MAX_SEED)
+    _check_int(("samples",), e.samples, 1, MAX_SETTINGS)
     if e.design not in DESIGNS:
         raise ExperimentError(
             ("design",), f"{e.design!r} is not a design: expected one of " + ", ".join(DESIGNS)
@@ -67,6 +79,12 @@ def check_experiment(e: Experiment) -> None:
                 raise ExperimentError(
                     (key,), f"unknown {what} {name!r}; known: " + ", ".join(known)
                 )
+        if not names:
+            raise ExperimentError(
+                (key,), f"expected at least one {what}; known: {', '.join(known)}"
+            )
+        if len(set(names)) < len(names):
+            raise ExperimentError((key,), f"{what}s repeat: {list(names)!r}")
     e.metrics, e.outcomes = tuple(e.metrics), tuple(e.outcomes)
 
     for name, value in e.parameters.items():
@@ -107,7 +125,36 @@ def check_experiment(e: Experiment) -> None:
             f"{e.samples} is not a power of two, which the Sobol design needs (e.g. 64, 128)",
         )
     _check_report(e)
+    _check_size(e)
     _check_settings(e)
+
+
+def setting_count(e: Experiment) -> int:
+    """Settings of ``e`` (policies x grid values x design points), counted without
+    building them."""
+    count = max(len(e.policies), 1) * math.prod(len(e.vary[name]) for name in e.grid)
+    if e.ranges:
+        per_sample = 1 if e.design == "latin" else len(e.ranges) + 2
+        count *= e.samples * per_sample
+    return count
+
+
+def _check_size(e: Experiment) -> None:
+    """At most ``MAX_SETTINGS`` settings and ``MAX_RUNS`` runs, counted before any table
+    is built (a 1000 x 1000 x 1000 grid is refused, not built until memory runs out)."""
+    settings = setting_count(e)
+    if settings > MAX_SETTINGS:
+        raise ExperimentError(
+            ("vary",) if e.vary else ("policies",),
+            f"{settings:,} settings (design points): expected at most {MAX_SETTINGS:,}; vary "
+            "fewer values or sample ranges with fewer samples",
+        )
+    if settings * e.replications > MAX_RUNS:
+        raise ExperimentError(
+            ("replications",),
+            f"{settings:,} settings x {e.replications:,} replications = "
+            f"{settings * e.replications:,} runs: expected at most {MAX_RUNS:,}",
+        )
 
 
 def _check_settings(e: Experiment) -> None:
@@ -151,6 +198,25 @@ def check_name(key, value: Any) -> None:
         )
 
 
+def _repeated(values: Sequence[Any]) -> tuple[Any, Any] | None:
+    """The first two of ``values`` that make the same setting (``1`` and ``1.0``; a
+    boolean only equals a boolean), or None."""
+    seen: dict[tuple[str, Any], Any] = {}
+    for value in values:
+        kind = "bool" if isinstance(value, (bool, np.bool_)) else type(value).__name__
+        if isinstance(value, (int, float, np.number)) and kind != "bool":
+            kind = "number"
+        try:
+            key = (kind, value)
+            hash(key)
+        except TypeError:
+            key = (kind, repr(value))
+        if key in seen:
+            return seen[key], value
+        seen[key] = value
+    return None
+
+
 def _check_text(key, value, empty: bool = False) -> None:
     if not isinstance(value, str) or (not empty and not value.strip()):
         raise ExperimentError(
@@ -158,9 +224,9 @@ def _check_text(key, value, empty: bool = False) -> None:
         )
 
 
-def _check_int(key, value, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ExperimentError(key, f"expected an integer >= {low}, got {value!r}")
+def _check_int(key, value, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ExperimentError(key, f"expected an integer in [{low}, {high:,}], got {shown(value)}")
 
 
 def _check_model_value(key, name: str, value: Any) -> Any:
@@ -222,8 +288,9 @@ def _check_varied(e: Experiment, name: str, values: Sequence[Any] | Range) -> No
         kinds = {isinstance(v, str) for v in values}
         if len(kinds) > 1:
             raise ExperimentError(key, f"values must be all numbers or all text, got {values!r}")
-        if len(set(map(repr, values))) < len(values):
-            raise ExperimentError(key, f"values repeat: {values!r}")
+        same = _repeated(values)
+        if same:
+            raise ExperimentError(key, f"values repeat: {same[0]!r} and {same[1]!r} are the same")
     ends = [values.low, values.high] if isinstance(values, Range) else list(values)
     if isinstance(values, Range) and not values.low < values.high:
         raise ExperimentError(key, f"low={values.low!r} must be below high={values.high!r}")
