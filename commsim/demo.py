@@ -68,20 +68,16 @@ def main(argv: list[str] | None = None) -> None:
               f"seed {args.seed}, {args.days} days\n")  # fmt: skip
         print(lifecycle_table(df).to_string())
     peak = int(df.members.idxmax())
-    window = df.loc[30 : peak + 30]
+    window = df.loc[30:peak + 30]
     joiners = (window.joiner_value * window.joined).sum() / max(window.joined.sum(), 1)
     leavers = (window.leaver_value.fillna(0) * window.left).sum() / max(window.left.sum(), 1)
     lurking = (df.lurkers / df.members.where(df.members > 0)).loc[:peak].mean()
-    print(
-        f"\nPeak: {df.members.max()} members on day {peak}; "
-        f"{df.members.iloc[-1]} left on day {args.days}."
-    )
+    print(f"\nPeak: {df.members.max()} members on day {peak}; "
+          f"{df.members.iloc[-1]} left on day {args.days}.")
     print(f"Lurkers: {lurking:.0%} of members on an average day up to the peak.")
-    print(
-        f"Evaporative cooling, days 30 to {peak + 30}: leavers' mean value {leavers:.2f} "
-        f"against joiners' {joiners:.2f}; the group's mean value fell from "
-        f"{df.mean_value.iloc[0]:.2f} to {df.mean_value.loc[peak]:.2f} by the peak."
-    )
+    print(f"Evaporative cooling, days 30 to {peak + 30}: leavers' mean value {leavers:.2f} "
+          f"against joiners' {joiners:.2f}; the group's mean value fell from "
+          f"{df.mean_value.iloc[0]:.2f} to {df.mean_value.loc[peak]:.2f} by the peak.")
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "lifecycle.png"
     plot_lifecycle(df, path)

@@ -71,7 +71,7 @@ def join_interest(need, value, group_mean_value, cooling):
 def ambient_inflow_rate(ambient_inflow, day, promotion_days):
     """Daily chance of discovery through ads and public channels, fading after launch.
 
-    ambient(t) = ambient_inflow * exp(-t / promotion_days)
+        ambient(t) = ambient_inflow * exp(-t / promotion_days)
     """
     return ambient_inflow * np.exp(-day / promotion_days)
 
@@ -114,7 +114,7 @@ def reading_cost(load, reading_cost, overload_cost):
 def novelty_utility(tenure, novelty, novelty_days):
     """Freshness of the group to a member, fading with their tenure.
 
-    N_i = novelty * exp(-tau_i / novelty_days)
+        N_i = novelty * exp(-tau_i / novelty_days)
     """
     return novelty * np.exp(-tenure / novelty_days)
 
