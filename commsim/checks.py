@@ -25,21 +25,22 @@ def check_arguments(
     strategies: Any,
     params: Mapping[str, Any],
     added: Iterable[Strategy] = (),
-) -> list[Strategy]:
+) -> tuple[Any, list[Strategy]]:
     """Every check of this module on ``CommunityModel``'s arguments (``params`` already
-    checked); returns ``strategies`` as a list followed by ``added`` (the strategies of
-    flat keywords)."""
-    check_rng(rng)
+    checked); returns ``rng`` as Mesa takes it and ``strategies`` as a list followed by
+    ``added`` (the strategies of flat keywords)."""
+    rng = check_rng(rng)
     check_network(network, params["population"])
     checked = check_strategies(strategies) + list(added)
     check_strategies_together(checked, params)
-    return checked
+    return rng, checked
 
 
-def check_rng(rng: Any) -> None:
+def check_rng(rng: Any) -> Any:
     """``rng`` is what ``numpy.random.default_rng`` takes as a seed: None, an integer
     >= 0 (not a boolean), a sequence of them, a ``SeedSequence``, a ``BitGenerator`` or a
-    ``Generator``."""
+    ``Generator``. Returns it, a numpy integer as a Python int (Mesa also seeds Python's
+    ``random`` with it, which takes no numpy integers)."""
     allowed = (
         "expected None, an integer >= 0 (e.g. rng=42), a numpy SeedSequence, BitGenerator "
         "or Generator"
@@ -47,11 +48,16 @@ def check_rng(rng: Any) -> None:
     if isinstance(rng, (bool, np.bool_, float, np.floating, str, bytes)):
         raise ValueError(f"rng={shown(rng)}: {allowed}")
     if isinstance(rng, (np.random.Generator, np.random.BitGenerator, np.random.SeedSequence)):
-        return
+        return rng
+    if isinstance(rng, np.integer):
+        rng = int(rng)
     try:
         np.random.SeedSequence(rng)
     except (TypeError, ValueError, OverflowError):
         raise ValueError(f"rng={shown(rng)}: {allowed}") from None
+    if rng is not None and not isinstance(rng, int):
+        raise ValueError(f"rng={shown(rng)}: {allowed}")  # Mesa seeds random with it too
+    return rng
 
 
 def check_network(network: Any, population: int) -> None:

@@ -137,7 +137,7 @@ class CommunityModel(mesa.Model):
         self.params = validate(parameters)
         p = self.params
         check_together(p)
-        self.strategies = check_arguments(rng, network, strategies, p, flat_strategies)
+        rng, self.strategies = check_arguments(rng, network, strategies, p, flat_strategies)
         super().__init__(rng=rng)
 
         self.population = draw_population(self.rng, p)
