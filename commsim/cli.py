@@ -20,9 +20,14 @@ import json
 import math
 import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 EXIT_INTERRUPTED = 130
+_TERMINATED = threading.Event()  # set by SIGTERM: what breaks after it is an interruption
+_DEFERRED = threading.Event()  # set while interruptions wait (_interruptions_deferred)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -92,9 +97,14 @@ def main(argv: list[str] | None = None) -> int:
         return _report(args)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-    except (ValueError, RuntimeError, OSError) as error:  # bad input, broken executor, network
-        print(f"commsim {args.command}: error: {error}", file=sys.stderr)
-        return 1
+    except Exception as error:
+        if _TERMINATED.is_set():  # SIGTERM inside a library (e.g. dask starting) broke it
+            print(f"commsim {args.command}: stopped by SIGTERM", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        if isinstance(error, (ValueError, RuntimeError, OSError)):  # bad input, executor, net
+            print(f"commsim {args.command}: error: {error}", file=sys.stderr)
+            return 1
+        raise
 
 
 def folder_inside(base: Path, name: str) -> Path:
@@ -122,12 +132,33 @@ def folder_inside(base: Path, name: str) -> Path:
 
 
 def _interrupt_on_sigterm() -> None:
-    """SIGTERM stops a sweep like Ctrl-C: finished runs are saved first."""
+    """SIGTERM stops a sweep like Ctrl-C: finished runs are saved first. While
+    ``_interruptions_deferred`` holds, SIGTERM and Ctrl-C are only noted."""
 
     def handler(signum, frame):
-        raise KeyboardInterrupt
+        _TERMINATED.set()
+        if not _DEFERRED.is_set():
+            raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
+
+
+@contextmanager
+def _interruptions_deferred() -> Iterator[None]:
+    """Note SIGTERM and Ctrl-C instead of raising inside the block (a library starting,
+    e.g. a dask cluster, left half-made by an interruption breaks on close); raise
+    ``KeyboardInterrupt`` after it if one came."""
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, lambda signum, frame: _TERMINATED.set())
+    _DEFERRED.set()
+    try:
+        yield
+    finally:
+        _DEFERRED.clear()
+        signal.signal(signal.SIGINT, previous)
+    if _TERMINATED.is_set():
+        print("\nInterrupted while the executor started: no run was started.", file=sys.stderr)
+        raise KeyboardInterrupt
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -138,16 +169,18 @@ def _sweep(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 0:
         raise ValueError(f"--workers={args.workers}: expected 0 (this process) or more")
     out = args.out or folder_inside(Path("results"), experiment.name)
+    _interrupt_on_sigterm()
     print(
         f"{experiment.name}: {experiment.run_count()} runs of {experiment.days} days -> {out}",
         file=sys.stderr,
     )
-    _interrupt_on_sigterm()
     progress = not args.no_progress
     if args.scheduler or args.dask:
         if args.workers == 0:
             raise ValueError("--workers=0 runs in this process; give --dask 1 or more workers")
-        with dask_executor(args.scheduler, args.workers) as (executor, threads):
+        with ExitStack() as stack:
+            with _interruptions_deferred():  # the cluster starts whole, then stops cleanly
+                executor, threads = stack.enter_context(dask_executor(args.scheduler, args.workers))
             summary = run_sweep(
                 experiment, out, executor=executor, workers=threads, progress=progress
             )
