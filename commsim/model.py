@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -29,7 +30,7 @@ from commsim import rules
 from commsim.agents import Member
 from commsim.checks import check_arguments
 from commsim.inequality import gini, top_share
-from commsim.parameters import PARAMETERS, check_together, validate
+from commsim.parameters import PARAMETERS, RUN_DAYS, check_together, parameters_doc, validate
 from commsim.population import (
     AMBIENT,
     CONTRIBUTOR,
@@ -123,6 +124,7 @@ class CommunityModel(mesa.Model):
         >>> model = CommunityModel(rng=1)
         >>> model.run_for(365)
         >>> model.datacollector.get_model_vars_dataframe()  # doctest: +SKIP
+
     """
 
     def __init__(
@@ -133,6 +135,7 @@ class CommunityModel(mesa.Model):
         strategies: Iterable[Strategy] = (),
         **parameters,
     ) -> None:
+        """Check every argument (see the class's docstring) and build day 0."""
         flat_strategies, parameters = strategies_from_keywords(parameters)
         self.params = validate(parameters)
         p = self.params
@@ -180,6 +183,15 @@ class CommunityModel(mesa.Model):
         for strategy in self.strategies:
             strategy.end_day(self, today)
         self._record(today)
+
+    def run_model(self, days: int = RUN_DAYS.default) -> None:
+        """Step ``days`` days (a horizon: default a year), or fewer if ``self.running``
+        becomes False. Mesa's ``run_model`` steps while ``running``, which nothing in a
+        group's life ends, so it never returned; ``run_for(days)`` is the same."""
+        for _ in range(RUN_DAYS.check(days)):
+            if not self.running:
+                break
+            self.step()
 
     # ------------------------------------------------------------------ groups
     @property
@@ -535,3 +547,4 @@ def _signature() -> inspect.Signature:
 
 
 CommunityModel.__init__.__signature__ = _signature()
+CommunityModel.__doc__ += textwrap.indent(parameters_doc(), "    ") + "\n"

@@ -290,6 +290,19 @@ PARAMETERS: dict[str, Parameter] = {
 }
 
 
+#: Days ``CommunityModel.run_model`` runs by default (Mesa's loop needs an end).
+RUN_DAYS = Parameter("days", 365, int, 0, 100_000, "days run_model steps (a horizon)")
+
+
+def parameters_doc(indent: str = "    ") -> str:
+    """The model's parameters as a docstring section: each name, default, allowed range
+    and meaning (``CommunityModel``'s docstring is completed with it)."""
+    lines = ["Parameters (``commsim.parameters.PARAMETERS``; every one a keyword):", ""]
+    for p in PARAMETERS.values():
+        lines.append(f"{indent}{p.name} = {p.default!r}: {p.doc}; {p.allowed}.")
+    return "\n".join(lines)
+
+
 def validate(values: dict[str, Any]) -> dict[str, float | int]:
     """Check user-given parameters against ``PARAMETERS`` and fill in the defaults.
 
