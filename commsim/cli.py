@@ -26,6 +26,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 EXIT_INTERRUPTED = 130
+SWEEP_MODULES = ("pyarrow", "dask", "distributed", "SALib")  # pyproject.toml's sweep extra
 _TERMINATED = threading.Event()  # set by SIGTERM: what breaks after it is an interruption
 _DEFERRED = threading.Event()  # set while interruptions wait (_interruptions_deferred)
 
@@ -97,6 +98,15 @@ def main(argv: list[str] | None = None) -> int:
         return _report(args)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] not in SWEEP_MODULES:
+            raise
+        print(
+            f"commsim {args.command}: error: {error.name} is missing: sweeps need commsim's "
+            "sweep extra, pip install 'commsim[sweep]' (bash scripts/test.sh installs it)",
+            file=sys.stderr,
+        )
+        return 1
     except Exception as error:
         if _TERMINATED.is_set():  # SIGTERM inside a library (e.g. dask starting) broke it
             print(f"commsim {args.command}: stopped by SIGTERM", file=sys.stderr)
