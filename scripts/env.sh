@@ -48,8 +48,10 @@ if ! _fresh "$STAMP" && ! _fresh "$VENV/.installed-dev"; then
     "$VENV/bin/python" -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
     # One line per package as pip collects it (the whole log goes to install.log).
     if ! "$VENV/bin/python" -m pip install -e "$SPEC" 2>&1 | tee "$VENV/install.log" \
-        | { grep --line-buffered -E '^(Collecting|Successfully installed)' || true; } \
-        | sed -u -e 's/^Collecting /  collecting /' -e 's/^Successfully installed .*/  installed./' >&2
+        | { grep --line-buffered -E '^(Collecting|Installing collected|Successfully installed)' \
+            || true; } \
+        | sed -u -e 's/^Collecting /  collecting /' -e 's/^Successfully installed .*/  installed./' \
+            -e 's/^Installing collected packages: .*/  unpacking and installing them .../' >&2
     then
         cat "$VENV/install.log" >&2
         echo "Installing commsim failed (log above, also in $VENV/install.log)." >&2

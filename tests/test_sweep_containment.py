@@ -188,3 +188,29 @@ def test_a_file_that_is_not_utf8_is_named(tmp_path, capsys):
     path.write_bytes('question = "caf\xe9"\n'.encode("latin-1"))
     assert cli.main(["sweep", str(path), "--no-progress"]) == 1
     assert f"{path}: not a text file in UTF-8" in capsys.readouterr().err
+
+
+def test_a_linked_report_folder_is_refused_before_writing(tmp_path):
+    out = tmp_path / "d"
+    sweep(out)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (out / "report").symlink_to(elsewhere)
+    with pytest.raises(ResultsFolderError, match="report is a symbolic link"):
+        write_report(out)
+    assert not any(elsewhere.iterdir())
+
+
+def test_a_received_folder_naming_a_folder_elsewhere_is_refused(tmp_path, capsys):
+    import json
+
+    out = tmp_path / "d"
+    sweep(out)
+    manifest = json.loads((out / "experiment.json").read_text())
+    manifest["experiment"]["name"] = "../../escaped"
+    (out / "experiment.json").write_text(json.dumps(manifest))
+    args = ["run", str(out), "--setting", "0", "--replication", "0"]
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    assert "experiment.json: not a valid experiment: name: '../../escaped'" in err
+    assert not (tmp_path.parent / "escaped").exists()

@@ -47,7 +47,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from commsim.sweep.experiment import Experiment
+from commsim.sweep.experiment import Experiment, ExperimentError
 from commsim.sweep.worker import RunResult
 
 try:  # POSIX: keep two sweeps from writing to one folder at once
@@ -60,6 +60,7 @@ SETTINGS_FILE = "settings.parquet"
 LOCK_FILE = ".lock"
 PARTS_FILE = "parts.jsonl"
 OUTCOMES, TIMESERIES = "outcomes", "timeseries"
+REPORT = "report"  # written by commsim.sweep.report
 RUN_KEY = ["setting", "replication"]
 STATUS_OK, STATUS_FAILED = "ok", "failed"
 
@@ -88,8 +89,14 @@ class ResultStore:
         return (self.path / EXPERIMENT_FILE).is_file()
 
     def experiment(self) -> Experiment:
-        """The experiment whose results these are."""
-        return Experiment.from_dict(self._manifest()["experiment"])
+        """The experiment whose results these are (checked as any experiment: a received
+        folder's file is data, e.g. its name cannot point out of ``results/``)."""
+        try:
+            return Experiment.from_dict(self._manifest()["experiment"])
+        except ExperimentError as error:
+            raise ResultsFolderError(
+                f"{self.path / EXPERIMENT_FILE}: not a valid experiment: {error}"
+            ) from None
 
     def _manifest(self) -> dict[str, Any]:
         if not self.exists:
@@ -169,22 +176,24 @@ class ResultStore:
         return self.settings()
 
     def check_contained(self) -> None:
-        """Refuse a folder whose ``outcomes``, ``timeseries`` or lock is a symbolic link or
-        not what it should be: writes and clean-up would land outside the folder.
+        """Refuse a folder whose ``outcomes``, ``timeseries``, ``report``, lock or files are
+        symbolic links or not what they should be: writes and clean-up would land outside
+        the folder.
 
         Raises:
             ResultsFolderError: naming the entry.
         """
         if self.path.exists() and not self.path.is_dir():
             raise ResultsFolderError(f"{self.path} is a file, not a results folder")
-        for name in (OUTCOMES, TIMESERIES, LOCK_FILE, EXPERIMENT_FILE, SETTINGS_FILE, PARTS_FILE):
+        for name in (OUTCOMES, TIMESERIES, REPORT, LOCK_FILE, EXPERIMENT_FILE, SETTINGS_FILE,
+                     PARTS_FILE):  # fmt: skip
             entry = self.path / name
             if entry.is_symlink():
                 raise ResultsFolderError(
                     f"{entry} is a symbolic link; a results folder's files must be inside "
                     "it (commsim never writes or deletes through a link)"
                 )
-            if name in (OUTCOMES, TIMESERIES) and entry.exists() and not entry.is_dir():
+            if name in (OUTCOMES, TIMESERIES, REPORT) and entry.exists() and not entry.is_dir():
                 raise ResultsFolderError(f"{entry} is not a folder")
 
     def check_writable(self) -> None:
@@ -356,6 +365,7 @@ class ResultStore:
         return damaged
 
     def _check_undamaged(self) -> None:
+        self.check_contained()  # a report is written beside what is read
         damaged = self.damaged_parts()
         if damaged:
             raise ResultsFolderError(
