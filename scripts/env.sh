@@ -43,7 +43,7 @@ if ! _fresh "$STAMP" && ! _fresh "$VENV/.installed-dev"; then
     if [ -z "$EXTRAS" ]; then
         echo "Installing commsim's core into $VENV (about 2 minutes the first time) ..." >&2
     else
-        echo "Installing commsim[$EXTRAS] into $VENV (about 3.5 minutes the first time) ..." >&2
+        echo "Installing commsim[$EXTRAS] into $VENV (a few minutes the first time: about 3.5 after the demo's core) ..." >&2
     fi
     "$VENV/bin/python" -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
     # One line per package as pip collects it (the whole log goes to install.log).
