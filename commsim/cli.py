@@ -10,7 +10,8 @@ imported only with ``--allow-import package.module`` (repeatable; a package allo
 submodules): importing a module runs its code, and a file is data.
 
 ``sweep`` validates the experiment file before any run and writes results to
-``results/<name>/`` (``--out`` to choose); run the same command again to resume an
+``results/<name>/`` (``--out`` to choose the folder; a name from a file is always one
+folder inside ``results/``, ``run``'s inside ``output/``); run the same command again to resume an
 interrupted sweep. ``--workers 0`` runs in this process, ``--dask`` on a local dask
 cluster, ``--scheduler tcp://host:8786`` on a running one.
 """
@@ -23,9 +24,15 @@ import json
 import math
 import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 EXIT_INTERRUPTED = 130
+SWEEP_MODULES = ("pyarrow", "dask", "distributed", "SALib")  # pyproject.toml's sweep extra
+_TERMINATED = threading.Event()  # set by SIGTERM: what breaks after it is an interruption
+_DEFERRED = threading.Event()  # set while interruptions wait (_interruptions_deferred)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -106,18 +113,77 @@ def main(argv: list[str] | None = None) -> int:
             return _report(args)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-    except (ValueError, RuntimeError, OSError) as error:  # bad input, broken executor, network
-        print(f"commsim {args.command}: error: {error}", file=sys.stderr)
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] not in SWEEP_MODULES:
+            raise
+        print(
+            f"commsim {args.command}: error: {error.name} is missing: sweeps need commsim's "
+            "sweep extra, pip install 'commsim[sweep]' (bash scripts/test.sh installs it)",
+            file=sys.stderr,
+        )
         return 1
+    except Exception as error:
+        if _TERMINATED.is_set():  # SIGTERM inside a library (e.g. dask starting) broke it
+            print(f"commsim {args.command}: stopped by SIGTERM", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        if isinstance(error, (ValueError, RuntimeError, OSError)):  # bad input, executor, net
+            print(f"commsim {args.command}: error: {error}", file=sys.stderr)
+            return 1
+        raise
+
+
+def folder_inside(base: Path, name: str) -> Path:
+    """``base / name``, checked to be a folder directly inside ``base`` (``name`` comes
+    from a file, so it is checked as data: no separators, no ``.``/``..``, and no
+    existing link at ``base / name`` pointing elsewhere).
+
+    Raises:
+        ValueError: naming the folder and the rule.
+    """
+    folder = base / name
+    if (
+        not name
+        or name in (".", "..")
+        or Path(name).name != name
+        or Path(name).is_absolute()
+        or folder.is_symlink()
+        or folder.resolve().parent != base.resolve()
+    ):
+        raise ValueError(
+            f"{folder} is not a folder directly inside {base}/ (the name {name!r} comes from "
+            "the file); use a plain name, or --out to choose the folder"
+        )
+    return folder
 
 
 def _interrupt_on_sigterm() -> None:
-    """SIGTERM stops a sweep like Ctrl-C: finished runs are saved first."""
+    """SIGTERM stops a sweep like Ctrl-C: finished runs are saved first. While
+    ``_interruptions_deferred`` holds, SIGTERM and Ctrl-C are only noted."""
 
     def handler(signum, frame):
-        raise KeyboardInterrupt
+        _TERMINATED.set()
+        if not _DEFERRED.is_set():
+            raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
+
+
+@contextmanager
+def _interruptions_deferred() -> Iterator[None]:
+    """Note SIGTERM and Ctrl-C instead of raising inside the block (a library starting,
+    e.g. a dask cluster, left half-made by an interruption breaks on close); raise
+    ``KeyboardInterrupt`` after it if one came."""
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, lambda signum, frame: _TERMINATED.set())
+    _DEFERRED.set()
+    try:
+        yield
+    finally:
+        _DEFERRED.clear()
+        signal.signal(signal.SIGINT, previous)
+    if _TERMINATED.is_set():
+        print("\nInterrupted while the executor started: no run was started.", file=sys.stderr)
+        raise KeyboardInterrupt
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -127,17 +193,19 @@ def _sweep(args: argparse.Namespace) -> int:
     experiment = load_experiment(args.experiment)
     if args.workers is not None and args.workers < 0:
         raise ValueError(f"--workers={args.workers}: expected 0 (this process) or more")
-    out = args.out or Path("results") / experiment.name
+    out = args.out or folder_inside(Path("results"), experiment.name)
+    _interrupt_on_sigterm()
     print(
         f"{experiment.name}: {experiment.run_count()} runs of {experiment.days} days -> {out}",
         file=sys.stderr,
     )
-    _interrupt_on_sigterm()
     progress = not args.no_progress
     if args.scheduler or args.dask:
         if args.workers == 0:
             raise ValueError("--workers=0 runs in this process; give --dask 1 or more workers")
-        with dask_executor(args.scheduler, args.workers) as (executor, threads):
+        with ExitStack() as stack:
+            with _interruptions_deferred():  # the cluster starts whole, then stops cleanly
+                executor, threads = stack.enter_context(dask_executor(args.scheduler, args.workers))
             summary = run_sweep(
                 experiment, out, executor=executor, workers=threads, progress=progress
             )
@@ -160,11 +228,11 @@ def _sweep(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from commsim.demo import plot_lifecycle
-    from commsim.model import CommunityModel
     from commsim.outcomes import run_outcomes
+    from commsim.plots import lifecycle_figure
+    from commsim.replications import daily_frame, run_model
     from commsim.strategies.registry import build_strategy
-    from commsim.sweep import ResultStore, load_scenario, model_for
+    from commsim.sweep import ResultStore, load_scenario
 
     stored = None
     if args.source.is_dir():
@@ -181,7 +249,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.replication < 0:
             raise ValueError(f"--replication={args.replication}: expected 0 or more")
         run = experiment.run(settings.to_dict("records")[args.setting], args.replication)
-        model = model_for(run)
+        seed, strategies, parameters = run.seed, run.strategies, run.parameters
         name = f"{experiment.name}-s{args.setting}-r{args.replication}"
         found = store.outcomes()
         found = found[(found.setting == args.setting) & (found.replication == args.replication)]
@@ -197,18 +265,17 @@ def _run(args: argparse.Namespace) -> int:
                 "--setting and --replication re-run a sweep run: give a results folder"
             )
         experiment = load_scenario(args.source)
-        strategies = [build_strategy(n, p) for n, p in experiment.strategies.items()]
-        model = CommunityModel(rng=experiment.seed, strategies=strategies, **experiment.parameters)
+        seed, strategies = experiment.seed, experiment.strategies.items()
+        parameters = experiment.parameters
         name = experiment.name
-    model.run_for(experiment.days)
-    frame = model.datacollector.get_model_vars_dataframe()
-    frame.index.name = "day"
+    strategies = [build_strategy(n, p) for n, p in strategies]
+    frame = daily_frame(run_model(seed, experiment.days, strategies, **parameters))
     outcomes = run_outcomes(frame)
-    out = args.out or Path("output") / name
+    out = args.out or folder_inside(Path("output"), name)
     out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(out / "timeseries.csv")
     (out / "outcomes.json").write_text(json.dumps(outcomes, indent=2))
-    plot_lifecycle(frame, out / "lifecycle.png")
+    lifecycle_figure(frame).savefig(out / "lifecycle.png", dpi=120)
     with pd.option_context("display.float_format", "{:.4g}".format):
         print(pd.Series(outcomes).to_string())
     if stored is not None:

@@ -23,9 +23,14 @@ from scipy.special import expit
 def discovery_probability(ambient, friends_inside, social_pull):
     """Chance that an outsider hears of the group today, through ads or friends.
 
-        p_discover = 1 - (1 - ambient) * (1 - social_pull) ** k
+        p_discover = 1 - (1 - ambient) * (1 - s) ** k,   s = clip(social_pull, 0, 1)
+
+    Strategies multiply ``social_pull`` by their factors (``Day``'s levers), which can
+    push it past 1: a chance per friend above 1 is a certainty, so it is clamped to
+    [0, 1] and ``p_discover`` stays a probability.
     """
-    return 1.0 - (1.0 - ambient) * np.power(1.0 - social_pull, friends_inside)
+    pull = np.clip(social_pull, 0.0, 1.0)
+    return 1.0 - (1.0 - ambient) * np.power(1.0 - pull, friends_inside)
 
 
 def friend_share_of_discovery(ambient, friends_inside, social_pull):
@@ -140,6 +145,12 @@ def patience_after(reservoir, surplus, patience_capacity, recovery):
     return np.minimum(reservoir + gain, patience_capacity)
 
 
+def engagement(surplus):
+    """How a day's surplus moves a member's activity: ``2 * sigmoid(4 * surplus)``, 1 at
+    zero surplus, 0 to 2 (posting here, buying in ``strategies.Conversion``)."""
+    return 2.0 * expit(4.0 * surplus)
+
+
 def contribution_probability(activity, surplus, novelty_now, load):
     """Chance that a member posts today rather than lurks.
 
@@ -149,6 +160,5 @@ def contribution_probability(activity, surplus, novelty_now, load):
     (``2 * sigmoid`` is 1 at zero surplus); an overloaded group (load above the attention
     budget, ``L_g / A > 1``) turns members into lurkers.
     """
-    engagement = 2.0 * expit(4.0 * surplus)
     overload = 2.0 / (1.0 + np.maximum(load, 1.0))
-    return np.clip(activity * (1.0 + novelty_now) * engagement * overload, 0.0, 1.0)
+    return np.clip(activity * (1.0 + novelty_now) * engagement(surplus) * overload, 0.0, 1.0)

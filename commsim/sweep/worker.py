@@ -17,6 +17,7 @@ import numpy as np
 
 from commsim.model import CommunityModel
 from commsim.outcomes import run_outcomes
+from commsim.replications import daily_frame, run_model
 from commsim.strategies.registry import allowed_imports, build_strategy, import_modules
 from commsim.sweep.experiment import Run
 
@@ -42,12 +43,18 @@ class RunResult:
     seconds: float
 
 
-def model_for(run: Run, allow_import: Sequence[str] = ()) -> CommunityModel:
-    """The model of ``run``, seeded and configured as the sweep ran it; its strategies'
-    import names may import ``allow_import`` (``commsim.strategies.registry``)."""
+def strategies_for(run: Run, allow_import: Sequence[str] = ()) -> list:
+    """Fresh instances of ``run``'s strategies, in the order applied; their import names
+    may import ``allow_import`` (``commsim.strategies.registry``)."""
     with allowed_imports(*allow_import):
-        strategies = [build_strategy(name, params) for name, params in run.strategies]
-    return CommunityModel(rng=run.seed, strategies=strategies, **run.parameters)
+        return [build_strategy(name, params) for name, params in run.strategies]
+
+
+def model_for(run: Run, allow_import: Sequence[str] = ()) -> CommunityModel:
+    """The model of ``run`` on day 0, seeded and configured as the sweep ran it."""
+    return CommunityModel(
+        rng=run.seed, strategies=strategies_for(run, allow_import), **run.parameters
+    )
 
 
 def execute_run(
@@ -60,9 +67,8 @@ def execute_run(
     """Run one model for ``days`` days; an exception becomes a failed ``RunResult``."""
     start = time.perf_counter()
     try:
-        model = model_for(run, allow_import)
-        model.run_for(days)
-        frame = model.datacollector.get_model_vars_dataframe()
+        model = run_model(run.seed, days, strategies_for(run, allow_import), **run.parameters)
+        frame = daily_frame(model)
         summary = run_outcomes(frame)
         silence = summary["days_until_silence"]
         summary["active_days"] = float(frame.index[-1]) if math.isnan(silence) else silence
