@@ -17,8 +17,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from commsim.app_figures import GroupPicture, LifecyclePlots  # noqa: E402
 from commsim.classroom import PRESETS  # noqa: E402
+from commsim.classroom.figures import GroupPicture, LifecyclePlots  # noqa: E402
 
 
 def png(figure) -> bytes:
@@ -77,7 +77,7 @@ def page_step(args) -> None:
     import ipyvuetify as v
     import solara
 
-    import commsim.app as app
+    import commsim.classroom.app as app
 
     @solara.component
     def Session():

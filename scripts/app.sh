@@ -20,4 +20,4 @@ export SOLARA_TELEMETRY_MIXPANEL_ENABLE=False
 # for a reconnect, then it is shut down (solara's default keeps it for a day).
 export SOLARA_KERNEL_CULL_TIMEOUT="${SOLARA_KERNEL_CULL_TIMEOUT:-15m}"
 echo "commsim classroom app: open http://$HOST:$PORT/ in a browser (Ctrl-C stops it)" >&2
-exec solara run commsim.app --host "$HOST" --port "$PORT" --production --no-open --no-check-version
+exec solara run commsim.classroom.app --host "$HOST" --port "$PORT" --production --no-open --no-check-version

@@ -1,6 +1,6 @@
 """The classroom app in a real browser: Debian's headless Chromium driven by Playwright.
 
-The test starts ``solara run commsim.app`` on a free loopback port, as ``scripts/app.sh``
+The test starts ``solara run commsim.classroom.app`` on a free loopback port, as ``scripts/app.sh``
 does, loads the page, picks a preset, steps and plays the model, moves a slider and types a
 seed, and checks from the page that the figures and plots changed. Every request the browser
 makes is recorded: any that leaves this machine (a CDN, a font, telemetry) fails the test,
@@ -67,7 +67,7 @@ def server(tmp_path_factory):
         "MPLBACKEND": "Agg",
     }
     solara = shutil.which("solara", path=str(Path(sys.executable).parent)) or "solara"
-    command = [solara, "run", "commsim.app", "--host", "127.0.0.1", "--port", str(port),
+    command = [solara, "run", "commsim.classroom.app", "--host", "127.0.0.1", "--port", str(port),
                "--production", "--no-open", "--no-check-version"]  # fmt: skip
     with open(log_path, "w") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)

@@ -26,7 +26,6 @@ import solara
 from mesa.visualization.solara_viz import ModelController, ShowSteps, UserInputs
 from mesa.visualization.utils import update_counter
 
-from commsim.app_figures import GroupPicture, LifecyclePlots
 from commsim.classroom import (
     DEFAULT_PRESET,
     DEFAULT_SEED,
@@ -41,6 +40,7 @@ from commsim.classroom import (
     current_numbers,
     describe_strategies,
 )
+from commsim.classroom.figures import GroupPicture, LifecyclePlots
 
 
 class PageModel(ClassroomModel):

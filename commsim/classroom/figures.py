@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from commsim.analysis import STAGES, stages_so_far
-from commsim.classroom import ClassroomModel
+from commsim.classroom.model import ClassroomModel
 from commsim.population import CONTRIBUTOR, KOL, LEFT, LURKER, SPAMMER
 
 RECENT_DAYS = 14
