@@ -16,6 +16,8 @@ done
 # makes a missing asset fail loudly), and solara's telemetry and version check are off.
 export SOLARA_ASSETS_CDN="http://127.0.0.1:9/"
 export SOLARA_TELEMETRY_MIXPANEL_ENABLE=False
+# the tab's title before the page sets its own, and no "runs on Solara" banner over the plots
+export SOLARA_THEME_TITLE="commsim classroom" SOLARA_THEME_SHOW_BANNER=False
 # A tab that vanished without closing (a crashed browser) keeps its model for 15 minutes
 # for a reconnect, then it is shut down (solara's default keeps it for a day).
 export SOLARA_KERNEL_CULL_TIMEOUT="${SOLARA_KERNEL_CULL_TIMEOUT:-15m}"

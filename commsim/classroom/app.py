@@ -1,54 +1,71 @@
-"""The classroom app: a live commsim group in the browser, on Mesa's SolaraViz.
+"""The classroom app: a live commsim group in the browser, on solara (as Mesa's SolaraViz).
 
-Start it with ``bash scripts/app.sh`` (which runs ``solara run commsim.app``) and open the
-printed address. The page has, in the sidebar, a scenario picker (``commsim.classroom.PRESETS``),
-Mesa's controls (Reset, Play/Pause, Step, play speed) and a slider for each main model
-parameter plus a seed box; in the main area the day's figures, a picture of the group and
-four live plots (``commsim.app_figures``).
+Start it with ``bash scripts/app.sh`` (which runs ``solara run commsim.classroom.app``) and
+open the printed address. The sidebar has a scenario picker (``PRESETS``), the controls
+(Reset, Play/Pause, Step and the speed in days a second), a slider for each main model
+parameter and a seed box, and a section per registered strategy; every control shows its
+value. The main area has today's figures, the picture of the group and the live plots
+(``commsim.classroom.figures``), sized to fit a 1280x720 screen.
 
 Each browser session builds its own model (inside the ``Page`` component, never at module
 level, where every session would share it). Moving a slider or typing a seed takes effect
-at the next Reset, as in every Mesa app; picking a scenario starts it afresh.
+at the next Reset; picking a scenario starts it afresh.
 
-The sidebar is put together from SolaraViz's own parts (``ModelController``, ``UserInputs``,
-``ShowSteps``) rather than by calling ``SolaraViz``: SolaraViz's sidebar cannot be given a
-key, so after a change of scenario solara would keep its old parameter store (empty) and
-Reset would fall back to the library defaults instead of the scenario's; and it has one
-list of inputs, where the strategies' switches and sliders need a section each. A keyed
-sidebar is rebuilt with each scenario.
+Playing is paced by the clock, not by the drawing: a thread steps the model so that
+``speed`` days pass each second and redraws the figures at most every ``FRAME_SECONDS``
+(a redraw costs far more than a day of the model), so the days a second do not depend on
+how long a redraw takes. The model is stepped and drawn under one lock.
+
+The sidebar uses Mesa's ``UserInputs`` for the parameters; the controller is the app's own
+(``Controller``): Mesa's ``ModelController`` redraws after every ``render_interval`` days
+and sleeps ``play_interval`` between them, so its speed is set by the redraw's cost.
 """
 
 from __future__ import annotations
 
+import io
+import threading
+import time
 from html import escape
 
+import reacton.ipywidgets as rw
 import solara
-from mesa.visualization.solara_viz import ModelController, ShowSteps, UserInputs
-from mesa.visualization.utils import update_counter
+import solara.lab
+from mesa.visualization.solara_viz import UserInputs
 
-from commsim.classroom import (
-    DEFAULT_PRESET,
+from commsim.classroom.controls import (
     DEFAULT_SEED,
-    PRESETS,
     SLIDERS,
     STRATEGY_CONTROLS,
     ChoiceSpec,
-    ClassroomModel,
-    Preset,
     SliderSpec,
     coerce_seed,
-    current_numbers,
     describe_strategies,
+    format_value,
 )
 from commsim.classroom.figures import GroupPicture, LifecyclePlots
+from commsim.classroom.model import (
+    DEFAULT_PRESET,
+    PRESETS,
+    ClassroomModel,
+    Preset,
+    current_numbers,
+    event_marks,
+)
+
+FRAME_SECONDS = 0.25
+"""Least time between two redraws while playing."""
+SPEEDS = (1, 30)
+"""The range of the speed slider, in simulated days a second."""
+DEFAULT_SPEED = 10
 
 
 class PageModel(ClassroomModel):
     """The model as the page builds it: a mistyped seed is reported on the page.
 
-    ``ClassroomModel`` refuses a seed that is not a whole number; here Mesa's Reset would
-    turn that into a traceback instead of the page. So a bad seed is replaced by a random
-    one and the reason is kept in ``seed_error`` for the page to show.
+    ``ClassroomModel`` refuses a seed that is not a whole number; here Reset would turn
+    that into a traceback instead of the page. So a bad seed is replaced by a random one
+    and the reason is kept in ``seed_error`` for the page to show.
     """
 
     def __init__(self, *, seed=DEFAULT_SEED, **parameters) -> None:
@@ -59,10 +76,12 @@ class PageModel(ClassroomModel):
             self.seed_error = f"{error}; using a random seed instead"
             seed = ""
         super().__init__(seed=seed, **parameters)
+        self.lock = threading.Lock()
 
 
 def user_input(control: SliderSpec | ChoiceSpec, value, label: str | None = None) -> dict:
-    """The SolaraViz input (its ``model_params`` entry) for one control, set to ``value``."""
+    """The ``UserInputs`` entry for one control, set to ``value``; a slider's label shows
+    its value (``population = 2000``)."""
     label = label or control.label
     if isinstance(control, ChoiceSpec):
         if control.is_switch:
@@ -75,72 +94,143 @@ def user_input(control: SliderSpec | ChoiceSpec, value, label: str | None = None
         "min": control.low,
         "max": control.high,
         "step": control.step,
-        "label": label,
+        "label": f"{label} = {format_value(value)}",
     }
 
 
-def model_inputs(preset: Preset) -> dict:
-    """The seed box and a slider per ``SLIDERS`` entry, at the scenario's values."""
-    settings = preset.settings()
+def model_inputs(values: dict) -> dict:
+    """The seed box and a slider per ``SLIDERS`` entry, at ``values``."""
     inputs: dict = {
         "seed": {
             "type": "InputText",
-            "value": DEFAULT_SEED,
+            "value": str(values.get("seed", DEFAULT_SEED)),
             "label": "seed (a whole number; blank for a random one)",
         }
     }
-    inputs.update({c.name: user_input(c, settings[c.name]) for c in SLIDERS})
+    inputs.update({c.name: user_input(c, values[c.name]) for c in SLIDERS})
     return inputs
 
 
-def strategy_inputs(preset: Preset) -> dict[str, dict]:
-    """For each strategy, its switch and sliders (``STRATEGY_CONTROLS``) at the scenario's
-    values."""
-    settings = preset.settings()
+def strategy_inputs(values: dict) -> dict[str, dict]:
+    """For each strategy, its switch and controls (``STRATEGY_CONTROLS``) at ``values``."""
     inputs = {}
     for strategy, controls in STRATEGY_CONTROLS.items():
         key = controls[0].name  # the switch is named by the strategy's key
         inputs[strategy] = {
-            c.name: user_input(c, settings[c.name], c.short_label(key)) for c in controls
+            c.name: user_input(c, values[c.name], c.short_label(key)) for c in controls
         }
     return inputs
 
 
-def model_params(preset: Preset) -> dict:
-    """SolaraViz's ``model_params`` for a scenario: every input of ``model_inputs`` and
-    ``strategy_inputs``, and the scenario's other settings as fixed values."""
-    params = model_inputs(preset)
-    for inputs in strategy_inputs(preset).values():
-        params.update(inputs)
-    params.update({k: v for k, v in preset.settings().items() if k not in params})
-    return params
-
-
 def initial_parameters(preset: Preset) -> dict:
-    """What Reset passes before anything is moved: each input's value and the fixed rest."""
-    return {
-        name: spec["value"] if isinstance(spec, dict) else spec
-        for name, spec in model_params(preset).items()
-    }
+    """What Reset builds the model from before anything is moved: the scenario's settings."""
+    return preset.settings()
+
+
+def step_days(model: PageModel, days: int) -> None:
+    """Advance ``model`` by up to ``days`` days (fewer if it stops), under its lock."""
+    with model.lock:
+        for _ in range(days):
+            if not model.running:
+                return
+            model.step()
+
+
+def play(model: PageModel, speed: float, playing, redraw) -> int:
+    """Step ``model`` at ``speed`` days a second while ``playing()``, calling ``redraw()``
+    at most every ``FRAME_SECONDS``; returns the days stepped.
+
+    Day ``k`` (from 1) of the run is due ``k / speed`` seconds after the start; after a
+    redraw, the days that fell due meanwhile are stepped at once (at most one second's
+    worth), so the days a second hold whatever a redraw costs.
+    """
+    start = time.monotonic()
+    done = 0
+    drawn = start
+    while playing() and model.running:
+        due = int((time.monotonic() - start) * speed)
+        if due > done:
+            todo = min(due - done, max(int(speed), 1))
+            step_days(model, todo)
+            done += todo
+            if due - done > speed:  # far behind (a stalled machine): forget the lag
+                start, done = time.monotonic(), 0
+        now = time.monotonic()
+        if now - drawn >= FRAME_SECONDS:
+            redraw()
+            drawn = time.monotonic()
+        wait = start + (done + 1) / speed - time.monotonic()
+        if wait > 0:
+            time.sleep(min(wait, FRAME_SECONDS))
+    return done
 
 
 @solara.component
-def Numbers(model: ClassroomModel):
-    """Today's headline figures, one line, refreshed at every step."""
-    update_counter.get()
-    now = current_numbers(model)
-    value = "n/a" if now["mean_value"] is None else f"{now['mean_value']:.3f}"
-    groups = f" | groups: {now['groups']}" if model.n_groups > 1 else ""
+def Controller(model: solara.Reactive, parameters: solara.Reactive, frame: solara.Reactive):
+    """Reset, Play/Pause and Step, and the speed (days a second) while playing."""
+    playing = solara.use_reactive(False)
+    speed = solara.use_reactive(DEFAULT_SPEED)
+    error = solara.use_reactive(None)
+
+    def redraw():
+        frame.value += 1
+
+    def run():
+        if not playing.value:
+            return
+        try:
+            play(model.value, speed.value, lambda: playing.value, redraw)
+        except Exception as failure:  # shown on the page instead of a silent stop
+            error.value = f"error while playing: {failure}"
+        playing.value = False
+        redraw()
+
+    solara.lab.use_task(run, dependencies=[playing.value, speed.value], prefer_threaded=True)
+
+    def reset():
+        playing.value = False
+        error.value = None
+        model.value = PageModel(**parameters.value)
+        redraw()
+
+    def step():
+        step_days(model.value, 1)
+        redraw()
+
+    running = model.value.running
+    with solara.Row(justify="space-between"):
+        solara.Button(label="Reset", color="primary", on_click=reset)
+        solara.Button(label="❚❚" if playing.value else "▶", color="primary",
+                      on_click=lambda: playing.set(not playing.value),
+                      disabled=not running)  # fmt: skip
+        solara.Button(label="Step", color="primary", on_click=step,
+                      disabled=playing.value or not running)  # fmt: skip
+    solara.SliderInt(f"speed = {speed.value} days a second", value=speed, min=SPEEDS[0],
+                     max=SPEEDS[1], thumb_label=False)  # fmt: skip
+    if error.value:
+        solara.Error(error.value)
+
+
+NUMBERS_STYLE = {"font-size": "19px", "padding": "2px 0", "line-height": "1.3"}
+
+
+@solara.component
+def Numbers(model: PageModel, frame: int):
+    """Today's headline figures, one line, refreshed at every redraw."""
+    with model.lock:
+        now = current_numbers(model)
+    value = "n/a" if now["mean_value"] is None else f"{now['mean_value']:.2f}"
+    groups = f" | groups <b>{now['groups']}</b>" if model.n_groups > 1 else ""
+    spam = f" (+{now['spam']} spam)" if now["spam"] else ""
     solara.HTML(
         tag="div",
         unsafe_innerHTML=(
-            f"<b>Day {now['day']}</b> | members: <b>{now['members']}</b> | contributors: "
-            f"{now['contributors']} | lurkers: {now['lurkers']} | left so far: "
-            f"{now['left_total']} | messages today: {now['messages']} | mean value: "
-            f"{value}{groups} | stage: <b>{now['stage']}</b> | seed {model.seed}"
+            f"<b>Day {now['day']}</b> | members <b>{now['members']}</b> | posted "
+            f"{now['contributors']} | messages <b>{now['messages']}</b>{spam} | left "
+            f"{now['left_total']} | value {value}{groups} | stage <b>{now['stage']}</b>"
         ),
         classes=["commsim-numbers"],
-        style={"font-size": "15px", "padding": "4px 0"},
+        style=NUMBERS_STYLE,
     )
     if getattr(model, "seed_error", None):
         solara.Error(model.seed_error, classes=["commsim-seed-error"])
@@ -148,47 +238,60 @@ def Numbers(model: ClassroomModel):
     strategies = describe_strategies(model)
     solara.HTML(
         tag="div",
-        unsafe_innerHTML=escape(f"Running with: {settings}. Strategies on: {strategies}."),
+        unsafe_innerHTML=escape(
+            f"Seed {model.seed}. Strategies on: {strategies}. Running with: {settings}."
+        ),
         classes=["commsim-settings"],
-        style={"font-size": "12px", "color": "#666666"},
-    )
+        style={"font-size": "13px", "color": "#555555", "white-space": "nowrap",
+               "overflow": "hidden", "text-overflow": "ellipsis"},
+    )  # fmt: skip
+
+
+def png(figure) -> bytes:
+    """The figure as PNG bytes (fast compression: a redraw, not an archive)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
 
 
 @solara.component
-def Figures(model: ClassroomModel):
-    """The picture of the group beside the four lifecycle plots."""
-    counter = update_counter.get()
+def Figures(model: PageModel, frame: int):
+    """The picture of the group beside the lifecycle plots."""
     population = model.params["population"]
     picture = solara.use_memo(lambda: GroupPicture(population), [population])
     plots = solara.use_memo(LifecyclePlots, [])
-    key = (id(model), model.day, counter)
-    with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+
+    def draw() -> tuple[bytes, bytes]:
+        with model.lock:
+            picture.update(model)
+            plots.update(model.daily(), event_marks(model))
+        return png(picture.figure), png(plots.figure)
+
+    images = solara.use_memo(draw, [id(model), model.day, frame])
+    with solara.Row(style={"flex-wrap": "nowrap", "align-items": "flex-start", "gap": "4px"}):
         with solara.Column(classes=["commsim-group-picture"], style={"width": "auto"}):
-            solara.FigureMatplotlib(picture.update(model), dependencies=[key], format="png")
+            rw.Image(value=images[0], format="png")
         with solara.Column(classes=["commsim-lifecycle-plots"], style={"width": "auto"}):
-            df = model.datacollector.get_model_vars_dataframe()
-            solara.FigureMatplotlib(plots.update(df), dependencies=[key], format="png")
+            rw.Image(value=images[1], format="png")
 
 
 @solara.component
 def ScenarioViz(preset_name: str):
-    """Mesa's controls and the figures for one scenario, with its own model (one per
-    browser session). Keyed by the scenario in ``Page``, so a new scenario is a new model
-    with fresh controls."""
+    """The controls and the figures for one scenario, with its own model (one per browser
+    session). Keyed by the scenario in ``Page``, so a new scenario is a new model with
+    fresh controls."""
     preset = PRESETS[preset_name]
     model = solara.use_reactive(solara.use_memo(lambda: PageModel(**preset.settings()), []))
     # what Reset builds the next model from: the scenario's settings, then each move
     parameters = solara.use_reactive(solara.use_memo(lambda: initial_parameters(preset), []))
-    play_interval = solara.use_reactive(150)
-    render_interval = solara.use_reactive(1)
+    frame = solara.use_reactive(0)
 
     def on_change(name, value):
         parameters.value = {**parameters.value, name: value}
 
     def stop_when_gone():
-        # Mesa's play loop runs until the model stops (model.running) or pause; without
-        # this, a model left playing would go on stepping after a change of scenario or
-        # the end of the session, unseen
+        # the play thread runs until the model stops or pause; without this, a model left
+        # playing would go on stepping after a change of scenario or the end of the session
         def stop():
             model.value.running = False
 
@@ -200,47 +303,49 @@ def ScenarioViz(preset_name: str):
         solara.AppBarTitle(f"commsim classroom: {preset.name}")
     with solara.Sidebar():
         with solara.Column().key(f"sidebar-{preset_name}"):
-            with solara.Card("Controls"):
-                solara.SliderInt("Play interval (ms)", value=play_interval, min=50, max=1000,
-                                 step=50)  # fmt: skip
-                solara.SliderInt("Render every (days)", value=render_interval, min=1, max=30)
-                ModelController(
-                    model,
-                    model_parameters=parameters,
-                    play_interval=play_interval,
-                    render_interval=render_interval,
-                    use_threads=solara.use_reactive(False),
-                )
+            with solara.Card("Run", classes=["commsim-controls"]):
+                Controller(model, parameters, frame)
             with solara.Card("Model parameters"):
-                UserInputs(model_inputs(preset), on_change=on_change)
+                UserInputs(model_inputs(parameters.value), on_change=on_change)
             with solara.Card("Strategies", classes=["commsim-strategies"]):
-                for strategy, inputs in strategy_inputs(preset).items():
+                for strategy, inputs in strategy_inputs(parameters.value).items():
                     on = bool(parameters.value[STRATEGY_CONTROLS[strategy][0].name])
                     with solara.Details(f"{strategy}{' (on)' if on else ''}", expand=on):
                         UserInputs(inputs, on_change=on_change)
-            with solara.Card("Information"):
-                ShowSteps(model.value)
-    with solara.Column(classes=["commsim-main"]):
-        Numbers(model.value)
-        Figures(model.value)
+    with solara.Column(classes=["commsim-main"], style={"padding": "0", "gap": "0"}):
+        Numbers(model.value, frame.value)
+        Figures(model.value, frame.value)
 
 
 @solara.component
 def Page():
-    """The app: a scenario picker above Mesa's controls, and the chosen scenario."""
+    """The app: a scenario picker above the controls, and the chosen scenario."""
+    solara.Title("commsim classroom")
+    solara.Style(PAGE_CSS)
     preset_name = solara.use_reactive(DEFAULT_PRESET)
     with solara.Sidebar():
         with solara.Card("Scenario", classes=["commsim-scenario"]):
             solara.Select(label="Preset scenario", values=list(PRESETS), value=preset_name)
             # plain text, not solara.Markdown: Markdown loads KaTeX, which solara-assets lacks
-            solara.HTML(tag="p", unsafe_innerHTML=escape(PRESETS[preset_name.value].description))
+            solara.HTML(tag="p", unsafe_innerHTML=escape(PRESETS[preset_name.value].description),
+                        style={"font-size": "15px", "margin": "4px 0"})  # fmt: skip
             solara.HTML(
                 tag="p",
                 unsafe_innerHTML="Move a slider or type a seed, then press <b>Reset</b> to "
                 "start over with it.",
-                style={"font-size": "13px", "font-style": "italic"},
+                style={"font-size": "13px", "font-style": "italic", "margin": "0"},
             )
     ScenarioViz(preset_name.value).key(preset_name.value)
 
 
-__all__ = ["Page", "PageModel", "initial_parameters", "model_params"]
+PAGE_CSS = """
+/* room for the figures at 1280x720: a narrower sidebar (solara's is 400 px) and less padding */
+.v-navigation-drawer--open { min-width: 300px !important; width: 300px !important; }
+.v-content[style*="400px"] { padding-left: 300px !important; }
+.v-content__wrap > div { padding: 4px 8px !important; }
+.solara-autorouter-content > .v-sheet { row-gap: 0 !important; }
+.v-navigation-drawer .v-card__title { font-size: 17px; padding: 6px 12px; }
+"""
+
+
+__all__ = ["FRAME_SECONDS", "Page", "PageModel", "initial_parameters", "play", "step_days"]

@@ -18,12 +18,13 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from commsim.analysis import stages_so_far
 from commsim.classroom.controls import DEFAULT_SEED, resolve_seed
 from commsim.model import CommunityModel
 from commsim.parameters import PARAMETERS
-from commsim.population import NO_GROUP
+from commsim.population import CONTRIBUTOR, NO_GROUP, SPAMMER
 from commsim.strategies import FLAT_PARAMETERS
 
 
@@ -130,6 +131,9 @@ class ClassroomModel(CommunityModel):
         seed: the seed actually used (an int, drawn at random when none was typed).
         last_group: for every person, the group they were last seen in (-1: never a
             member); leavers keep theirs, so the picture can show where they left from.
+        spammer_counts: for each day so far (day 0 first), the spammers among the members
+            and among the day's contributors, so that the page can tell members' own
+            activity apart from spam (the model counts spammers as contributors).
     """
 
     def __init__(self, *, seed: Any = DEFAULT_SEED, scenario: Any = None, **parameters: Any):
@@ -141,12 +145,31 @@ class ClassroomModel(CommunityModel):
         self.seed = resolve_seed(seed)
         super().__init__(rng=self.seed, **parameters)
         self.last_group = self.population.group.copy()
+        self.spammer_counts: list[tuple[int, int]] = [self._spammers()]
+
+    def _spammers(self) -> tuple[int, int]:
+        pop = self.population
+        spam = (pop.role == SPAMMER) & (pop.group != NO_GROUP)
+        return int(spam.sum()), int((spam & (pop.state == CONTRIBUTOR)).sum())
 
     def step(self) -> None:
         """One day of ``CommunityModel.step``; then remember where each member is."""
         super().step()
         members = self.population.group >= 0
         self.last_group[members] = self.population.group[members]
+        self.spammer_counts.append(self._spammers())
+
+    def daily(self) -> pd.DataFrame:
+        """The day-by-day frame of the model (``datacollector``), with ``spammers`` (among
+        the members) and ``own_contributors`` (the day's contributors who are not spammers)
+        and ``own_messages`` (``messages - spam_messages``) added."""
+        df = self.datacollector.get_model_vars_dataframe()
+        counts = np.asarray(self.spammer_counts[: len(df)], dtype=np.int64).reshape(-1, 2)
+        return df.assign(
+            spammers=counts[:, 0],
+            own_contributors=df["contributors"].to_numpy() - counts[:, 1],
+            own_messages=df["messages"] - df["spam_messages"],
+        )
 
     def remove_members(self, people, today, banned: bool = False) -> None:
         """Remember the group of each leaver before ``CommunityModel.remove_members``."""
@@ -156,20 +179,63 @@ class ClassroomModel(CommunityModel):
         super().remove_members(people, today, banned)
 
 
-def current_numbers(model: CommunityModel) -> dict[str, Any]:
-    """Today's headline figures of a model, as the app shows them."""
-    df = model.datacollector.get_model_vars_dataframe()
+def current_numbers(model: ClassroomModel, df: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Today's headline figures of a model, as the app shows them: members' own activity
+    (``contributors`` and ``messages`` without the spammers and their spam) apart from
+    ``spammers`` and ``spam``. ``df`` is ``model.daily()`` when already at hand."""
+    df = model.daily() if df is None else df
     row = df.iloc[-1]
     stage = str(stages_so_far(df).iloc[-1])
     mean_value = float(row["mean_value"])
     return {
         "day": int(model.day),
         "members": int(row["members"]),
-        "contributors": int(row["contributors"]),
+        "contributors": int(row["own_contributors"]),
         "lurkers": int(row["lurkers"]),
+        "spammers": int(row["spammers"]),
         "left_total": int(df["left"].sum()),
-        "messages": int(row["messages"]),
+        "messages": int(round(row["own_messages"])),
+        "spam": int(round(row["spam_messages"])),
         "mean_value": None if math.isnan(mean_value) else round(mean_value, 3),
         "groups": int(row["active_groups"]),
         "stage": stage,
     }
+
+
+# --------------------------------------------------------------------------- events
+EVENT_KINDS: dict[str, tuple[str, str]] = {
+    "RedPackets": ("red packet", "drop_days"),
+    "KOLSeeding": ("KOLs leave", "departures"),
+    "SizeCap": ("group splits", "splits"),
+    "ScheduledEvents": ("event", "event_days"),
+}
+"""For each strategy that records its events: the mark's label and the list it keeps
+(days, or tuples whose first item is the day)."""
+
+
+def event_marks(model: CommunityModel) -> dict[str, list[int]]:
+    """The days to mark on the plots, by label, from what the model's strategies record:
+    red-packet drops, KOL departures, group splits, scheduled events, and the first day
+    of an entry threshold (it applies from day 1)."""
+    marks: dict[str, list[int]] = {}
+    for strategy in model.strategies:
+        name = type(strategy).__name__
+        if name == "EntryThreshold":
+            marks[f"{strategy.kind} from day 1"] = [1]
+        elif name in EVENT_KINDS:
+            label, attribute = EVENT_KINDS[name]
+            days = [d if np.ndim(d) == 0 else d[0] for d in getattr(strategy, attribute)]
+            marks[label] = sorted({int(d) for d in days})
+    return marks
+
+
+def group_caps(model: CommunityModel) -> np.ndarray | None:
+    """Each group's cap (``SizeCap.max_members``; its private group, if any, has none:
+    ``-1``), or None when no strategy caps the groups."""
+    for strategy in model.strategies:
+        if type(strategy).__name__ == "SizeCap":
+            caps = np.full(model.n_groups, strategy.max_members, dtype=np.int64)
+            if 0 <= strategy.private < model.n_groups:
+                caps[strategy.private] = -1
+            return caps
+    return None
