@@ -169,21 +169,30 @@ def play(model: PageModel, speed: float, playing, redraw) -> int:
 def Controller(model: solara.Reactive, parameters: solara.Reactive, frame: solara.Reactive):
     """Reset, Play/Pause and Step, and the speed (days a second) while playing."""
     playing = solara.use_reactive(False)
+    looping = solara.use_reactive(False)  # the play loop has not ended yet
     speed = solara.use_reactive(DEFAULT_SPEED)
     error = solara.use_reactive(None)
 
     def redraw():
         frame.value += 1
 
+    current = solara.use_ref(None)  # the latest play loop: a change of speed starts anew
+
     def run():
         if not playing.value:
             return
+        token = current.current = object()
+        looping.value = True
         try:
-            play(model.value, speed.value, lambda: playing.value, redraw)
+            play(model.value, speed.value, lambda: playing.value and current.current is token,
+                 redraw)  # fmt: skip
         except Exception as failure:  # shown on the page instead of a silent stop
             error.value = f"error while playing: {failure}"
-        playing.value = False
-        redraw()
+        finally:
+            if not model.value.running:
+                playing.value = False
+            redraw()
+            looping.value = False
 
     solara.lab.use_task(run, dependencies=[playing.value, speed.value], prefer_threaded=True)
 
@@ -204,7 +213,7 @@ def Controller(model: solara.Reactive, parameters: solara.Reactive, frame: solar
                       on_click=lambda: playing.set(not playing.value),
                       disabled=not running)  # fmt: skip
         solara.Button(label="Step", color="primary", on_click=step,
-                      disabled=playing.value or not running)  # fmt: skip
+                      disabled=playing.value or looping.value or not running)  # fmt: skip
     solara.SliderInt(f"speed = {speed.value} days a second", value=speed, min=SPEEDS[0],
                      max=SPEEDS[1], thumb_label=False)  # fmt: skip
     if error.value:
