@@ -11,8 +11,8 @@ Each browser session builds its own model (inside the ``Page`` component, never 
 level, where every session would share it). Moving a slider or typing a seed takes effect
 at the next Reset; picking a scenario starts it afresh.
 
-Playing is paced by the clock, not by the drawing: a thread steps the model so that
-``speed`` days pass each second and redraws the figures at most every ``FRAME_SECONDS``
+Playing is paced by the clock, not by the drawing: a thread (``play``) steps the model so
+that ``speed`` days pass each second and redraws the figures at most every ``FRAME_SECONDS``
 (a redraw costs far more than a day of the model), so the days a second do not depend on
 how long a redraw takes. The model is stepped and drawn under one lock.
 
@@ -23,6 +23,7 @@ and sleeps ``play_interval`` between them, so its speed is set by the redraw's c
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 import time
@@ -30,7 +31,7 @@ from html import escape
 
 import reacton.ipywidgets as rw
 import solara
-import solara.lab
+import solara.server.kernel_context as kernel_context
 from mesa.visualization.solara_viz import UserInputs
 
 from commsim.classroom.controls import (
@@ -136,65 +137,75 @@ def step_days(model: PageModel, days: int) -> None:
             model.step()
 
 
-def play(model: PageModel, speed: float, playing, redraw) -> int:
-    """Step ``model`` at ``speed`` days a second while ``playing()``, calling ``redraw()``
+def play(model: PageModel, speed, playing, redraw) -> int:
+    """Step ``model`` at ``speed()`` days a second while ``playing()``, calling ``redraw()``
     at most every ``FRAME_SECONDS``; returns the days stepped.
 
-    Day ``k`` (from 1) of the run is due ``k / speed`` seconds after the start; after a
-    redraw, the days that fell due meanwhile are stepped at once (at most one second's
-    worth), so the days a second hold whatever a redraw costs.
+    Day ``k`` (from 1) is due ``k / speed`` seconds after the start (or after the last
+    change of speed); after a redraw, the days that fell due meanwhile are stepped at once
+    (at most one second's worth), so the days a second hold whatever a redraw costs.
     """
-    start = time.monotonic()
-    done = 0
+    rate = speed()
+    start, done, total = time.monotonic(), 0, 0
     drawn = start
     while playing() and model.running:
-        due = int((time.monotonic() - start) * speed)
+        if speed() != rate:  # a new speed counts from now
+            rate, start, done = speed(), time.monotonic(), 0
+        due = int((time.monotonic() - start) * rate)
         if due > done:
-            todo = min(due - done, max(int(speed), 1))
+            todo = min(due - done, max(int(rate), 1))
+            before = model.steps
             step_days(model, todo)
             done += todo
-            if due - done > speed:  # far behind (a stalled machine): forget the lag
+            total += model.steps - before
+            if due - done > rate:  # far behind (a stalled machine): forget the lag
                 start, done = time.monotonic(), 0
-        now = time.monotonic()
-        if now - drawn >= FRAME_SECONDS:
+        if time.monotonic() - drawn >= FRAME_SECONDS:
             redraw()
             drawn = time.monotonic()
-        wait = start + (done + 1) / speed - time.monotonic()
+        wait = start + (done + 1) / rate - time.monotonic()
         if wait > 0:
             time.sleep(min(wait, FRAME_SECONDS))
-    return done
+    return total
 
 
 @solara.component
 def Controller(model: solara.Reactive, parameters: solara.Reactive, frame: solara.Reactive):
-    """Reset, Play/Pause and Step, and the speed (days a second) while playing."""
+    """Reset, Play/Pause and Step, and the speed (days a second) while playing.
+
+    Play starts a thread of its own (in the session's kernel context, so that its redraws
+    reach this page): solara's threaded tasks held back the redraws of a loop started after
+    a Reset and a change of speed.
+    """
     playing = solara.use_reactive(False)
-    looping = solara.use_reactive(False)  # the play loop has not ended yet
+    looping = solara.use_reactive(False)  # the play thread has not ended yet
     speed = solara.use_reactive(DEFAULT_SPEED)
     error = solara.use_reactive(None)
 
     def redraw():
         frame.value += 1
 
-    current = solara.use_ref(None)  # the latest play loop: a change of speed starts anew
-
-    def run():
-        if not playing.value:
-            return
-        token = current.current = object()
-        looping.value = True
-        try:
-            play(model.value, speed.value, lambda: playing.value and current.current is token,
-                 redraw)  # fmt: skip
-        except Exception as failure:  # shown on the page instead of a silent stop
-            error.value = f"error while playing: {failure}"
-        finally:
-            if not model.value.running:
+    def run(context):
+        with context if context is not None else contextlib.nullcontext():
+            try:
+                play(model.value, lambda: speed.value, lambda: playing.value, redraw)
+            except Exception as failure:  # shown on the page instead of a silent stop
+                error.value = f"error while playing: {failure}"
+            finally:
                 playing.value = False
-            redraw()
-            looping.value = False
+                redraw()
+                looping.value = False
 
-    solara.lab.use_task(run, dependencies=[playing.value, speed.value], prefer_threaded=True)
+    def toggle():
+        if playing.value:
+            playing.value = False
+            return
+        if looping.value:  # the last loop is still ending
+            return
+        playing.value = looping.value = True
+        has = kernel_context.has_current_context()
+        context = kernel_context.get_current_context() if has else None
+        threading.Thread(target=run, args=(context,), daemon=True, name="commsim-play").start()
 
     def reset():
         playing.value = False
@@ -209,9 +220,8 @@ def Controller(model: solara.Reactive, parameters: solara.Reactive, frame: solar
     running = model.value.running
     with solara.Row(justify="space-between"):
         solara.Button(label="Reset", color="primary", on_click=reset)
-        solara.Button(label="❚❚" if playing.value else "▶", color="primary",
-                      on_click=lambda: playing.set(not playing.value),
-                      disabled=not running)  # fmt: skip
+        solara.Button(label="❚❚" if playing.value else "▶", color="primary", on_click=toggle,
+                      disabled=not running or (looping.value and not playing.value))  # fmt: skip
         solara.Button(label="Step", color="primary", on_click=step,
                       disabled=playing.value or looping.value or not running)  # fmt: skip
     solara.SliderInt(f"speed = {speed.value} days a second", value=speed, min=SPEEDS[0],
@@ -224,8 +234,9 @@ NUMBERS_STYLE = {"font-size": "19px", "padding": "2px 0", "line-height": "1.3"}
 
 
 @solara.component
-def Numbers(model: PageModel, frame: int):
-    """Today's headline figures, one line, refreshed at every redraw."""
+def Numbers(model: PageModel, frame: solara.Reactive):
+    """Today's headline figures, one line, refreshed at every redraw (``frame``)."""
+    frame.get()  # only this and ``Figures`` redraw with each frame, not the sidebar
     with model.lock:
         now = current_numbers(model)
     value = "n/a" if now["mean_value"] is None else f"{now['mean_value']:.2f}"
@@ -264,8 +275,8 @@ def png(figure) -> bytes:
 
 
 @solara.component
-def Figures(model: PageModel, frame: int):
-    """The picture of the group beside the lifecycle plots."""
+def Figures(model: PageModel, frame: solara.Reactive):
+    """The picture of the group beside the lifecycle plots, redrawn at each ``frame``."""
     population = model.params["population"]
     picture = solara.use_memo(lambda: GroupPicture(population), [population])
     plots = solara.use_memo(LifecyclePlots, [])
@@ -276,7 +287,7 @@ def Figures(model: PageModel, frame: int):
             plots.update(model.daily(), event_marks(model))
         return png(picture.figure), png(plots.figure)
 
-    images = solara.use_memo(draw, [id(model), model.day, frame])
+    images = solara.use_memo(draw, [id(model), model.day, frame.get()])
     with solara.Row(style={"flex-wrap": "nowrap", "align-items": "flex-start", "gap": "4px"}):
         with solara.Column(classes=["commsim-group-picture"], style={"width": "auto"}):
             rw.Image(value=images[0], format="png")
@@ -322,8 +333,8 @@ def ScenarioViz(preset_name: str):
                     with solara.Details(f"{strategy}{' (on)' if on else ''}", expand=on):
                         UserInputs(inputs, on_change=on_change)
     with solara.Column(classes=["commsim-main"], style={"padding": "0", "gap": "0"}):
-        Numbers(model.value, frame.value)
-        Figures(model.value, frame.value)
+        Numbers(model.value, frame)
+        Figures(model.value, frame)
 
 
 @solara.component
