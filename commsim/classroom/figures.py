@@ -157,7 +157,7 @@ class GroupPicture:
         centre = np.column_stack([(index % columns) * cell, -(index // columns) * cell])
         xy = self.slots[rank] + centre[group]
         recent = pop.left_day[seen] >= model.day - RECENT_DAYS
-        shown = (pop.group[seen] >= 0) | ((pop.state[seen] == LEFT) & recent)
+        shown = pop.member_mask[seen] | ((pop.state[seen] == LEFT) & recent)
         self._centres, self._reach = centre, max(radius.max(), ring.max())
         return seen[shown], xy[shown]
 
@@ -208,7 +208,7 @@ class GroupPicture:
                     self.axes.text(cx, cy + reach - 0.3, text, ha="center", va="bottom",
                                    fontsize=FONT, fontweight="bold")
                 )  # fmt: skip
-        members = int((pop.group >= 0).sum())
+        members = int(pop.member_mask.sum())
         groups = f" in {model.n_groups} groups" if several else ""
         self.title.set_text(f"Day {model.day}: {members} members{groups}")
         return self.figure

@@ -24,7 +24,7 @@ from commsim.analysis import stages_so_far
 from commsim.classroom.controls import DEFAULT_SEED, resolve_seed
 from commsim.model import CommunityModel
 from commsim.parameters import PARAMETERS
-from commsim.population import CONTRIBUTOR, NO_GROUP, SPAMMER
+from commsim.population import CONTRIBUTOR, SPAMMER
 from commsim.strategies import FLAT_PARAMETERS
 
 
@@ -149,14 +149,16 @@ class ClassroomModel(CommunityModel):
 
     def _spammers(self) -> tuple[int, int]:
         pop = self.population
-        spam = (pop.role == SPAMMER) & (pop.group != NO_GROUP)
+        spam = (pop.role == SPAMMER) & pop.member_mask
         return int(spam.sum()), int((spam & (pop.state == CONTRIBUTOR)).sum())
 
     def step(self) -> None:
-        """One day of ``CommunityModel.step``; then remember where each member is."""
+        """One day of ``CommunityModel.step``; then remember where each member is, and
+        where each of today's leavers left from (``today.left_groups``)."""
         super().step()
-        members = self.population.group >= 0
+        members = self.population.member_mask
         self.last_group[members] = self.population.group[members]
+        self.last_group[self.today.left] = self.today.left_groups
         self.spammer_counts.append(self._spammers())
 
     def daily(self) -> pd.DataFrame:
@@ -170,13 +172,6 @@ class ClassroomModel(CommunityModel):
             own_contributors=df["contributors"].to_numpy() - counts[:, 1],
             own_messages=df["messages"] - df["spam_messages"],
         )
-
-    def remove_members(self, people, today, banned: bool = False) -> None:
-        """Remember the group of each leaver before ``CommunityModel.remove_members``."""
-        people = np.asarray(people, dtype=np.int64)
-        inside = self.population.group[people] != NO_GROUP
-        self.last_group[people[inside]] = self.population.group[people[inside]]
-        super().remove_members(people, today, banned)
 
 
 def current_numbers(model: ClassroomModel, df: pd.DataFrame | None = None) -> dict[str, Any]:
