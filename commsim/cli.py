@@ -4,6 +4,7 @@
     commsim run <scenario>.toml [--out FOLDER]
     commsim run <results> --setting S --replication R     # re-run one run of a sweep
     commsim report <results> [--outcomes NAME ...]
+    commsim forecast <series>.csv [--fit-days N] ...     # a forecast for my own group
 
 ``sweep`` validates the experiment file before any run and writes results to
 ``results/<name>/`` (``--out`` to choose); run the same command again to resume an
@@ -65,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
         "--outcomes", nargs="+", help="outcomes to show (default: the experiment's report.outcomes)"
     )
 
+    commands.add_parser(
+        "forecast",
+        help="fit my group's daily series and forecast it (commsim.forecasting)",
+        add_help=False,
+    )
     if importlib.util.find_spec("commsim.validation") is not None:
         commands.add_parser(
             "validate",
@@ -82,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         from commsim import validation
 
         return validation.main(argv[1:]) or 0
+    if argv[:1] == ["forecast"]:
+        from commsim import forecasting
+
+        return forecasting.main(argv[1:])
     args = _parser().parse_args(argv)
     try:
         if args.command == "sweep":
