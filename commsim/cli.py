@@ -182,10 +182,10 @@ def _run(args: argparse.Namespace) -> int:
         found = found[(found.setting == args.setting) & (found.replication == args.replication)]
         stored = found.iloc[0] if len(found) else None
         print(
-            f"Re-running setting {args.setting}, replication {args.replication}: "
-            f"CommunityModel(rng={run.seed}, strategies={list(run.strategies)}, "
-            f"**{run.parameters})"
+            f"Re-running setting {args.setting}, replication {args.replication}; "
+            "in Python, the same run is:"
         )
+        print(rerun_line(run, experiment.days))
     else:
         if args.setting is not None or args.replication is not None:
             raise ValueError(
@@ -221,6 +221,38 @@ def _run(args: argparse.Namespace) -> int:
             return 1
     print(f"Written: {out}/timeseries.csv, outcomes.json, lifecycle.png")
     return 0
+
+
+def _literal(value) -> str:
+    """Python source for a parameter value: numbers, booleans, text, ``None``."""
+    value = value.item() if hasattr(value, "item") else value  # numpy scalars
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float({str(value)!r})"
+    return repr(value)
+
+
+def rerun_line(run, days: int) -> str:
+    """One line of Python that re-runs ``run`` (a ``commsim.sweep.Run``) for ``days`` days
+    when pasted: the imports, ``CommunityModel(rng=seed, strategies=[...], **parameters)``
+    with each strategy built from its class and keywords, and ``run_for(days)``."""
+    imports = {"from commsim import CommunityModel"}
+    built = []
+    for name, params in run.strategies:
+        module, _, cls = name.rpartition(":")
+        if module:
+            imports.add(f"from {module} import {cls}")
+        else:
+            imports.add(f"from commsim.strategies import {cls}")
+        keywords = ", ".join(f"{k}={_literal(v)}" for k, v in params.items())
+        built.append(f"{cls}({keywords})")
+    arguments = [f"rng={run.seed}"]
+    if built:
+        arguments.append(f"strategies=[{', '.join(built)}]")
+    arguments += [f"{k}={_literal(v)}" for k, v in run.parameters.items()]
+    return "; ".join(
+        [*sorted(imports), f"model = CommunityModel({', '.join(arguments)})",
+         f"model.run_for({days})"]
+    )  # fmt: skip
 
 
 def _report(args: argparse.Namespace) -> int:
