@@ -66,13 +66,18 @@ AS_IT_IS = "as it is"
 DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
     "ambient_inflow": (0.002, 0.3),
     "promotion_days": (2.0, 60.0),
+    "social_pull": (0.0, 0.1),
     "activity_mean": (0.01, 0.3),
+    "messages_per_post": (1.0, 8.0),
     "novelty": (0.0, 8.0),
     "novelty_days": (2.0, 60.0),
+    "patience_mean": (0.2, 0.95),
 }
 """The prior of an unknown group: how fast people find it (``ambient_inflow`` fading
-with ``promotion_days``), how much they post (``activity_mean``) and how much of that is
-freshness that fades (``novelty``, ``novelty_days``)."""
+with ``promotion_days``, and friends bringing friends, ``social_pull``), how much they
+post (``activity_mean``, ``messages_per_post``), how much of that is freshness that fades
+(``novelty``, ``novelty_days``), and how long they bear a disappointing group
+(``patience_mean``)."""
 
 DEFAULT_STRATEGIES: dict[str, str] = {
     "weekly event": "ScheduledEvents",
@@ -395,7 +400,7 @@ class Forecast:
 
             silence = cell("days_until_silence", 0, days=True)
             if strategy:
-                silence += f" (n={row['silence_change_runs']})"
+                silence += f" (n={int(row['silence_change_runs'])})"
             cells[arm] = {
                 "days until silence": silence,
                 f"members day +{ahead}": cell("members_ahead", 0),
@@ -474,8 +479,8 @@ def forecast(
     bounds: Mapping[str, tuple[float, float]] | None = None,
     fixed: Mapping[str, float] | None = None,
     strategies: Mapping[str, str | Strategy] | Iterable[str] | None = None,
-    draws: int = 200,
-    accept: float = 0.1,
+    draws: int = 400,
+    accept: float = 0.05,
     replications: int = 2,
     level: float = 0.9,
     seed: int = 0,
@@ -637,8 +642,8 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME",
         help=f"strategies to start tomorrow (default: {' '.join(DEFAULT_STRATEGIES.values())})",
     )
-    parser.add_argument("--draws", type=int, default=200, help="prior draws of the ABC fit")
-    parser.add_argument("--accept", type=float, default=0.1, help="share of draws kept")
+    parser.add_argument("--draws", type=int, default=400, help="prior draws of the ABC fit")
+    parser.add_argument("--accept", type=float, default=0.05, help="share of draws kept")
     parser.add_argument("--replications", type=int, default=2, help="seeds per draw")
     parser.add_argument("--level", type=float, default=0.9, help="share of runs in a band")
     parser.add_argument("--seed", type=int, default=0, help="root seed")
