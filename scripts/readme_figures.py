@@ -7,8 +7,8 @@ and is replaced by what this script prints for NAME:
   and the summary lines;
 * ``red-packets``: the answer of the red-packets sweep's report. The sweep
   (``experiments/red-packets.toml``, 160 year-long runs) is run or resumed in
-  ``results/red-packets``; its report is copied to ``docs/answers/red-packets.md``, which
-  the README quotes;
+  ``results/red-packets``; its report (report.md, summary.csv and the plots) is copied to
+  ``docs/answers/red-packets/``, and the README quotes its answer;
 * ``forecast``: ``commsim forecast commsim/data/brand_group.csv --fit-days 30``, copied to
   ``docs/answers/forecast-brand.txt`` and quoted in docs/forecast.md, with its plot saved
   as ``docs/img/forecast_brand.png``.
@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 FORECAST_DOC = ROOT / "docs" / "forecast.md"
 ANSWERS = ROOT / "docs" / "answers"
-RED_PACKETS_REPORT = ANSWERS / "red-packets.md"
+RED_PACKETS_REPORT = ANSWERS / "red-packets" / "report.md"
 FORECAST_OUTPUT = ANSWERS / "forecast-brand.txt"
 FORECAST_FIGURE = ROOT / "docs" / "img" / "forecast_brand.png"
 FORECAST_ARGS = ["commsim/data/brand_group.csv", "--fit-days", "30"]
@@ -91,8 +91,7 @@ def run_red_packets() -> None:
                  "--no-progress", "--report"]  # fmt: skip
     if cli.main(arguments) != 0:
         raise SystemExit("the red-packets sweep failed")
-    ANSWERS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(out / "report" / "report.md", RED_PACKETS_REPORT)
+    shutil.copytree(out / "report", RED_PACKETS_REPORT.parent, dirs_exist_ok=True)
 
 
 def run_forecast() -> None:
