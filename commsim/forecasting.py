@@ -474,7 +474,7 @@ def forecast(
     observed: pd.DataFrame | str | Path,
     *,
     fit_days: int | None = None,
-    horizon: int = 365,
+    horizon: int | None = None,
     ahead: int = 90,
     bounds: Mapping[str, tuple[float, float]] | None = None,
     fixed: Mapping[str, float] | None = None,
@@ -492,7 +492,8 @@ def forecast(
         observed: a DataFrame indexed by day (or with a ``day`` column), or a CSV file
             (``read_series``); columns among the model's metrics are used, NaN = not seen.
         fit_days: fit days 0..``fit_days`` (``today``); default: every observed day.
-        horizon: the last day simulated (> today + 1).
+        horizon: the last day simulated (> today + 1); default: day 365, or
+            ``today + ahead`` when that is later.
         ahead: days after today for ``members_ahead``/``messages_ahead``.
         bounds: the prior's bounds of the fitted parameters (default ``DEFAULT_BOUNDS``).
         fixed: parameters held fixed (model parameters or strategies' flat keywords, e.g.
@@ -517,6 +518,12 @@ def forecast(
     if isinstance(fit_days, bool) or not isinstance(fit_days, (int, np.integer)) or fit_days < 1:
         raise ValueError(f"fit_days={fit_days!r}: expected a whole number of days >= 1")
     today = int(fit_days)
+    if today > last:
+        raise ValueError(
+            f"fit_days={today}: the series ends on day {last}: expected at most {last}"
+        )
+    if horizon is None:
+        horizon = max(365, today + ahead) if isinstance(ahead, (int, np.integer)) else 365
     fitted = frame.loc[:today]
     if fitted.iloc[1:].isna().all().all():
         raise ValueError(f"fit_days={today}: no observed day in 1..{today} to fit")
@@ -620,7 +627,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("series", type=Path, help="CSV: a day (or date) column, and members "
                         "and/or messages; empty cells are days not observed")  # fmt: skip
     parser.add_argument("--fit-days", type=int, help="fit days 0..N (default: all)")
-    parser.add_argument("--horizon", type=int, default=365, help="last day simulated")
+    parser.add_argument(
+        "--horizon", type=int, help="last day simulated (default: 365, or today + ahead when later)"
+    )
     parser.add_argument("--ahead", type=int, default=90, help="look-ahead days of the table")
     parser.add_argument(
         "--fit",

@@ -108,6 +108,7 @@ def test_strategies_that_cannot_start_mid_life_are_refused():
     ("options", "message"),
     [
         (dict(fit_days=0), "fit_days=0"),
+        (dict(fit_days=95), "fit_days=95: the series ends on day 90"),
         (dict(fit_days=30, horizon=31), "horizon=31"),
         (dict(fit_days=30, horizon=60, ahead=40), "ahead=40"),
         (dict(fit_days=30, level=1.0), "level=1.0"),
