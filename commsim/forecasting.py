@@ -26,8 +26,9 @@ strategy started tomorrow):
 
 * ``days_until_silence``: ``commsim.outcomes.days_until_silence`` of the whole run minus
   ``today``: days from today until the first day after the peak of activity on which
-  the 7-day mean of non-spam messages is below 5% of the peak. A run that is not silent
-  by ``horizon`` has no value (censored): it is counted, never replaced by a number.
+  the 7-day mean of non-spam messages is below 5% of the peak (0 for a run already
+  silent today). A run that is not silent by ``horizon`` has no value (censored): it is
+  counted, never replaced by a number.
 * ``members_ahead``: members on day ``today + ahead``.
 * ``messages_ahead``: mean messages a day over days ``today+1 .. today+ahead``.
 * ``spend``: the operator's spend over days ``today+1 .. horizon``.
@@ -243,7 +244,7 @@ def _figures(frame: pd.DataFrame, today: int, ahead: int) -> dict[str, float]:
     after = frame.loc[today + 1 : today + ahead]
     silence = days_until_silence(frame)
     return {
-        "days_until_silence": silence - today if silence > today else math.nan,
+        "days_until_silence": max(silence - today, 0.0),  # NaN stays NaN: not silent
         "members_ahead": float(frame["members"].loc[today + ahead]),
         "messages_ahead": float(after["messages"].mean()),
         "spend": float(frame["spend"].loc[today + 1 :].sum()),

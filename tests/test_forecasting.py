@@ -197,3 +197,16 @@ def test_the_command(tmp_path, capsys):
     assert {p.name for p in out.iterdir()} == {"forecast.png", "strategies.csv", "bands.csv"}
     assert main(["forecast", str(path), "--fit", "novelty=1"]) == 1
     assert "expected NAME=LOW:HIGH" in capsys.readouterr().err
+
+
+def test_days_until_silence_counts_from_today_and_is_zero_once_silent():
+    from commsim.forecasting import _figures
+
+    day = np.arange(60)
+    messages = np.where(day < 20, 100.0, 0.0)
+    frame = pd.DataFrame({"messages": messages, "members": 10.0, "spend": 0.0}, index=day)
+    silent_on = 26  # the 7-day mean falls below 5 on day 26
+    assert _figures(frame, 10, 20)["days_until_silence"] == silent_on - 10
+    assert _figures(frame, 40, 10)["days_until_silence"] == 0.0
+    frame["messages"] = 100.0
+    assert math.isnan(_figures(frame, 10, 20)["days_until_silence"])
