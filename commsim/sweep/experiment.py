@@ -30,6 +30,11 @@ per replication, so run ``(s, r)`` has spawn key ``(1, s, r)``. The model of tha
 seeded with the 63-bit integer ``seed`` drawn from that child sequence, recorded with the
 run: ``CommunityModel(rng=seed, **parameters)`` re-runs it alone. A run's seed does not
 depend on the executor, the worker count, the batch, or the number of replications.
+With ``seeds="common"`` (common random numbers) replication ``r`` of every setting takes
+the seed of setting 0's replication ``r`` (spawn key ``(1, 0, r)``): the same population,
+network and founders in every setting, so that settings differ only where they act, and
+the report compares them with a baseline by paired differences
+(``commsim.sweep.comparison``).
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ OUTCOMES: tuple[str, ...] = tuple(
     run_outcomes(pd.DataFrame(0.0, index=range(2), columns=list(REPORTERS)))
 ) + tuple(SWEEP_OUTCOMES)
 DESIGNS = ("grid", "latin", "sobol")
+SEEDS = ("independent", "common")
 POLICY = "policy"  # name of the settings column that holds the policy of each setting
 _DESIGN_CHILD, _RUNS_CHILD = 0, 1  # children of the root SeedSequence
 
@@ -149,6 +155,8 @@ class Experiment:
         metrics: daily metrics (``commsim.model.REPORTERS``) kept as time series.
         outcomes: per-run outcomes (``OUTCOMES``) kept.
         question: the question the experiment answers, shown in its report.
+        seeds: ``"independent"`` (each setting and replication its own seed) or
+            ``"common"`` (replication ``r`` of every setting shares one seed).
         report: report options: ``x`` (parameter on the x axis), ``outcomes`` (shown),
             ``timeseries`` (metrics plotted over time), ``best`` (``{"outcome": name,
             "goal": "max" | "min"}``), ``sensitivity`` (outcomes for Sobol indices).
@@ -168,6 +176,7 @@ class Experiment:
     outcomes: Sequence[str] = OUTCOMES
     question: str = ""
     report: Mapping[str, Any] = field(default_factory=dict)
+    seeds: str = "independent"
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -258,7 +267,7 @@ class Experiment:
         if not isinstance(setting, Mapping):
             setting = self.settings().to_dict("records")[int(setting)]
         index = int(setting["setting"])
-        seed, spawn_key = run_seed(self.seed, index, replication)
+        seed, spawn_key = run_seed(self.seed, 0 if self.seeds == "common" else index, replication)
         parameters = dict(self.parameters)
         strategies = {name: dict(params) for name, params in self.strategies.items()}
         if self.policies:
@@ -296,6 +305,8 @@ class Experiment:
             "vary": vary,
             "policies": self.policies,
             "report": self.report,
+            # only when common, so that the fingerprints of earlier experiments stay
+            **({"seeds": self.seeds} if self.seeds != "independent" else {}),
         }
 
     @classmethod
@@ -366,6 +377,10 @@ def _validate(e: Experiment) -> None:
     _check_int(("replications",), e.replications, 1)
     _check_int(("seed",), e.seed, 0)
     _check_int(("samples",), e.samples, 1)
+    if e.seeds not in SEEDS:
+        raise ExperimentError(
+            ("seeds",), f"{e.seeds!r}: expected one of " + ", ".join(map(repr, SEEDS))
+        )
     if e.design not in DESIGNS:
         raise ExperimentError(
             ("design",), f"{e.design!r} is not a design: expected one of " + ", ".join(DESIGNS)
@@ -436,6 +451,10 @@ def _validate(e: Experiment) -> None:
         )
     _check_report(e)
     _check_settings(e)
+    if "baseline" in e.report:
+        from commsim.sweep.comparison import baseline_setting
+
+        baseline_setting(e, e.settings())
 
 
 def _check_settings(e: Experiment) -> None:
@@ -575,7 +594,7 @@ def _check_varied(e: Experiment, name: str, values: Sequence[Any] | Range) -> No
 
 
 def _check_report(e: Experiment) -> None:
-    known = {"x", "outcomes", "timeseries", "best", "sensitivity"}
+    known = {"x", "outcomes", "timeseries", "best", "sensitivity", "baseline"}
     for name in e.report:
         if name not in known:
             raise ExperimentError(
