@@ -9,7 +9,7 @@ difference of setting ``s`` from the baseline ``b`` is then estimated from the p
     d_r = x_{s,r} - x_{b,r},   mean d  ±  t(1 - alpha/2, n - 1) * sd(d) / sqrt(n)
 
 over the ``n`` replications where both runs have a value (the t interval of the
-``d_r``, ``scipy.stats.ttest_rel``). Without common seeds the runs are independent and
+``d_r``, ``commsim.stats.t_interval``). Without common seeds the runs are independent and
 the interval is Welch's for ``mean(x_s) - mean(x_b)`` (``scipy.stats.ttest_ind(equal_var=False)``),
 with ``n`` the smaller of the two samples. A pair or run without a value (an outcome
 that is NaN, e.g. no silence within the run) is left out and counted in
@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 from scipy import stats as scipy_stats
+
+from commsim.stats import t_interval
 
 if TYPE_CHECKING:
     from commsim.sweep.experiment import Experiment
@@ -107,19 +109,9 @@ def compare_to_baseline(
 
 
 def _paired(a: np.ndarray, b: np.ndarray, level: float) -> tuple[float, float, float, int]:
-    """Mean of ``a - b`` and its ``level`` t interval; NaN bounds for fewer than two
-    pairs, the difference itself when every pair differs by the same amount."""
-    d = a - b
-    n = int(d.size)
-    if n == 0:
-        return math.nan, math.nan, math.nan, 0
-    difference = float(d.mean())
-    if n < 2:
-        return difference, math.nan, math.nan, n
-    if np.all(d == d[0]):
-        return difference, difference, difference, n
-    ci = scipy_stats.ttest_rel(a, b).confidence_interval(level)
-    return difference, float(ci.low), float(ci.high), n
+    """Mean of ``a - b`` and its ``level`` t interval (``commsim.stats.t_interval``)."""
+    interval = t_interval(a - b, level)
+    return interval.mean, interval.low, interval.high, interval.n
 
 
 def _welch(a: np.ndarray, b: np.ndarray, level: float) -> tuple[float, float, float, int]:
