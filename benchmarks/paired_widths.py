@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 
 import pandas as pd
 
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> None:
             "outcome": name,
             "unpaired (independent seeds)": f"{w.difference:.4g} [{w.low:.4g}, {w.high:.4g}]",
             "paired (common seeds)": f"{p.difference:.4g} [{p.low:.4g}, {p.high:.4g}]",
-            "width ratio": (w.high - w.low) / (p.high - p.low),
+            "width ratio": (w.high - w.low) / (p.high - p.low) if p.high > p.low else math.nan,
         })  # fmt: skip
     with pd.option_context("display.width", 160, "display.float_format", "{:.2f}".format):
         print(pd.DataFrame(rows).set_index("outcome").to_string())

@@ -75,11 +75,16 @@ def demo_text() -> str:
 
 
 def red_packets_answer(report: str) -> str:
-    """The answer sentence of a report.md, wrapped as the README quotes it."""
+    """The answer sentence of a report.md and, when it has one, its comparison with the
+    baseline ("Better than the baseline on ..."), wrapped as the README quotes them."""
     match = re.search(r"^(Highest|Lowest) mean .*$", report, flags=re.MULTILINE)
     if match is None:
         raise ValueError("the red-packets report has no answer line ('Highest mean ...')")
-    return _indent(textwrap.fill(match.group(0), width=88))
+    quoted = [textwrap.fill(match.group(0), width=88)]
+    against = re.search(r"^Better than the baseline on .*$", report, flags=re.MULTILINE)
+    if against is not None:
+        quoted.append(textwrap.fill(against.group(0), width=88))
+    return _indent("\n\n".join(quoted))
 
 
 def run_red_packets() -> None:
