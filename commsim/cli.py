@@ -7,7 +7,8 @@
     commsim forecast <series>.csv [--fit-days N] ...     # a forecast for my own group
 
 ``sweep`` validates the experiment file before any run and writes results to
-``results/<name>/`` (``--out`` to choose); run the same command again to resume an
+``results/<name>/`` (``--out`` to choose the folder; a name from a file is always one
+folder inside ``results/``, ``run``'s inside ``output/``); run the same command again to resume an
 interrupted sweep. ``--workers 0`` runs in this process, ``--dask`` on a local dask
 cluster, ``--scheduler tcp://host:8786`` on a running one.
 """
@@ -20,9 +21,15 @@ import json
 import math
 import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 EXIT_INTERRUPTED = 130
+SWEEP_MODULES = ("pyarrow", "dask", "distributed", "SALib")  # pyproject.toml's sweep extra
+_TERMINATED = threading.Event()  # set by SIGTERM: what breaks after it is an interruption
+_DEFERRED = threading.Event()  # set while interruptions wait (_interruptions_deferred)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,18 +108,77 @@ def main(argv: list[str] | None = None) -> int:
         return _report(args)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-    except (ValueError, RuntimeError, OSError) as error:  # bad input, broken executor, network
-        print(f"commsim {args.command}: error: {error}", file=sys.stderr)
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] not in SWEEP_MODULES:
+            raise
+        print(
+            f"commsim {args.command}: error: {error.name} is missing: sweeps need commsim's "
+            "sweep extra, pip install 'commsim[sweep]' (bash scripts/test.sh installs it)",
+            file=sys.stderr,
+        )
         return 1
+    except Exception as error:
+        if _TERMINATED.is_set():  # SIGTERM inside a library (e.g. dask starting) broke it
+            print(f"commsim {args.command}: stopped by SIGTERM", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        if isinstance(error, (ValueError, RuntimeError, OSError)):  # bad input, executor, net
+            print(f"commsim {args.command}: error: {error}", file=sys.stderr)
+            return 1
+        raise
+
+
+def folder_inside(base: Path, name: str) -> Path:
+    """``base / name``, checked to be a folder directly inside ``base`` (``name`` comes
+    from a file, so it is checked as data: no separators, no ``.``/``..``, and no
+    existing link at ``base / name`` pointing elsewhere).
+
+    Raises:
+        ValueError: naming the folder and the rule.
+    """
+    folder = base / name
+    if (
+        not name
+        or name in (".", "..")
+        or Path(name).name != name
+        or Path(name).is_absolute()
+        or folder.is_symlink()
+        or folder.resolve().parent != base.resolve()
+    ):
+        raise ValueError(
+            f"{folder} is not a folder directly inside {base}/ (the name {name!r} comes from "
+            "the file); use a plain name, or --out to choose the folder"
+        )
+    return folder
 
 
 def _interrupt_on_sigterm() -> None:
-    """SIGTERM stops a sweep like Ctrl-C: finished runs are saved first."""
+    """SIGTERM stops a sweep like Ctrl-C: finished runs are saved first. While
+    ``_interruptions_deferred`` holds, SIGTERM and Ctrl-C are only noted."""
 
     def handler(signum, frame):
-        raise KeyboardInterrupt
+        _TERMINATED.set()
+        if not _DEFERRED.is_set():
+            raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
+
+
+@contextmanager
+def _interruptions_deferred() -> Iterator[None]:
+    """Note SIGTERM and Ctrl-C instead of raising inside the block (a library starting,
+    e.g. a dask cluster, left half-made by an interruption breaks on close); raise
+    ``KeyboardInterrupt`` after it if one came."""
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, lambda signum, frame: _TERMINATED.set())
+    _DEFERRED.set()
+    try:
+        yield
+    finally:
+        _DEFERRED.clear()
+        signal.signal(signal.SIGINT, previous)
+    if _TERMINATED.is_set():
+        print("\nInterrupted while the executor started: no run was started.", file=sys.stderr)
+        raise KeyboardInterrupt
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -122,17 +188,19 @@ def _sweep(args: argparse.Namespace) -> int:
     experiment = load_experiment(args.experiment)
     if args.workers is not None and args.workers < 0:
         raise ValueError(f"--workers={args.workers}: expected 0 (this process) or more")
-    out = args.out or Path("results") / experiment.name
+    out = args.out or folder_inside(Path("results"), experiment.name)
+    _interrupt_on_sigterm()
     print(
         f"{experiment.name}: {experiment.run_count()} runs of {experiment.days} days -> {out}",
         file=sys.stderr,
     )
-    _interrupt_on_sigterm()
     progress = not args.no_progress
     if args.scheduler or args.dask:
         if args.workers == 0:
             raise ValueError("--workers=0 runs in this process; give --dask 1 or more workers")
-        with dask_executor(args.scheduler, args.workers) as (executor, threads):
+        with ExitStack() as stack:
+            with _interruptions_deferred():  # the cluster starts whole, then stops cleanly
+                executor, threads = stack.enter_context(dask_executor(args.scheduler, args.workers))
             summary = run_sweep(
                 experiment, out, executor=executor, workers=threads, progress=progress
             )
@@ -198,7 +266,7 @@ def _run(args: argparse.Namespace) -> int:
     strategies = [build_strategy(n, p) for n, p in strategies]
     frame = daily_frame(run_model(seed, experiment.days, strategies, **parameters))
     outcomes = run_outcomes(frame)
-    out = args.out or Path("output") / name
+    out = args.out or folder_inside(Path("output"), name)
     out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(out / "timeseries.csv")
     (out / "outcomes.json").write_text(json.dumps(outcomes, indent=2))
@@ -234,14 +302,20 @@ def rerun_line(run, days: int) -> str:
     """One line of Python that re-runs ``run`` (a ``commsim.sweep.Run``) for ``days`` days
     when pasted: the imports, ``CommunityModel(rng=seed, strategies=[...], **parameters)``
     with each strategy built from its class and keywords, and ``run_for(days)``."""
+    from commsim import strategies as builtin
+    from commsim.sweep.strategy_lookup import strategy_class
+
     imports = {"from commsim import CommunityModel"}
     built = []
     for name, params in run.strategies:
         module, _, cls = name.rpartition(":")
-        if module:
-            imports.add(f"from {module} import {cls}")
-        else:
-            imports.add(f"from commsim.strategies import {cls}")
+        if not module:  # a class name: its own module, or commsim.strategies for a built-in
+            found = strategy_class(name)
+            cls = found.__name__
+            module = (
+                "commsim.strategies" if getattr(builtin, cls, None) is found else found.__module__
+            )
+        imports.add(f"from {module} import {cls}")
         keywords = ", ".join(f"{k}={_literal(v)}" for k, v in params.items())
         built.append(f"{cls}({keywords})")
     arguments = [f"rng={run.seed}"]

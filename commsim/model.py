@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import textwrap
 from collections.abc import Iterable
 
 import mesa
@@ -39,10 +40,11 @@ import scipy.sparse as sp
 
 from commsim import rules
 from commsim.agents import Member
+from commsim.checks import check_arguments
 from commsim.day import Day
 from commsim.inequality import gini, top_share
 from commsim.mutators import Mutators
-from commsim.parameters import PARAMETERS, check_together, validate
+from commsim.parameters import PARAMETERS, RUN_DAYS, check_together, parameters_doc, validate
 from commsim.population import (
     AMBIENT,
     CONTRIBUTOR,
@@ -93,6 +95,7 @@ class CommunityModel(Mutators, mesa.Model):
         >>> model = CommunityModel(rng=1)
         >>> model.run_for(365)
         >>> model.datacollector.get_model_vars_dataframe()  # doctest: +SKIP
+
     """
 
     def __init__(
@@ -103,22 +106,12 @@ class CommunityModel(Mutators, mesa.Model):
         strategies: Iterable[Strategy] = (),
         **parameters,
     ) -> None:
+        """Check every argument (see the class's docstring) and build day 0."""
         flat_strategies, parameters = strategies_from_keywords(parameters)
         self.params = validate(parameters)
         p = self.params
         check_together(p)
-        if network is not None and network.number_of_nodes() < p["population"]:
-            raise ValueError(
-                f"network has {network.number_of_nodes()} nodes, fewer than "
-                f"population={p['population']}: expected a graph with at least that many nodes"
-            )
-        self.strategies = list(strategies) + flat_strategies
-        for strategy in self.strategies:
-            if not isinstance(strategy, Strategy):
-                raise ValueError(
-                    f"strategies: {strategy!r} is not a commsim strategy "
-                    "(expected instances of commsim.strategies.Strategy)"
-                )
+        rng, self.strategies = check_arguments(rng, network, strategies, p, flat_strategies)
         super().__init__(rng=rng)
 
         self.population = draw_population(self.rng, p)
@@ -161,6 +154,15 @@ class CommunityModel(Mutators, mesa.Model):
         for strategy in self.strategies:
             strategy.end_day(self, today)
         self._record(today)
+
+    def run_model(self, days: int = RUN_DAYS.default) -> None:
+        """Step ``days`` days (a horizon: default a year), or fewer if ``self.running``
+        becomes False. Mesa's ``run_model`` steps while ``running``, which nothing in a
+        group's life ends, so it never returned; ``run_for(days)`` is the same."""
+        for _ in range(RUN_DAYS.check(days)):
+            if not self.running:
+                break
+            self.step()
 
     # ------------------------------------------------------------------ groups
     @property
@@ -463,3 +465,4 @@ def _signature() -> inspect.Signature:
 
 
 CommunityModel.__init__.__signature__ = _signature()
+CommunityModel.__doc__ += textwrap.indent(parameters_doc(), "    ") + "\n"

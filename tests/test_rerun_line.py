@@ -17,7 +17,7 @@ seed = 4
 
 [parameters]
 population = 300
-promotion_days = inf
+promotion_days = 30.0
 
 [policies.none]
 
@@ -45,7 +45,7 @@ def test_the_printed_line_re_runs_the_run_when_pasted(tmp_path, capsys):
         assert cli.main(args) == 0
         printed = capsys.readouterr().out.splitlines()
         line = printed[printed.index(next(p for p in printed if p.startswith("Re-running"))) + 1]
-        assert "CommunityModel(rng=" in line and "promotion_days=float('inf')" in line
+        assert "CommunityModel(rng=" in line and "promotion_days=30.0" in line
         namespace: dict = {}
         exec(line, namespace)  # noqa: S102 - the test pastes the printed line
         outcomes = run_outcomes(namespace["model"].datacollector.get_model_vars_dataframe())
@@ -58,11 +58,13 @@ def test_the_printed_line_re_runs_the_run_when_pasted(tmp_path, capsys):
 
 
 def test_a_users_strategy_is_imported_from_its_module():
-    run = types.SimpleNamespace(seed=7, parameters={"population": 200},
-                                strategies=(("mypkg.policies:Quiet", {"level": 0.5}),))  # fmt: skip
+    parameters = {"population": 200, "patience_days": float("inf")}
+    strategies = (("mypkg.policies:Quiet", {"level": 0.5}),)
+    run = types.SimpleNamespace(seed=7, parameters=parameters, strategies=strategies)
     line = cli.rerun_line(run, 10)
     assert line == (
         "from commsim import CommunityModel; from mypkg.policies import Quiet; "
-        "model = CommunityModel(rng=7, strategies=[Quiet(level=0.5)], population=200); "
+        "model = CommunityModel(rng=7, strategies=[Quiet(level=0.5)], population=200, "
+        "patience_days=float('inf')); "
         "model.run_for(10)"
     )

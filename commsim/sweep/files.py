@@ -100,6 +100,11 @@ def _read(path: str | Path) -> tuple[dict, str]:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ExperimentFileError(f"{path}: cannot read the file: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise ExperimentFileError(
+            f"{path}: not a text file in UTF-8 (byte {error.start}: {error.reason}); "
+            "TOML files are UTF-8"
+        ) from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:

@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 
 from commsim.sweep.executors import available_cores, process_executor
 from commsim.sweep.experiment import Experiment, Run
-from commsim.sweep.store import ResultStore
+from commsim.sweep.store import ResultStore, describe_damage
 from commsim.sweep.worker import RunResult, execute_batch
 
 #: Restarts of an owned process pool whose worker died, before the sweep gives up.
@@ -107,7 +107,9 @@ def run_sweep(
         What was run; ``summary.remaining`` is 0 when the sweep is complete.
 
     Raises:
-        ResultsFolderError: ``out`` holds another experiment's results (before any run).
+        ResultsFolderError: ``out`` holds another experiment's results or other files, or
+            a link out of it (before anything is written). Damaged parts of ``out`` are
+            not an error: they are deleted and their runs run again (said on stderr).
         SweepError: the executor broke; finished runs are saved.
         KeyboardInterrupt: after saving every finished run.
     """
@@ -119,6 +121,13 @@ def run_sweep(
     store = ResultStore(out)
     with store.lock():
         settings = store.prepare(experiment)
+        if store.repaired:
+            runs = sum(len(part.runs) for part in store.repaired)
+            print(
+                f"Damaged parts deleted, their runs run again: {describe_damage(store.repaired)}"
+                + (f"; {runs} runs" if runs else ""),
+                file=sys.stderr,
+            )
         finished = {r for r in store.finished_runs() if r[1] < experiment.replications}
         total = len(settings) * experiment.replications
         pending = (
