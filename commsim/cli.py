@@ -4,6 +4,7 @@
     commsim run <scenario>.toml [--out FOLDER]
     commsim run <results> --setting S --replication R     # re-run one run of a sweep
     commsim report <results> [--outcomes NAME ...]
+    commsim forecast <series>.csv [--fit-days N] ...     # a forecast for my own group
 
 A strategy named ``"package.module:Class"`` in an experiment file or a results folder is
 imported only with ``--allow-import package.module`` (repeatable; a package allows its
@@ -84,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
             help='let strategies named "MODULE:Class" import MODULE (its code runs); repeatable',
         )
 
+    commands.add_parser(
+        "forecast",
+        help="fit my group's daily series and forecast it (commsim.forecasting)",
+        add_help=False,
+    )
     if importlib.util.find_spec("commsim.validation") is not None:
         commands.add_parser(
             "validate",
@@ -101,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         from commsim import validation
 
         return validation.main(argv[1:]) or 0
+    if argv[:1] == ["forecast"]:
+        from commsim import forecasting
+
+        return forecasting.main(argv[1:])
     args = _parser().parse_args(argv)
     from commsim.strategies.registry import allowed_imports
 
@@ -255,10 +265,10 @@ def _run(args: argparse.Namespace) -> int:
         found = found[(found.setting == args.setting) & (found.replication == args.replication)]
         stored = found.iloc[0] if len(found) else None
         print(
-            f"Re-running setting {args.setting}, replication {args.replication}: "
-            f"CommunityModel(rng={run.seed}, strategies={list(run.strategies)}, "
-            f"**{run.parameters})"
+            f"Re-running setting {args.setting}, replication {args.replication}; "
+            "in Python, the same run is:"
         )
+        print(rerun_line(run, experiment.days))
     else:
         if args.setting is not None or args.replication is not None:
             raise ValueError(
@@ -293,6 +303,44 @@ def _run(args: argparse.Namespace) -> int:
             return 1
     print(f"Written: {out}/timeseries.csv, outcomes.json, lifecycle.png")
     return 0
+
+
+def _literal(value) -> str:
+    """Python source for a parameter value: numbers, booleans, text, ``None``."""
+    value = value.item() if hasattr(value, "item") else value  # numpy scalars
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float({str(value)!r})"
+    return repr(value)
+
+
+def rerun_line(run, days: int) -> str:
+    """One line of Python that re-runs ``run`` (a ``commsim.sweep.Run``) for ``days`` days
+    when pasted: the imports, ``CommunityModel(rng=seed, strategies=[...], **parameters)``
+    with each strategy built from its class and keywords, and ``run_for(days)``."""
+    from commsim import strategies as builtin
+    from commsim.sweep.strategy_lookup import strategy_class
+
+    imports = {"from commsim import CommunityModel"}
+    built = []
+    for name, params in run.strategies:
+        module, _, cls = name.rpartition(":")
+        if not module:  # a class name: its own module, or commsim.strategies for a built-in
+            found = strategy_class(name)
+            cls = found.__name__
+            module = (
+                "commsim.strategies" if getattr(builtin, cls, None) is found else found.__module__
+            )
+        imports.add(f"from {module} import {cls}")
+        keywords = ", ".join(f"{k}={_literal(v)}" for k, v in params.items())
+        built.append(f"{cls}({keywords})")
+    arguments = [f"rng={run.seed}"]
+    if built:
+        arguments.append(f"strategies=[{', '.join(built)}]")
+    arguments += [f"{k}={_literal(v)}" for k, v in run.parameters.items()]
+    return "; ".join(
+        [*sorted(imports), f"model = CommunityModel({', '.join(arguments)})",
+         f"model.run_for({days})"]
+    )  # fmt: skip
 
 
 def _report(args: argparse.Namespace) -> int:

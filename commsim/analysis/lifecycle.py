@@ -153,7 +153,9 @@ def stages_so_far(
     ``g(t) < 1%`` (half the line).
 
     Args:
-        df: one run's daily frame.
+        df: one run's daily frame, or an observed series (one row a day, ``members`` and
+            ``messages``): without ``joined``/``left`` the net joiners are the change in
+            members, and members not observed (NaN) are interpolated between observed days.
         window: days in the trailing means, at least 1.
         active_share: share of the running peak activity below which a group declines.
 
@@ -167,9 +169,12 @@ def stages_so_far(
         return pd.Series(pd.Categorical([], dtype=dtype), index=df.index, name="stage")
     activity = daily_activity(df, window).to_numpy()
     peak = np.maximum.accumulate(activity)
-    members = df["members"].to_numpy(dtype=float)
+    members = df["members"].interpolate(limit_direction="both").to_numpy(dtype=float)
     previous = np.concatenate([[members[0]], members[:-1]])
-    net = (df["joined"] - df["left"]).to_numpy(dtype=float)
+    if "joined" in df and "left" in df:
+        net = (df["joined"] - df["left"]).to_numpy(dtype=float)
+    else:  # an observed series: net growth is the change in members
+        net = members - previous
     net[0] = 0.0  # day 0 "joined" counts the founders
     growth = pd.Series(net / np.maximum(previous, 1.0)).rolling(window, min_periods=1).mean()
     grown = np.maximum.accumulate(members) >= 2 * max(members[0], 1.0)

@@ -24,6 +24,7 @@ from commsim.sweep.experiment import (
     DESIGNS,
     OUTCOMES,
     POLICY,
+    SEEDS,
     Experiment,
     ExperimentError,
     Range,
@@ -50,6 +51,10 @@ def check_experiment(e: Experiment) -> None:
     _check_int(("replications",), e.replications, 1, MAX_REPLICATIONS)
     _check_int(("seed",), e.seed, 0, MAX_SEED)
     _check_int(("samples",), e.samples, 1, MAX_SETTINGS)
+    if e.seeds not in SEEDS:
+        raise ExperimentError(
+            ("seeds",), f"{e.seeds!r}: expected one of " + ", ".join(map(repr, SEEDS))
+        )
     if e.design not in DESIGNS:
         raise ExperimentError(
             ("design",), f"{e.design!r} is not a design: expected one of " + ", ".join(DESIGNS)
@@ -127,6 +132,10 @@ def check_experiment(e: Experiment) -> None:
     _check_report(e)
     _check_size(e)
     _check_settings(e)
+    if "baseline" in e.report:
+        from commsim.sweep.comparison import baseline_setting
+
+        baseline_setting(e, e.settings())
 
 
 def setting_count(e: Experiment) -> int:
@@ -334,7 +343,7 @@ def _check_varied(e: Experiment, name: str, values: Sequence[Any] | Range) -> No
 
 
 def _check_report(e: Experiment) -> None:
-    known = {"x", "outcomes", "timeseries", "best", "sensitivity"}
+    known = {"x", "outcomes", "timeseries", "best", "sensitivity", "baseline"}
     for name in e.report:
         if name not in known:
             raise ExperimentError(

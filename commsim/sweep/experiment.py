@@ -30,6 +30,11 @@ per replication, so run ``(s, r)`` has spawn key ``(1, s, r)``. The model of tha
 seeded with the 63-bit integer ``seed`` drawn from that child sequence, recorded with the
 run: ``CommunityModel(rng=seed, **parameters)`` re-runs it alone. A run's seed does not
 depend on the executor, the worker count, the batch, or the number of replications.
+With ``seeds="common"`` (common random numbers) replication ``r`` of every setting takes
+the seed of setting 0's replication ``r`` (spawn key ``(1, 0, r)``): the same population,
+network and founders in every setting, so that settings differ only where they act, and
+the report compares them with a baseline by paired differences
+(``commsim.sweep.comparison``).
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ OUTCOMES: tuple[str, ...] = tuple(
     run_outcomes(pd.DataFrame(0.0, index=range(2), columns=list(REPORTERS)))
 ) + tuple(SWEEP_OUTCOMES)
 DESIGNS = ("grid", "latin", "sobol")
+SEEDS = ("independent", "common")
 POLICY = "policy"  # name of the settings column that holds the policy of each setting
 _DESIGN_CHILD = 0  # child of the root SeedSequence seeding the design (runs: run_seed)
 
@@ -137,6 +143,8 @@ class Experiment:
         metrics: daily metrics (``commsim.model.REPORTERS``) kept as time series.
         outcomes: per-run outcomes (``OUTCOMES``) kept.
         question: the question the experiment answers, shown in its report.
+        seeds: ``"independent"`` (each setting and replication its own seed) or
+            ``"common"`` (replication ``r`` of every setting shares one seed).
         report: report options: ``x`` (parameter on the x axis), ``outcomes`` (shown),
             ``timeseries`` (metrics plotted over time), ``best`` (``{"outcome": name,
             "goal": "max" | "min"}``), ``sensitivity`` (outcomes for Sobol indices).
@@ -156,6 +164,7 @@ class Experiment:
     outcomes: Sequence[str] = OUTCOMES
     question: str = ""
     report: Mapping[str, Any] = field(default_factory=dict)
+    seeds: str = "independent"
 
     def __post_init__(self) -> None:
         from commsim.sweep.checks import check_experiment  # the checks read this module
@@ -248,7 +257,7 @@ class Experiment:
         if not isinstance(setting, Mapping):
             setting = self.settings().to_dict("records")[int(setting)]
         index = int(setting["setting"])
-        seed, spawn_key = run_seed(self.seed, index, replication)
+        seed, spawn_key = run_seed(self.seed, 0 if self.seeds == "common" else index, replication)
         parameters = dict(self.parameters)
         strategies = {name: dict(params) for name, params in self.strategies.items()}
         if self.policies:
@@ -286,6 +295,8 @@ class Experiment:
             "vary": vary,
             "policies": self.policies,
             "report": self.report,
+            # only when common, so that the fingerprints of earlier experiments stay
+            **({"seeds": self.seeds} if self.seeds != "independent" else {}),
         }
 
     @classmethod
