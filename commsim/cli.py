@@ -318,7 +318,7 @@ def rerun_line(run, days: int) -> str:
     when pasted: the imports, ``CommunityModel(rng=seed, strategies=[...], **parameters)``
     with each strategy built from its class and keywords, and ``run_for(days)``."""
     from commsim import strategies as builtin
-    from commsim.sweep.strategy_lookup import strategy_class
+    from commsim.strategies.registry import strategy_class
 
     imports = {"from commsim import CommunityModel"}
     built = []

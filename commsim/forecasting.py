@@ -56,8 +56,7 @@ from commsim.analysis import stages_so_far
 from commsim.model import REPORTERS, CommunityModel
 from commsim.outcomes import days_until_silence
 from commsim.parameters import PARAMETERS
-from commsim.strategies import Strategy, build
-from commsim.strategies.keywords import FLAT_PARAMETERS
+from commsim.strategies import FLAT_PARAMETERS, Strategy, build
 
 __all__ = ["DEFAULT_BOUNDS", "DEFAULT_STRATEGIES", "Forecast", "forecast", "read_series"]
 
