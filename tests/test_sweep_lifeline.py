@@ -55,8 +55,8 @@ def wait_until(condition, limit=LIMIT, what="the condition"):
 def test_sigkill_leaves_no_process_no_open_pipe_and_no_temporary_folder(tmp_path):
     marker = uuid.uuid4().hex
     path, out = slow_file(tmp_path, 0.3), tmp_path / "results"
-    process = start(["sweep", str(path), "--workers", "2", "--out", str(out), "--no-progress"],
-                    tmp_path, marker)  # fmt: skip
+    process = start(["sweep", str(path), "--workers", "2", "--out", str(out), "--no-progress",
+                     "--allow-import", "helpers.strategies"], tmp_path, marker)  # fmt: skip
     wait_for_first_part(out, process)
     started = marked(marker)
     names = " ".join(" ".join(p.cmdline()) for p in started)
@@ -83,7 +83,8 @@ def test_sigterm_while_a_dask_cluster_starts_is_a_clean_interruption(tmp_path):
     path.write_text("days = 20\nreplications = 2\n[parameters]\npopulation = 100\n")
     out = tmp_path / "r"
     process = start(["sweep", str(path), "--dask", "--workers", "1", "--out", str(out),
-                     "--no-progress"], tmp_path, marker)  # fmt: skip
+                     "--no-progress", "--allow-import", "helpers.strategies"], tmp_path,
+                    marker)  # fmt: skip
     header = process.stderr.readline()  # printed once SIGTERM is handled, before dask starts
     assert "2 runs of 20 days" in header
     process.send_signal(signal.SIGTERM)
