@@ -163,8 +163,10 @@ class CheckResult:
             lines.append(f"    not measured: {self.reason}")
         for f in self.figures:
             row = f.row()
-            lines.append(f"    {row['result']:4} {f.name}: {row['measured']} "
-                         f"(bound {row['bound']}); source {f.source}; rule {f.tolerance}")  # fmt: skip
+            lines.append(
+                f"    {row['result']:4} {f.name}: {row['measured']} (bound {row['bound']}); "
+                f"source {f.source}; rule {f.tolerance}"
+            )
         return "\n".join(lines)
 
 
@@ -324,7 +326,7 @@ def split_own(parameters: Mapping, cls: type[Strategy]) -> tuple[dict, dict]:
     """``parameters`` split into the flat keywords of ``cls`` (as its own keyword names,
     for the treated arm) and everything else (for every arm)."""
     key = cls.key
-    own = {k[len(key) + 1:]: v for k, v in parameters.items() if k.startswith(key + "_")}
+    own = {k[len(key) + 1 :]: v for k, v in parameters.items() if k.startswith(key + "_")}
     rest = {k: v for k, v in parameters.items() if k != key and not k.startswith(key + "_")}
     return own, rest
 
@@ -358,8 +360,8 @@ def t_interval(values, level: float = 0.95) -> tuple[float, float]:
     values = _finite(values)
     if values.size < 2:
         return math.nan, math.nan
-    half = stats.t.ppf(0.5 + level / 2, values.size - 1) * values.std(ddof=1) / math.sqrt(
-        values.size
+    half = (
+        stats.t.ppf(0.5 + level / 2, values.size - 1) * values.std(ddof=1) / math.sqrt(values.size)
     )
     return float(values.mean() - half), float(values.mean() + half)
 

@@ -80,8 +80,10 @@ def markdown(results: Sequence[CheckResult], size: str, seed: int) -> str:
                   "|---|---|---|---|---|---|"]  # fmt: skip
         for f in r.figures:
             row = f.row()
-            cells = [row[k].replace("|", "/") if isinstance(row[k], str) else row[k]
-                     for k in ("figure", "measured", "bound", "source", "tolerance", "result")]
+            cells = [
+                row[k].replace("|", "/") if isinstance(row[k], str) else row[k]
+                for k in ("figure", "measured", "bound", "source", "tolerance", "result")
+            ]
             lines.append("| " + " | ".join(str(c) for c in cells) + " |")
         lines.append("")
     lines.append(END)
