@@ -16,6 +16,7 @@ runs; ratio estimators over clustered counts with the linearised (cluster-robust
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +30,11 @@ from commsim.model import CommunityModel
 from commsim.parameters import validate
 from commsim.population import NO_GROUP, SPAMMER
 from commsim.strategies.base import Strategy
-from commsim.strategies.keywords import strategies_from_keywords
+
+try:  # the open registry (issue 9) replaces strategies/keywords.py
+    from commsim.strategies.registry import strategies_from_keywords
+except ImportError:  # pragma: no cover - before the registry lands
+    from commsim.strategies.keywords import strategies_from_keywords
 
 ALPHA = 0.05
 """Every check's error rate: one-sided bounds at 95%."""
@@ -136,6 +141,7 @@ class CheckResult:
         design: what the experiment does, in words.
         figures: the measured figures beside the source's.
         reason: why nothing was measured (the mechanism does not exist), else empty.
+        notes: other measured numbers worth reading (no rule of their own), in words.
     """
 
     name: str
@@ -144,6 +150,7 @@ class CheckResult:
     design: str
     figures: list[Figure] = field(default_factory=list)
     reason: str = ""
+    notes: str = ""
 
     @property
     def passed(self) -> bool:
@@ -161,6 +168,8 @@ class CheckResult:
                  f"    design: {self.design}"]  # fmt: skip
         if self.reason:
             lines.append(f"    not measured: {self.reason}")
+        if self.notes:
+            lines.append(f"    notes: {self.notes}")
         for f in self.figures:
             row = f.row()
             lines.append(
@@ -174,9 +183,9 @@ class CheckResult:
 class Check:
     """A named check: a finding, its source, and the experiment that measures it.
 
-    ``experiment(size, seed, parameters, **options)`` returns ``(design, figures)`` and may
-    raise ``Unavailable``; ``options`` are the check's own arguments (e.g. the strategy
-    that shows the median), which the alternative models use.
+    ``experiment(size, seed, parameters, **options)`` returns ``(design, figures)`` or
+    ``(design, figures, notes)`` and may raise ``Unavailable``; ``options`` are the check's
+    own arguments (e.g. the strategy that shows the median), which the alternatives use.
     """
 
     name: str
@@ -204,11 +213,12 @@ class Check:
             raise ValueError(f"seed={seed!r}: expected a non-negative integer")
         validate(strategies_from_keywords(parameters)[1])
         try:
-            design, figures = self.experiment(SIZES[size], int(seed), dict(parameters),
-                                              **dict(options or {}))  # fmt: skip
+            design, figures, *notes = self.experiment(SIZES[size], int(seed), dict(parameters),
+                                                      **dict(options or {}))  # fmt: skip
         except Unavailable as missing:
             return CheckResult(self.name, self.finding, self.source, "", [], str(missing))
-        return CheckResult(self.name, self.finding, self.source, design, figures)
+        return CheckResult(self.name, self.finding, self.source, design, figures, "",
+                           "; ".join(notes))  # fmt: skip
 
 
 # ---------------------------------------------------------------- runs
@@ -299,6 +309,65 @@ def members_now(model: CommunityModel) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- strategies by name
+PROBE: dict = (
+    {"register": False}
+    if "register" in inspect.signature(Strategy.__init_subclass__).parameters
+    else {}
+)
+"""Class keywords of the validation package's own strategies (probes, alternatives): kept
+out of the open registry, so they get no classroom section or flat keywords."""
+
+
+class FromDay(Strategy, **PROBE):
+    """Another strategy that acts only from day ``day`` on (set up at the start as usual):
+    before it, its hooks are not called and it admits everyone. So a check can show
+    something on a chosen day whatever the strategy's own parameters."""
+
+    def __init__(self, strategy: Strategy, day: int) -> None:
+        self.strategy, self.day = strategy, int(day)
+
+    def setup(self, model) -> None:
+        self.strategy.setup(model)
+
+    def _on(self, model) -> bool:
+        return model.day >= self.day
+
+    def start_day(self, model, today) -> None:
+        if self._on(model):
+            self.strategy.start_day(model, today)
+
+    def admit(self, model, *args):
+        if self._on(model):
+            return self.strategy.admit(model, *args)
+        return np.ones(len(args[-2]), dtype=bool)
+
+    def on_join(self, model, *args) -> None:
+        if self._on(model):
+            self.strategy.on_join(model, *args)
+
+    def add_content(self, model, today) -> None:
+        if self._on(model):
+            self.strategy.add_content(model, today)
+
+    def end_day(self, model, today) -> None:
+        if self._on(model):
+            self.strategy.end_day(model, today)
+
+    def __getattr__(self, name):
+        if name == "strategy":
+            raise AttributeError(name)
+        return getattr(self.strategy, name)
+
+
+def admit_people(model: CommunityModel, people: np.ndarray, group: int, today, route) -> None:
+    """Make outsiders ``people`` members of ``group`` today through the model's mutator
+    (``model.admit`` once the mutators land, ``model.add_members`` before)."""
+    if hasattr(model, "admit"):
+        model.admit(people, np.full(people.size, group), today, route=route)
+    else:
+        model.add_members(people, group, today, route=route)
+
+
 def registered() -> Mapping[str, type[Strategy]]:
     """Every registered strategy class by name (the open registry once it exists)."""
     try:

@@ -31,6 +31,7 @@ import scipy.sparse as sp
 from commsim.population import OUTSIDER
 from commsim.strategies.base import Strategy
 from commsim.validation.framework import (
+    PROBE,
     Check,
     Figure,
     ratio_contrast,
@@ -66,7 +67,7 @@ def friends_inside(adjacency, members: np.ndarray, people: np.ndarray):
     return k.astype(np.int64), np.rint(pairs).astype(np.int64)
 
 
-class JoiningCounter(Strategy):
+class JoiningCounter(Strategy, **PROBE):
     """Counts, without acting, outsiders at risk by friends inside and who of them joined.
 
     ``trials[c, k]`` and ``joins[c, k]`` count outsider-days with ``k`` member friends
@@ -161,7 +162,7 @@ def _joining(size, seed, parameters, strategies=None):
         return Figure(name, estimate, low, source, rule, bool(low > 0))
 
     figures = [
-        contrast(f"rise p3 - p1 (p1..p5 = {rates})", "rise_1_3", "rising in k",
+        contrast("rise p3 - p1", "rise_1_3", "rising in k",
                  "95% lower bound > 0"),
         contrast("rise p5 - p3", "rise_3_5", "rising in k", "95% lower bound > 0"),
         contrast("concavity 2 p3 - p1 - p5", "concave", "diminishing returns",
@@ -169,7 +170,10 @@ def _joining(size, seed, parameters, strategies=None):
         contrast("linked minus unlinked friends, k = 2..5", "linked_gain",
                  "higher when the friends are linked", "95% lower bound > 0"),
     ]  # fmt: skip
-    return design, figures
+    linked = ", ".join(f"{curve['linked'][k]:.4f}/{curve['unlinked'][k]:.4f}"
+                       for k in range(2, MAX_FRIENDS + 1))  # fmt: skip
+    notes = f"daily joining rate p1..p5 = {rates}; linked/unlinked at k = 2..5: {linked}"
+    return design, figures, notes
 
 
 CHECK = Check(

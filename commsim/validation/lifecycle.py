@@ -76,10 +76,10 @@ def _lifecycle(size, seed, parameters, strategies=None):
                       for k in ("sprout", "growth", "decline", "silence"))  # fmt: skip
     design = (f"{DAYS} days, default group: sprout, growth (peak >= {GROWTH}x founders), "
               "decline and silence of members' own messages")  # fmt: skip
-    figures = [Figure(f"share of runs through every stage ({parts})", complete / len(rows), low,
+    figures = [Figure("share of runs through every stage", complete / len(rows), low,
                       "萌芽-成长-活跃-衰亡-沉寂", f"exact 95% lower bound >= {COMPLETE}",
                       bool(low >= COMPLETE))]  # fmt: skip
-    return design, figures
+    return design, figures, f"share of runs through each stage: {parts}"
 
 
 def leaver_value_gap(model, peak_day: int) -> float:

@@ -1,9 +1,11 @@
 """Run the checks, print them, tabulate them, and write their figures into the docs.
 
-``commsim validate [--size small|full] [--seed N] [--check NAME ...] [--write-docs PATH]``
-runs the checks (``main``). With ``--write-docs`` the section of ``docs/validation.md``
-between ``BEGIN`` and ``END`` is replaced by the measured figures beside the source's, so
-the page shows what the code measured, never a copy typed by hand.
+``commsim validate [--size small|full] [--seed N] [--check NAME ...] [--alternatives]
+[--write-docs PATH]`` runs the checks (``main``); ``--alternatives`` also runs each check on
+its plausible alternative model (``commsim.validation.alternatives``), where it must fail.
+With ``--write-docs`` the section of ``docs/validation.md`` between ``BEGIN`` and ``END`` is
+replaced by the measured figures beside the source's, so the page shows what the code
+measured, never a copy typed by hand.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from commsim.validation.alternatives import ALTERNATIVES
 from commsim.validation.framework import SIZES, CheckResult
 from commsim.validation.registry import CHECKS
 
@@ -47,6 +50,24 @@ def run_checks(
     return results
 
 
+def run_alternatives(
+    names: Iterable[str] | None = None,
+    size: str = "small",
+    seed: int = 0,
+    echo: Callable[[str], None] | None = print,
+) -> list[CheckResult]:
+    """Run the named checks (all by default) on their alternative models."""
+    names = list(CHECKS if names is None else names)
+    results = []
+    for name in names:
+        result = ALTERNATIVES[name](size=size, seed=seed)
+        if echo is not None:
+            echo(f"on the alternative model ({ALTERNATIVES[name].description}):\n"
+                 + result.report())  # fmt: skip
+        results.append(result)
+    return results
+
+
 def results_table(results: Sequence[CheckResult]) -> pd.DataFrame:
     """One row per figure of every check: check, figure, measured, bound, source,
     tolerance, result (a check with nothing measured gets one row with its reason)."""
@@ -62,8 +83,14 @@ def results_table(results: Sequence[CheckResult]) -> pd.DataFrame:
                                        "tolerance", "result"])  # fmt: skip
 
 
-def markdown(results: Sequence[CheckResult], size: str, seed: int) -> str:
-    """The results section of ``docs/validation.md``."""
+def markdown(
+    results: Sequence[CheckResult],
+    size: str,
+    seed: int,
+    alternatives: Sequence[CheckResult] = (),
+) -> str:
+    """The results section of ``docs/validation.md``: each check's figures beside the
+    source's, then, when given, each check on its alternative model."""
     passed = sum(r.passed for r in results)
     lines = [BEGIN, "",
              f"Size `{size}` ({SIZES[size].replications} replications, population "
@@ -75,7 +102,10 @@ def markdown(results: Sequence[CheckResult], size: str, seed: int) -> str:
         if r.reason:
             lines += [f"Not measured: {r.reason}.", ""]
             continue
-        lines += [f"Design: {r.design}.", "",
+        lines += [f"Design: {r.design}.", ""]
+        if r.notes:
+            lines += [f"Also measured: {r.notes}.", ""]
+        lines += [
                   "| figure | measured | bound | source | tolerance | result |",
                   "|---|---|---|---|---|---|"]  # fmt: skip
         for f in r.figures:
@@ -85,6 +115,15 @@ def markdown(results: Sequence[CheckResult], size: str, seed: int) -> str:
                 for k in ("figure", "measured", "bound", "source", "tolerance", "result")
             ]
             lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+        lines.append("")
+    if alternatives:
+        lines += ["### Each check on a plausible alternative model", "",
+                  "| check | alternative model | check fails on it | figures failing |",
+                  "|---|---|---|---|"]  # fmt: skip
+        for r in alternatives:
+            failing = "; ".join(f.name for f in r.figures if not f.passed) or r.reason
+            lines.append(f"| {r.name} | {ALTERNATIVES[r.name].description} | "
+                         f"{'yes' if not r.passed else 'NO'} | {failing} |")  # fmt: skip
         lines.append("")
     lines.append(END)
     return "\n".join(lines)
@@ -113,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
     parser.add_argument("--check", action="append", choices=list(CHECKS), dest="checks",
                         help="run only this check (repeatable)")  # fmt: skip
+    parser.add_argument("--alternatives", action="store_true",
+                        help="also run each check on its alternative (must fail)")  # fmt: skip
     parser.add_argument("--write-docs", type=Path, default=None, metavar="PATH",
                         help="write the figures into the generated section of PATH")  # fmt: skip
     args = parser.parse_args(argv)
@@ -124,10 +165,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     with pd.option_context("display.width", 160, "display.max_colwidth", 60):
         print(results_table(results).to_string(index=False))
     passed = sum(r.passed for r in results)
+    alternatives = []
+    if args.alternatives:
+        alternatives = run_alternatives(args.checks, size=args.size, seed=args.seed)
+        caught = sum(not r.passed for r in alternatives)
+        print(f"\n{caught}/{len(alternatives)} checks fail on their alternative model")
     print(f"\n{passed}/{len(results)} checks pass ({time.perf_counter() - start:.0f} s)")
     if args.write_docs is not None:
-        write_docs(args.write_docs, markdown(results, args.size, args.seed))
-    return 0 if passed == len(results) else 1
+        write_docs(args.write_docs, markdown(results, args.size, args.seed, alternatives))
+    return 0 if passed == len(results) and all(not r.passed for r in alternatives) else 1
 
 
 if __name__ == "__main__":

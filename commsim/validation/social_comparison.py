@@ -7,10 +7,11 @@ Review 100(4):1358-1398. After being told the median number of ratings, members 
 median raised their monthly ratings by 530% and members above it lowered theirs by 62%.
 
 Design: the strategy ``SocialComparison`` by name (a ranking or leaderboard with the
-median, built by the model's mechanisms), starting on day ``SHOWN_DAY``, against the same
-seeds without it. The members compared are the members on that day who are not spammers
-and had written at least one message (as MovieLens users had rated; with most members
-silent, the median of everyone would be zero). Below and above: their messages since
+median, built by the model's mechanisms) with its defaults, acting from day ``SHOWN_DAY``
+(``framework.FromDay``), against the same seeds without it. The members compared are the
+members on the day before who are not spammers and had written at least one message (as
+MovieLens users had rated; with most members silent, the median of everyone would be
+zero). Below and above: their messages since
 joining under and over the median of that set.
 
 Statistic: each side's messages over the next ``WINDOW`` days, treated over control, minus
@@ -29,6 +30,7 @@ import numpy as np
 
 from commsim.validation.framework import (
     Check,
+    FromDay,
     at_least,
     at_most,
     build,
@@ -76,14 +78,14 @@ def _snap(name):
 def _social_comparison(size, seed, parameters, strategies=None, strategy=STRATEGY, settings=None):
     cls = strategy_named(strategy)
     own, rest = split_own(parameters, cls)
-    chosen_settings = dict(settings) if settings is not None else {"start": SHOWN_DAY}
-    chosen_settings.update(own)
+    chosen_settings = {**dict(settings or {}), **own}
     end = SHOWN_DAY + WINDOW
     # the day before it is shown: what members have written when they first see the median
     actions = {SHOWN_DAY - 1: _snap("at"), end: _snap("after")}
 
     def treated_strategies():
-        return [build(cls, chosen_settings), *(strategies() if strategies else [])]
+        shown = FromDay(build(cls, chosen_settings), SHOWN_DAY)
+        return [shown, *(strategies() if strategies else [])]
 
     treated = replicate(size, seed, end, rest, treated_strategies, actions)
     control = replicate(size, seed, end, rest, strategies, actions)
@@ -94,9 +96,11 @@ def _social_comparison(size, seed, parameters, strategies=None, strategy=STRATEG
         below.append(relative_change(low, *args))
         above.append(relative_change(high, *args))
     shown = ", ".join(f"{k}={v}" for k, v in chosen_settings.items())
-    design = (f"{strategy}({shown}) against none on the same seeds; members who had written "
-              f"by day {SHOWN_DAY - 1}, split at their median; each side's messages over days "
-              f"{SHOWN_DAY}-{end}, treated over control, minus one")  # fmt: skip
+    design = (
+        f"{strategy}({shown}) from day {SHOWN_DAY} against none on the same seeds; "
+        f"members who had written by day {SHOWN_DAY - 1}, split at their median; each "
+        f"side's messages over days {SHOWN_DAY}-{end}, treated over control, minus one"
+    )
     figures = [
         at_least("change below the median", below, BELOW, "+530%",
                  f"95% lower bound >= +{BELOW:.0%}"),
