@@ -15,7 +15,9 @@ written in the module before any run:
 - ``thresholds``: 000, 004, fewer join, the group lives, members stay longer.
 - ``lifecycle``: 004, the life cycle and evaporative cooling.
 
-``framework`` holds what they share; ``alternatives`` holds, for each check, a plausible
+``framework`` holds what they share (sizes, figures, results, the runs), ``bounds`` the
+statistics over replications, ``arms`` strategies by name and the package's own probes;
+``alternatives`` holds, for each check, a plausible
 alternative model on which it must fail; ``report`` runs them, prints the table and writes
 the results into ``docs/validation.md``. ``commsim validate`` (``main``) is the entry point.
 """

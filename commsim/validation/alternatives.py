@@ -6,15 +6,13 @@ parameter setting or a small strategy of this module acting through the model's 
 levers and mutators; ``tests/test_validation.py`` runs each check on its alternative and
 asserts that it fails.
 
-- ``participation``: everyone equally talkative (``activity_concentration=1000``): posting
-  as a homogeneous coin, nobody more talkative for being read or answered.
+- ``participation``: everyone equally talkative (``activity_concentration=1000``) and nobody
+  more talkative for being answered (``AUDIENCE_TERMS`` off): posting as a homogeneous coin.
 - ``joining``: only friends who are active today bring outsiders in
-  (``ActiveFriendsOnly``): exposure through posts, not through membership.
+  (``ActiveFriendsOnly``, ``MEMBER_EXPOSURE`` off): exposure through posts, not membership.
 - ``audience``: posting independent of readers: the members' posting rule reads the
-  group's content and load, not who reads (the default model before the audience
-  mechanism; ``AUDIENCE_TERMS`` names the mechanism's parameters to switch off once it
-  exists).
-- ``quiet_decline``: members who go quiet leave (``SilentLeave``): no muting, a group
+  group's content and load, not who reads or answers (``AUDIENCE_TERMS`` off).
+- ``quiet_decline``: members who go quiet leave (``SilentLeave``, ``MUTING`` off): a group
   declines by emptying.
 - ``red_packets``: a red packet pleases but pulls nobody up (``red_packets_boost=0``).
 - ``social_comparison``: a goal gradient instead of a comparison (``Badges`` shown from
@@ -35,12 +33,19 @@ import numpy as np
 from commsim.parameters import PARAMETERS
 from commsim.population import CONTRIBUTOR, FRIENDS, OUTSIDER
 from commsim.strategies.base import Strategy
-from commsim.validation.framework import PROBE, CheckResult, admit_people, members_now, regular
+from commsim.validation.arms import PROBE, admit_people
+from commsim.validation.framework import CheckResult, members_now, regular
 from commsim.validation.registry import CHECKS
 
-AUDIENCE_TERMS: dict[str, float] = {}
-"""Parameters of the model's audience-and-response mechanism and the value that switches
-it off; empty while the mechanism does not exist (today's posting reads no audience)."""
+AUDIENCE_TERMS = {"response_gain": 0.0, "answer_utility": 0.0}
+"""Parameters of the model's audience-and-response mechanism and the values that switch it
+off (being answered neither raises the chance to post nor pleases); applied only when the
+model has them (``_known``): before the mechanism, posting reads no audience anyway."""
+MEMBER_EXPOSURE = {"silent_exposure": 0.0, "linked_gain": 0.0}
+"""Exposure through member friends who did not post, and its gain when they are linked:
+off in the active-friends-only alternative, when the model has them."""
+MUTING = {"muting": 0.0}
+"""Muting off in the alternative where quiet members leave, when the model has it."""
 
 
 class ActiveFriendsOnly(Strategy, **PROBE):
@@ -132,19 +137,20 @@ def _known(values: Mapping[str, float]) -> dict[str, float]:
 ALTERNATIVES: dict[str, Alternative] = {
     a.check: a
     for a in (
-        Alternative("participation", "everyone equally talkative",
+        Alternative("participation", "everyone equally talkative, answered or not",
                     {"activity_concentration": 1000.0, **_known(AUDIENCE_TERMS)}),
         Alternative("joining", "only friends active today bring outsiders in",
+                    _known(MEMBER_EXPOSURE),
                     options=lambda: {"strategies": lambda: [ActiveFriendsOnly()]}),
         Alternative("audience", "posting independent of readers", _known(AUDIENCE_TERMS)),
         Alternative("quiet_decline", "members who go quiet leave instead of muting",
-                    options=lambda: {"strategies": lambda: [SilentLeave()]}),
+                    _known(MUTING), options=lambda: {"strategies": lambda: [SilentLeave()]}),
         Alternative("red_packets", "a red packet pleases but pulls nobody up",
                     {"red_packets_boost": 0.0}),
         Alternative("social_comparison", "a goal gradient instead of a comparison",
                     options=lambda: {"strategy": "Badges"}),
         Alternative("thresholds", "a lottery at the door",
-                    options=lambda: {"barrier": lambda kind, level: Lottery(level)}),
+                    options=lambda: {"barrier": Lottery}),
         Alternative("lifecycle", "members who never tire", {"expectation": 0.0}),
         Alternative("evaporative_cooling", "value-blind expectations", {"cooling": 0.0}),
     )

@@ -30,15 +30,9 @@ import scipy.sparse as sp
 
 from commsim.population import OUTSIDER
 from commsim.strategies.base import Strategy
-from commsim.validation.framework import (
-    PROBE,
-    Check,
-    Figure,
-    ratio_contrast,
-    regular,
-    replicate,
-    z_lower_bound,
-)
+from commsim.validation.arms import PROBE
+from commsim.validation.bounds import ratio_contrast, z_lower_bound
+from commsim.validation.framework import Check, Figure, regular, replicate
 
 DAYS = 120
 MAX_FRIENDS = 5

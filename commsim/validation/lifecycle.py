@@ -29,17 +29,8 @@ import numpy as np
 import pandas as pd
 
 from commsim.outcomes import days_until_silence
-from commsim.validation.framework import (
-    Check,
-    Figure,
-    lower_bound,
-    members_on,
-    own_messages,
-    regular,
-    replicate,
-    share_lower_bound,
-    upper_bound,
-)
+from commsim.validation.bounds import lower_bound, share_lower_bound, upper_bound
+from commsim.validation.framework import Check, Figure, members_on, own_messages, regular, replicate
 
 DAYS = 365
 COMPLETE = 0.75

@@ -27,16 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from commsim.validation.framework import (
-    Check,
-    build,
-    members_on,
-    own_messages,
-    replicate,
-    split_own,
-    strategy_named,
-    within,
-)
+from commsim.validation.arms import build, split_own, strategy_named
+from commsim.validation.framework import Check, members_on, own_messages, replicate, within
 
 POPULATION = 2000
 EVENTS = "ScheduledEvents"

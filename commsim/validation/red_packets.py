@@ -23,18 +23,15 @@ import math
 
 import numpy as np
 
+from commsim.validation.arms import build, split_own, strategy_named
+from commsim.validation.bounds import lower_bound, upper_bound
 from commsim.validation.framework import (
     Check,
     Figure,
     Unavailable,
     at_most,
-    build,
-    lower_bound,
     own_messages,
     replicate,
-    split_own,
-    strategy_named,
-    upper_bound,
 )
 
 STRATEGY = "RedPackets"

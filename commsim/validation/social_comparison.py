@@ -28,18 +28,8 @@ import math
 
 import numpy as np
 
-from commsim.validation.framework import (
-    Check,
-    FromDay,
-    at_least,
-    at_most,
-    build,
-    members_now,
-    regular,
-    replicate,
-    split_own,
-    strategy_named,
-)
+from commsim.validation.arms import FromDay, build, split_own, strategy_named
+from commsim.validation.framework import Check, at_least, at_most, members_now, regular, replicate
 
 STRATEGY = "SocialComparison"
 SHOWN_DAY = 60

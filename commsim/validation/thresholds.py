@@ -24,18 +24,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from commsim.validation.arms import build, split_own, strategy_named
+from commsim.validation.bounds import share_lower_bound, upper_bound
 from commsim.validation.framework import (
     Check,
     Figure,
-    build,
     members_now,
     own_messages,
     regular,
     replicate,
-    share_lower_bound,
-    split_own,
-    strategy_named,
-    upper_bound,
 )
 
 STRATEGY = "EntryThreshold"
@@ -61,15 +58,16 @@ def joiner_figures(model, frame) -> dict[str, float]:
 
 
 def _thresholds(size, seed, parameters, strategies=None, barrier=None):
+    """``barrier(level)``, when given, is another door in place of every kind."""
     cls = strategy_named(STRATEGY)
     own, rest = split_own(parameters, cls)
-    kinds = cls.PARAMETERS["kind"].choices if "kind" in cls.PARAMETERS else (None,)
-
-    def make(kind):
-        if barrier is not None:
-            return barrier(kind, LEVEL)
-        settings = {"level": LEVEL, **({"kind": kind} if kind else {}), **own}
-        return build(cls, settings)
+    if barrier is not None:
+        doors = {type(barrier(LEVEL)).__name__: lambda: barrier(LEVEL)}
+    else:
+        kinds = cls.PARAMETERS["kind"].choices if "kind" in cls.PARAMETERS else (None,)
+        doors = {kind or STRATEGY: lambda kind=kind: build(
+                     cls, {"level": LEVEL, **({"kind": kind} if kind else {}), **own})
+                 for kind in kinds}  # fmt: skip
 
     def runs(factory):
         return [joiner_figures(r.model, r.frame)
@@ -78,13 +76,12 @@ def _thresholds(size, seed, parameters, strategies=None, barrier=None):
     extra = strategies if strategies else list
     open_ = runs(extra)
     figures = []
-    for kind in kinds:
-        barred = runs(lambda kind=kind: [make(kind), *extra()])
+    for label, door in doors.items():
+        barred = runs(lambda door=door: [door(), *extra()])
         ratio = [b["peak"] / max(o["peak"], 1) for b, o in zip(barred, open_, strict=True)]
         leave = [b["leave_rate"] - o["leave_rate"] for b, o in zip(barred, open_, strict=True)]
         alive = int(sum(b["alive"] for b in barred))
         share_low = share_lower_bound(alive, len(barred))
-        label = kind or STRATEGY
         figures += [
             Figure(f"{label}: peak members, barred over open", float(np.mean(ratio)),
                    upper_bound(ratio), "fewer join", "95% upper bound < 1",
@@ -96,10 +93,9 @@ def _thresholds(size, seed, parameters, strategies=None, barrier=None):
                    float(np.nanmean(leave)), upper_bound(leave), "lower loss (流失率更低)",
                    "95% upper bound < 0", bool(upper_bound(leave) < 0)),
         ]  # fmt: skip
-    design = (f"{STRATEGY} of every kind ({', '.join(k or '-' for k in kinds)}) at level "
-              f"{LEVEL} against the open group, same seeds, {DAYS} days; alive: at least "
-              f"{ALIVE_MEMBERS} members and {ALIVE_MESSAGES:g} members' messages a day over "
-              "the last week")  # fmt: skip
+    design = (f"doors {', '.join(doors)} at level {LEVEL} against the open group, same "
+              f"seeds, {DAYS} days; alive: at least {ALIVE_MEMBERS} members and "
+              f"{ALIVE_MESSAGES:g} members' messages a day over the last week")  # fmt: skip
     return design, figures
 
 
