@@ -34,7 +34,7 @@ from commsim.validation.joining import MAX_FRIENDS, JoiningCounter, friends_insi
 from commsim.validation.lifecycle import leaver_value_gap, stages
 from commsim.validation.participation import participation_shares
 from commsim.validation.quiet_decline import decline_figures
-from commsim.validation.red_packets import drop_ratios, fatigue_slope
+from commsim.validation.red_packets import drop_ratios, fatigue_slope, first_drops_ratio
 from commsim.validation.report import BEGIN, END, markdown, write_docs
 from commsim.validation.social_comparison import relative_change, sides
 
@@ -168,6 +168,13 @@ def test_decline_figures_read_the_right_days():
 
 
 # ---------------------------------------------------------------- red packets
+def test_first_drops_ratio_sums_the_first_drop_days():
+    treated = np.array([0.0, 30.0, 0.0, 10.0, 99.0])
+    control = np.array([5.0, 0.0, 0.0, 10.0, 1.0])
+    assert first_drops_ratio(treated, control, [1, 3, 4]) == pytest.approx(40 / 10)
+    assert math.isnan(first_drops_ratio(treated, control, [1, 2]))
+
+
 def test_drop_ratios_and_fatigue_slope():
     treated = np.array([10.0, 40.0, 10.0, 20.0, 10.0])
     control = np.array([10.0, 10.0, 10.0, 10.0, 0.0])

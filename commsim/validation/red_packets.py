@@ -9,7 +9,8 @@ Design: the strategy ``RedPackets`` by name with ``CAMPAIGN`` (ten weekly drops 
 against the same seeds without it, until 60 days after the last drop.
 
 Statistics: members' own messages (spam apart) on each drop day, treated over control;
-the first drops' ratio (geometric mean of drops 1 and 2); the slope of the log ratio over
+the first drops' ratio (their messages summed over drops 1 and 2; geometric mean over
+replications); the slope of the log ratio over
 the drops' order (fatigue); members 60 days after the last drop, treated over control.
 
 Tolerances (fixed before any run): the first drops' ratio has a one-sided 95% lower bound
@@ -24,7 +25,7 @@ import math
 import numpy as np
 
 from commsim.validation.arms import build, split_own, strategy_named
-from commsim.validation.bounds import lower_bound, upper_bound
+from commsim.validation.bounds import finite, lower_bound, upper_bound
 from commsim.validation.framework import (
     Check,
     Figure,
@@ -48,6 +49,15 @@ def drop_ratios(treated, control, drops) -> np.ndarray:
     treated = np.asarray(treated, dtype=float)[list(drops)]
     control = np.asarray(control, dtype=float)[list(drops)]
     return np.divide(treated, control, out=np.full(len(drops), math.nan), where=control > 0)
+
+
+def first_drops_ratio(treated, control, drops) -> float:
+    """Members' own messages on the first ``FIRST_DROPS`` drop days, treated over control
+    (sums over those days; NaN when the control wrote nothing on them)."""
+    first = list(drops)[:FIRST_DROPS]
+    control_sum = float(np.asarray(control, dtype=float)[first].sum())
+    treated_sum = float(np.asarray(treated, dtype=float)[first].sum())
+    return treated_sum / control_sum if control_sum > 0 else math.nan
 
 
 def fatigue_slope(ratios) -> float:
@@ -79,10 +89,12 @@ def _red_packets(size, seed, parameters, strategies=None):
     first, slopes, lasting = [], [], []
     for t, c in zip(treated, control, strict=True):
         ratios = drop_ratios(own_messages(t.frame), own_messages(c.frame), drops)
-        first.append(float(np.exp(np.mean(np.log(ratios[:FIRST_DROPS])))))
+        first.append(first_drops_ratio(own_messages(t.frame), own_messages(c.frame), drops))
         slopes.append(fatigue_slope(ratios))
         lasting.append(float(t.frame.members.iloc[-1] / max(c.frame.members.iloc[-1], 1) - 1))
-    log_first = np.log(np.asarray(first))
+    # a run whose control was silent on those days has no ratio; a silent treated run
+    # counts as a ratio of 1e-6 (on the log scale, not an infinity the bounds would drop)
+    log_first = np.log(np.maximum(finite(first), 1e-6))
     low = float(np.exp(lower_bound(log_first)))
     campaign = ", ".join(f"{k}={v:g}" for k, v in settings.items())
     design = (f"{STRATEGY}({campaign}): {len(drops)} drops, days {drops[0]}-{last}, against "
