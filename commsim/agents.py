@@ -1,9 +1,9 @@
 """``Member``: a person of the population, as a Mesa agent.
 
-A ``Member`` holds no copy of its own state: each attribute reads (and, for traits,
-writes) the model's arrays at the member's index, so ``member.need`` or
-``member.state`` always shows the live value that the model's rules use, and a change
-made through the agent is seen by the rules on the next step.
+A ``Member`` holds no copy of its own state: each attribute reads the model's arrays at
+the member's index, so ``member.need`` or ``member.state`` always shows the live value
+that the model's rules use; setting a trait goes through ``CommunityModel.set_traits``
+and is seen by the rules on the next step.
 """
 
 from __future__ import annotations
@@ -23,10 +23,7 @@ def _trait(name: str, doc: str) -> property:
         return float(getattr(self.model.population, name)[self.index])
 
     def set(self, value: float) -> None:
-        value = float(value)
-        if not 0.0 <= value <= 1.0:
-            raise ValueError(f"{name}={value!r} is out of range: expected a number in [0, 1]")
-        getattr(self.model.population, name)[self.index] = value
+        self.model.set_traits(self.index, **{name: float(value)})
 
     return property(get, set, doc=doc)
 

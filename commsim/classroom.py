@@ -25,7 +25,6 @@ import numpy as np
 from commsim.analysis import stages_so_far
 from commsim.model import CommunityModel
 from commsim.parameters import PARAMETERS, Choice, Parameter
-from commsim.population import NO_GROUP
 from commsim.strategies import FLAT_PARAMETERS
 
 DEFAULT_SEED = "1"
@@ -343,17 +342,12 @@ class ClassroomModel(CommunityModel):
         self.last_group = self.population.group.copy()
 
     def step(self) -> None:
-        """One day of ``CommunityModel.step``; then remember where each member is."""
+        """One day of ``CommunityModel.step``; then remember where each member is, and
+        where each of today's leavers left from (``today.left_groups``)."""
         super().step()
-        members = self.population.group >= 0
+        members = self.population.member_mask
         self.last_group[members] = self.population.group[members]
-
-    def remove_members(self, people, today, banned: bool = False) -> None:
-        """Remember the group of each leaver before ``CommunityModel.remove_members``."""
-        people = np.asarray(people, dtype=np.int64)
-        inside = self.population.group[people] != NO_GROUP
-        self.last_group[people[inside]] = self.population.group[people[inside]]
-        super().remove_members(people, today, banned)
+        self.last_group[self.today.left] = self.today.left_groups
 
 
 def current_numbers(model: CommunityModel) -> dict[str, Any]:

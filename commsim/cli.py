@@ -145,10 +145,10 @@ def _sweep(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from commsim.demo import plot_lifecycle
-    from commsim.model import CommunityModel
     from commsim.outcomes import run_outcomes
-    from commsim.sweep import ResultStore, load_scenario, model_for
+    from commsim.plots import lifecycle_figure
+    from commsim.replications import daily_frame, run_model
+    from commsim.sweep import ResultStore, load_scenario
     from commsim.sweep.strategy_lookup import build_strategy
 
     stored = None
@@ -166,7 +166,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.replication < 0:
             raise ValueError(f"--replication={args.replication}: expected 0 or more")
         run = experiment.run(settings.to_dict("records")[args.setting], args.replication)
-        model = model_for(run)
+        seed, strategies, parameters = run.seed, run.strategies, run.parameters
         name = f"{experiment.name}-s{args.setting}-r{args.replication}"
         found = store.outcomes()
         found = found[(found.setting == args.setting) & (found.replication == args.replication)]
@@ -182,18 +182,17 @@ def _run(args: argparse.Namespace) -> int:
                 "--setting and --replication re-run a sweep run: give a results folder"
             )
         experiment = load_scenario(args.source)
-        strategies = [build_strategy(n, p) for n, p in experiment.strategies.items()]
-        model = CommunityModel(rng=experiment.seed, strategies=strategies, **experiment.parameters)
+        seed, strategies = experiment.seed, experiment.strategies.items()
+        parameters = experiment.parameters
         name = experiment.name
-    model.run_for(experiment.days)
-    frame = model.datacollector.get_model_vars_dataframe()
-    frame.index.name = "day"
+    strategies = [build_strategy(n, p) for n, p in strategies]
+    frame = daily_frame(run_model(seed, experiment.days, strategies, **parameters))
     outcomes = run_outcomes(frame)
     out = args.out or Path("output") / name
     out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(out / "timeseries.csv")
     (out / "outcomes.json").write_text(json.dumps(outcomes, indent=2))
-    plot_lifecycle(frame, out / "lifecycle.png")
+    lifecycle_figure(frame).savefig(out / "lifecycle.png", dpi=120)
     with pd.option_context("display.float_format", "{:.4g}".format):
         print(pd.Series(outcomes).to_string())
     if stored is not None:

@@ -8,13 +8,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from commsim import CommunityModel, analysis, plots  # noqa: E402
+from commsim import CommunityModel, analysis, plots
 
 
 def lifecycle_table(df: pd.DataFrame, every: int = 30) -> pd.DataFrame:
@@ -25,29 +21,6 @@ def lifecycle_table(df: pd.DataFrame, every: int = 30) -> pd.DataFrame:
     table.insert(0, "stage", analysis.lifecycle_stages(df).loc[table.index])
     table.index.name = "day"
     return table
-
-
-def plot_lifecycle(df: pd.DataFrame, path: Path) -> None:
-    """Members and activity over the lifecycle stages (top); value of members, joiners and
-    leavers, as count-weighted 14-day means (bottom)."""
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
-    top.plot(df.index, df.members, label="members")
-    top.plot(df.index, df.contributors, label="contributors")
-    top.plot(df.index, df.messages, label="messages per day", alpha=0.6)
-    top.set_ylabel("people / messages")
-    top.set_title("Life of an open group (commsim, default parameters)")
-    plots.shade_stages(analysis.lifecycle_stages(df), ax=top)
-    top.legend(fontsize=8, ncol=2)
-    weekly = analysis.flow_values(df, window=14)
-    bottom.plot(df.index, df.mean_value, label="mean value of members")
-    bottom.plot(df.index, weekly.joiner_value, label="joiners' value (14-day mean)")
-    bottom.plot(df.index, weekly.leaver_value, label="leavers' value (14-day mean)")
-    bottom.set_ylabel("value (0-1)")
-    bottom.set_xlabel("day")
-    bottom.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -68,19 +41,24 @@ def main(argv: list[str] | None = None) -> None:
               f"seed {args.seed}, {args.days} days\n")  # fmt: skip
         print(lifecycle_table(df).to_string())
     peak = int(df.members.idxmax())
-    window = df.loc[30:peak + 30]
+    window = df.loc[30 : peak + 30]
     joiners = (window.joiner_value * window.joined).sum() / max(window.joined.sum(), 1)
     leavers = (window.leaver_value.fillna(0) * window.left).sum() / max(window.left.sum(), 1)
     lurking = (df.lurkers / df.members.where(df.members > 0)).loc[:peak].mean()
-    print(f"\nPeak: {df.members.max()} members on day {peak}; "
-          f"{df.members.iloc[-1]} left on day {args.days}.")
+    print(
+        f"\nPeak: {df.members.max()} members on day {peak}; "
+        f"{df.members.iloc[-1]} left on day {args.days}."
+    )
     print(f"Lurkers: {lurking:.0%} of members on an average day up to the peak.")
-    print(f"Evaporative cooling, days 30 to {peak + 30}: leavers' mean value {leavers:.2f} "
-          f"against joiners' {joiners:.2f}; the group's mean value fell from "
-          f"{df.mean_value.iloc[0]:.2f} to {df.mean_value.loc[peak]:.2f} by the peak.")
+    print(
+        f"Evaporative cooling, days 30 to {peak + 30}: leavers' mean value {leavers:.2f} "
+        f"against joiners' {joiners:.2f}; the group's mean value fell from "
+        f"{df.mean_value.iloc[0]:.2f} to {df.mean_value.loc[peak]:.2f} by the peak."
+    )
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "lifecycle.png"
-    plot_lifecycle(df, path)
+    figure = plots.lifecycle_figure(df, title="Life of an open group (commsim, default parameters)")
+    figure.savefig(path, dpi=120)
     print(f"\nPlot saved to {path}")
 
 

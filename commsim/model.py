@@ -11,6 +11,19 @@ A day, in order (``CommunityModel.step``)::
 Each rule is a function in ``commsim.rules`` with its equation; this module applies them
 to the population's arrays (``commsim.population``) and lets strategies
 (``commsim.strategies``) act at fixed points of the day.
+
+How strategies act on the model: they read anything (``model.population``'s arrays,
+``model.group_open``, ``model.adjacency``, ``today``), set the day's levers on ``today``
+(``commsim.day.Day``), and change state only through the model's mutators
+(``commsim.mutators``), never by assigning into the arrays; each mutator keeps every
+derived array consistent and records what happened on ``today``:
+
+    people      model.admit, model.remove_members, model.move_members
+    groups      model.add_group, model.open_group, model.close_group
+    persons     model.set_role, model.set_traits, model.refill_patience,
+                model.adjust_patience, model.add_ties
+    content     model.add_posts (members' extra posts); today.add_messages,
+                today.remove_messages (operator content, moderation)
 """
 
 from __future__ import annotations
@@ -18,7 +31,6 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import mesa
 import networkx as nx
@@ -27,7 +39,9 @@ import scipy.sparse as sp
 
 from commsim import rules
 from commsim.agents import Member
+from commsim.day import Day
 from commsim.inequality import gini, top_share
+from commsim.mutators import Mutators
 from commsim.parameters import PARAMETERS, check_together, validate
 from commsim.population import (
     AMBIENT,
@@ -36,10 +50,7 @@ from commsim.population import (
     FRIENDS,
     KOL,
     KOL_PULL,
-    LEFT,
     LURKER,
-    NO_GROUP,
-    OPERATOR,
     SPAMMER,
     adjacency_matrix,
     draw_population,
@@ -48,47 +59,6 @@ from commsim.population import (
 from commsim.strategies.base import Strategy
 from commsim.strategies.keywords import FLAT_KEYWORDS, strategies_from_keywords
 
-
-@dataclass(eq=False)
-class Day:
-    """What happens on one day: the strategies' levers and the day's outcomes.
-
-    Levers (strategies set them in ``start_day``):
-        ambient_boost: multiplier of the ambient inflow.
-        social_pull: today's chance that one friend inside brings an outsider in.
-        posting_boost: multiplier of each person's chance to post (scalar or per person).
-        utility_bonus: utility added to each member's day (scalar or per person).
-        on_topic: share of members' messages that are on the group's topic and carry
-            their writer's value (off-topic chatter and red-packet thanks carry none).
-
-    Outcomes (per group unless said otherwise):
-        messages, valued_messages, spam: messages, value-weighted on-topic messages, spam.
-        joined, left: person indices of today's joiners and leavers.
-        spend, revenue, conversions: the operator's money today, over all groups.
-    """
-
-    day: int
-    groups: int
-    social_pull: float
-    ambient_boost: float = 1.0
-    posting_boost: float | np.ndarray = 1.0
-    utility_bonus: float | np.ndarray = 0.0
-    on_topic: float = 1.0
-    messages: np.ndarray = field(init=False)
-    valued_messages: np.ndarray = field(init=False)
-    spam: np.ndarray = field(init=False)
-    joined: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    left: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    spend: float = 0.0
-    revenue: float = 0.0
-    conversions: int = 0
-
-    def __post_init__(self) -> None:
-        self.messages = np.zeros(self.groups)
-        self.valued_messages = np.zeros(self.groups)
-        self.spam = np.zeros(self.groups)
-
-
 REPORTERS = (
     "members", "contributors", "lurkers", "joined", "left", "messages", "spam_messages",
     "mean_value", "joiner_value", "leaver_value", "gini", "top1_share", "top10_share",
@@ -96,12 +66,13 @@ REPORTERS = (
 )  # fmt: skip
 
 
-class CommunityModel(mesa.Model):
+class CommunityModel(Mutators, mesa.Model):
     """Groups in a population of people with a need, a value and a patience.
 
     Every model parameter is a keyword with a default; ``commsim.parameters.PARAMETERS``
     lists them with their ranges and meanings (``help(CommunityModel)`` shows the
-    signature). One step is one day.
+    signature). One step is one day. Strategies, the classroom and analyses change the
+    model's state only through its mutators (``commsim.mutators``).
 
     Args:
         rng: seed or numpy Generator; the same seed gives the same run.
@@ -157,16 +128,16 @@ class CommunityModel(mesa.Model):
                 self.rng, p["population"], p["mean_degree"], p["rewiring"]
             )
             self._graph = network
-        self.adjacency = adjacency_matrix(network, p["population"])
+        self._set_adjacency(adjacency_matrix(network, p["population"]))
         self.people: list[Member] = list(
             Member.create_agents(self, p["population"], list(range(p["population"])))
         )
 
         self.day = 0
-        self.group_open = np.ones(p["groups"], dtype=bool)
+        self._group_open = np.ones(p["groups"], dtype=bool)
         self._load = np.zeros(p["groups"])  # yesterday's reading load per group, in budgets
-        founders = self._found_groups()
-        self.today = Day(0, self.n_groups, p["social_pull"], joined=founders)
+        self.today = Day(0, self.n_groups, p["social_pull"])
+        self._found_groups(self.today)
         for strategy in self.strategies:
             strategy.setup(self)
 
@@ -193,53 +164,32 @@ class CommunityModel(mesa.Model):
 
     # ------------------------------------------------------------------ groups
     @property
-    def n_groups(self) -> int:
-        """Number of groups that exist (open or closed, with or without members)."""
-        return self.group_open.size
-
-    def add_group(self, founders: np.ndarray | None = None) -> int:
-        """Create a new open group, optionally moving ``founders`` (members) into it.
-
-        Returns:
-            The new group's index.
-        """
-        self.group_open = np.append(self.group_open, True)
-        self._load = np.append(self._load, 0.0)
-        for name in ("messages", "valued_messages", "spam"):
-            setattr(self.today, name, np.append(getattr(self.today, name), 0.0))
-        self.today.groups = self.n_groups
-        group = self.n_groups - 1
-        if founders is not None:
-            self.population.group[np.asarray(founders, dtype=np.int64)] = group
-        return group
+    def group_open(self) -> np.ndarray:
+        """Whether outsiders can find and join each group (read-only; ``open_group``,
+        ``close_group`` change it). A closed group keeps its members."""
+        view = self._group_open.view()
+        view.flags.writeable = False
+        return view
 
     @property
     def reading_load(self) -> np.ndarray:
-        """Yesterday's reading load per group, in attention budgets (above 1: overload)."""
-        return self._load
-
-    def add_members(
-        self, people: np.ndarray, groups: np.ndarray | int, today: Day, route: int = OPERATOR
-    ) -> None:
-        """Make outsiders ``people`` members of ``groups`` today (counted in ``joined``);
-        for strategies that bring people in directly (strategies' ``on_join`` is not called).
-        Their entry route is ``route`` (``population.OPERATOR`` by default)."""
-        people = np.asarray(people, dtype=np.int64)
-        groups = np.broadcast_to(np.asarray(groups, dtype=np.int32), people.shape)
-        self._admit(people, groups, np.full(people.size, route))
-        today.joined = np.concatenate([today.joined, people])
+        """Yesterday's reading load per group, in attention budgets (above 1: overload;
+        read-only)."""
+        view = self._load.view()
+        view.flags.writeable = False
+        return view
 
     def group_sizes(self) -> np.ndarray:
         """Members per group."""
-        members = self.population.group
-        return np.bincount(members[members >= 0], minlength=self.n_groups)
+        pop = self.population
+        return np.bincount(pop.group[pop.member_mask], minlength=self.n_groups)
 
-    def _found_groups(self) -> np.ndarray:
+    def _found_groups(self, today: Day) -> None:
         """Seed each group with founders drawn with probability proportional to value.
 
         Groups start around people who have something to give, so an open group's
         founders are above the population's average value: the condition for
-        evaporative cooling as outsiders arrive. Returns the founders.
+        evaporative cooling as outsiders arrive. They are day 0's joiners.
         """
         pop, p = self.population, self.params
         weights = np.where(pop.role == SPAMMER, 0.0, pop.value)
@@ -248,19 +198,7 @@ class CommunityModel(mesa.Model):
             weights = weights + 1e-12
         founders = self.rng.choice(pop.size, size=count, replace=False, p=weights / weights.sum())
         groups = np.repeat(np.arange(p["groups"]), p["initial_members"])
-        self._admit(founders, groups, np.full(count, FOUNDER))
-        return founders
-
-    def _admit(self, people: np.ndarray, groups: np.ndarray, routes: np.ndarray) -> None:
-        """Make ``people`` lurking members of ``groups`` today, with full patience,
-        recording their entry ``routes`` (``population.FOUNDER``, ``AMBIENT``, ...)."""
-        pop = self.population
-        pop.group[people] = groups
-        pop.entry_route[people] = routes
-        pop.state[people] = LURKER
-        pop.joined_day[people] = self.day
-        pop.reservoir[people] = pop.patience[people] * self.params["patience_days"]
-        pop.satisfaction[people] = 0.0
+        self._join(founders, groups, today, FOUNDER)
 
     # ------------------------------------------------------------------ 1. join
     def _discover_and_join(self, today: Day) -> None:
@@ -272,7 +210,7 @@ class CommunityModel(mesa.Model):
         when u_i < p_join_i * share_i (``rules.friend_share_of_discovery``), else ambient;
         of the friends' part, the share kol_i / k_i of active friends who are KOLs is KOL pull.
         """
-        if not self.group_open.any():
+        if not self._group_open.any():
             return
         pop, p = self.population, self.params
         outsiders = np.flatnonzero(pop.state == 0)
@@ -314,26 +252,20 @@ class CommunityModel(mesa.Model):
             return
         admitted = np.ones(applicants.size, dtype=bool)
         for strategy in self.strategies:
-            admitted &= strategy.admit(self, applicants, groups)
-        joiners, groups = applicants[admitted], groups[admitted]
-        self._admit(joiners, groups, routes[admitted])
-        today.joined = np.concatenate([today.joined, joiners])
+            admitted &= strategy.admit(self, today, applicants, groups)
+        joiners = applicants[admitted]
+        self._join(joiners, groups[admitted], today, routes[admitted])
         for strategy in self.strategies:
-            strategy.on_join(self, joiners)
+            strategy.on_join(self, today, joiners)
 
     @property
     def adjacency(self) -> sp.csr_array:
         """Who counts whom as a friend: ``A[i, j] = 1`` when j is i's friend (float32 CSR).
 
-        Strategies may replace it (e.g. one-way ties to KOLs); ``A @ x`` counts, for every
-        person, the friends for whom ``x`` is 1.
+        ``A @ x`` counts, for every person, the friends for whom ``x`` is 1. Strategies
+        add one-way ties with ``add_ties`` (e.g. followers of KOLs).
         """
         return self._adjacency
-
-    @adjacency.setter
-    def adjacency(self, matrix) -> None:
-        self._adjacency = sp.csr_array(matrix)
-        self._adjacency_by_friend = self._adjacency.tocsc()  # column j: who counts j
 
     def _friend_counts(self, mask: np.ndarray) -> np.ndarray:
         """For every person, how many of their friends have ``mask`` set (``A @ mask``).
@@ -357,12 +289,12 @@ class CommunityModel(mesa.Model):
         draw per person picks the channel and the group: ambient reach picks an open group
         uniformly, the social channel the group of a uniformly chosen active friend.
         """
-        open_groups = np.flatnonzero(self.group_open)
+        open_groups = np.flatnonzero(self._group_open)
         if open_groups.size == 1:
             return np.full(people.size, open_groups[0], dtype=np.int32)
         pop = self.population
         active = np.flatnonzero(pop.state == CONTRIBUTOR)
-        active = active[self.group_open[pop.group[active]]]
+        active = active[self._group_open[pop.group[active]]]
         in_group = sp.csr_array(
             (np.ones(active.size, np.float32), (active, pop.group[active])),
             shape=(pop.size, self.n_groups),
@@ -390,7 +322,7 @@ class CommunityModel(mesa.Model):
     def _group_mean_value(self) -> np.ndarray:
         """Mean value of each group's members (0 for an empty group)."""
         pop = self.population
-        members = np.flatnonzero(pop.group >= 0)
+        members = pop.members
         group = pop.group[members]
         sizes = np.bincount(group, minlength=self.n_groups)
         total = np.bincount(group, weights=pop.value[members], minlength=self.n_groups)
@@ -402,7 +334,7 @@ class CommunityModel(mesa.Model):
         spammers post ads with probability ``spam_rate``. A contributor writes
         1 + Poisson(messages_per_post - 1) messages."""
         pop, p = self.population, self.params
-        members = np.flatnonzero(pop.group >= 0)
+        members = pop.members
         group = pop.group[members]
         spammer = pop.role[members] == SPAMMER
         tenure = self.day - pop.joined_day[members]
@@ -421,13 +353,8 @@ class CommunityModel(mesa.Model):
         writers, writer_group = members[posts], group[posts]
         written = 1 + self.rng.poisson(p["messages_per_post"] - 1.0, writers.size)
         pop.contributions[writers] += written
-        is_spam = spammer[posts]
-        g = self.n_groups
-        today.messages += np.bincount(writer_group, weights=written, minlength=g)
-        today.spam += np.bincount(writer_group[is_spam], weights=written[is_spam], minlength=g)
-        today.valued_messages += np.bincount(
-            writer_group, weights=written * pop.value[writers] * today.on_topic, minlength=g
-        )
+        value = today.message_value(pop.value[writers])
+        today.add_messages(writer_group, written, value, spam=spammer[posts])
         for strategy in self.strategies:
             strategy.add_content(self, today)
 
@@ -437,7 +364,7 @@ class CommunityModel(mesa.Model):
         against the expectation E (which carries evaporative cooling); the surplus
         U - E is their satisfaction and moves their patience (``rules``)."""
         pop, p = self.population, self.params
-        members = np.flatnonzero(pop.group >= 0)
+        members = pop.members
         group = pop.group[members]
         mean_value = self._group_mean_value()
         self._load = rules.reading_load(
@@ -471,24 +398,15 @@ class CommunityModel(mesa.Model):
     def _leave(self, today: Day) -> None:
         """Members whose patience is used up leave for good (spammers stay until removed)."""
         pop = self.population
-        members = np.flatnonzero(pop.group >= 0)
+        members = pop.members
         out = members[(pop.reservoir[members] <= 0) & (pop.role[members] != SPAMMER)]
-        self.remove_members(out, today)
-
-    def remove_members(self, people: np.ndarray, today: Day, banned: bool = False) -> None:
-        """Take ``people`` out of their groups today, for good (moderation passes ``banned``)."""
-        pop = self.population
-        pop.group[people] = NO_GROUP
-        pop.state[people] = LEFT
-        pop.left_day[people] = self.day
-        pop.banned[people] = banned
-        today.left = np.concatenate([today.left, people])
+        self._remove(out, today)
 
     # ------------------------------------------------------------------ 5. record
     def _record(self, today: Day) -> None:
         """Compute the day's metrics once and hand them to the DataCollector."""
         pop = self.population
-        members = np.flatnonzero(pop.group >= 0)
+        members = pop.members
         state = pop.state[members]
         contributions = pop.contributions[members]
         self._metrics = {
@@ -523,7 +441,7 @@ class CommunityModel(mesa.Model):
 
     def members(self) -> list[Member]:
         """The agents currently in a group."""
-        return [self.people[i] for i in np.flatnonzero(self.population.group >= 0)]
+        return [self.people[i] for i in self.population.members]
 
 
 def _mean(values: np.ndarray) -> float:

@@ -1,8 +1,10 @@
 """The population: people's traits, roles and states as numpy arrays, and their network.
 
 State is kept as a struct of arrays (one array per attribute, indexed by person), so that
-every rule is one vectorised expression; ``commsim.agents.Member`` objects read and
-write these arrays.
+every rule is one vectorised expression. Strategies and front-ends read these arrays and
+change them only through ``CommunityModel``'s mutators (``admit``, ``remove_members``,
+``move_members``, ``set_traits``, ...), which keep them consistent; ``commsim.agents.Member``
+objects read them and change traits through ``CommunityModel.set_traits``.
 """
 
 from __future__ import annotations
@@ -80,9 +82,20 @@ class Population:
     def size(self) -> int:
         return self.need.size
 
+    @property
     def member_mask(self) -> np.ndarray:
-        """True for people currently in a group."""
+        """True for people currently in a group (``group != NO_GROUP``)."""
         return self.group >= 0
+
+    @property
+    def members(self) -> np.ndarray:
+        """Indices of the people currently in a group, in increasing order."""
+        return np.flatnonzero(self.group >= 0)
+
+    def is_member(self, people) -> np.ndarray:
+        """For each of ``people``, whether they are in a group (``member_mask[people]``,
+        reading only their entries)."""
+        return self.group[people] >= 0
 
     def tenure(self, day: int) -> np.ndarray:
         """Days in the group: up to today for members, until leaving for leavers."""

@@ -140,6 +140,12 @@ def patience_after(reservoir, surplus, patience_capacity, recovery):
     return np.minimum(reservoir + gain, patience_capacity)
 
 
+def engagement(surplus):
+    """How a day's surplus moves a member's activity: ``2 * sigmoid(4 * surplus)``, 1 at
+    zero surplus, 0 to 2 (posting here, buying in ``strategies.Conversion``)."""
+    return 2.0 * expit(4.0 * surplus)
+
+
 def contribution_probability(activity, surplus, novelty_now, load):
     """Chance that a member posts today rather than lurks.
 
@@ -149,6 +155,5 @@ def contribution_probability(activity, surplus, novelty_now, load):
     (``2 * sigmoid`` is 1 at zero surplus); an overloaded group (load above the attention
     budget, ``L_g / A > 1``) turns members into lurkers.
     """
-    engagement = 2.0 * expit(4.0 * surplus)
     overload = 2.0 / (1.0 + np.maximum(load, 1.0))
-    return np.clip(activity * (1.0 + novelty_now) * engagement * overload, 0.0, 1.0)
+    return np.clip(activity * (1.0 + novelty_now) * engagement(surplus) * overload, 0.0, 1.0)

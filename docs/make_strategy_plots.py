@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from commsim import CommunityModel  # noqa: E402
+from commsim.replications import daily_frame, run_models  # noqa: E402
 from commsim.strategies import (  # noqa: E402
     STRATEGIES,  # noqa: E402
     Badges,
@@ -142,12 +142,7 @@ def replicate(
     make: Callable[[], list[Strategy]], seeds: int, population: int, days: int
 ) -> list[pd.DataFrame]:
     """Daily metrics of ``seeds`` runs (seeds 0..seeds-1) with the strategies ``make()``."""
-    frames = []
-    for seed in range(seeds):
-        model = CommunityModel(rng=seed, population=population, strategies=make())
-        model.run_for(days)
-        frames.append(model.datacollector.get_model_vars_dataframe())
-    return frames
+    return [daily_frame(m) for m in run_models(range(seeds), days, make, population=population)]
 
 
 def strategy_figure(

@@ -19,3 +19,15 @@ def test_demo_prints_the_lifecycle_and_saves_a_plot(tmp_path, capsys):
 def test_demo_refuses_a_non_positive_number_of_days(tmp_path):
     with pytest.raises(SystemExit):
         demo.main(["--days", "0", "--out", str(tmp_path)])
+
+
+def test_the_command_line_does_not_import_the_demo():
+    import ast
+    from pathlib import Path
+
+    import commsim.cli
+
+    tree = ast.parse(Path(commsim.cli.__file__).read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not {name for name in imported if name and "demo" in name}

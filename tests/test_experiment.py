@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from test_sweep_helpers import PostingBoost, name
+from helpers.strategies import PostingBoost, name
 
 from commsim import CommunityModel
 from commsim.sweep import Experiment, ExperimentError, Range, model_for, run_seed

@@ -181,3 +181,41 @@ def test_plots_draw_on_the_given_axes(runs):
     assert plots.plot_lifecycle(runs, "members", ax=left) is left
     assert plots.plot_lorenz(np.array([1, 2, 3]), ax=right) is right
     assert len(fig.axes) == 2
+
+
+def test_lifecycle_figure_is_two_lifecycle_panels(runs):
+    one = runs[runs.seed == 0].drop(columns="seed").set_index("day")
+    fig = plots.lifecycle_figure(one, title="A group")
+    top, bottom = fig.axes
+    assert top.get_title() == "A group"
+    assert legend(top)[:3] == ["members", "contributors", "messages"]
+    assert set(legend(top)[3:]) <= set(analysis.STAGES) and legend(top)[3:]
+    flows = analysis.flow_values(one)
+    assert legend(bottom) == [
+        "mean value of members",
+        "joiners' value (count-weighted 14-day mean)",
+        "leavers' value (count-weighted 14-day mean)",
+    ]
+    np.testing.assert_allclose(bottom.get_lines()[1].get_ydata(), flows["joiner_value"])
+    many = plots.lifecycle_figure(runs)
+    assert len(bands(many.axes[0])) == 3 and len(bands(many.axes[1])) == 3
+
+
+def test_sobol_figure_is_one_sobol_panel_per_outcome():
+    from commsim.sweep.sensitivity import sobol_figure
+
+    table = pd.DataFrame(
+        {
+            "outcome": ["a", "a", "b", "b"],
+            "parameter": ["x", "y", "x", "y"],
+            "S1": [0.5, 0.2, 0.1, 0.7],
+            "S1_conf": [0.05] * 4,
+            "ST": [0.6, 0.3, 0.2, 0.8],
+            "ST_conf": [0.1] * 4,
+        }
+    )
+    fig = sobol_figure(table)
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
+    heights = [p.get_height() for p in fig.axes[1].patches if isinstance(p, Rectangle)]
+    assert heights == [0.1, 0.7, 0.2, 0.8]
+    assert fig.axes[0].get_ylabel() == "Sobol index (share of variance)"

@@ -3,7 +3,7 @@ combined."""
 
 import numpy as np
 import pytest
-from replications import frame, runs  # noqa: E402  (tests/replications.py)
+from helpers.replications import frame, runs
 from scipy import stats
 
 from commsim import CommunityModel

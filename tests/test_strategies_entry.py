@@ -2,12 +2,12 @@
 
 import numpy as np
 import pytest
+from helpers.replications import frame, runs
 from scipy import stats
 
 from commsim import CommunityModel
 from commsim.strategies import EntryThreshold
 
-SEEDS = range(20)
 DAYS = 120
 
 
@@ -15,11 +15,9 @@ def run_outcomes_per_seed(**threshold):
     """Per seed: mean members a day, member-weighted mean value, and the share of joiners
     (days 1-90) who stayed at least 30 days."""
     rows = []
-    for seed in SEEDS:
-        strategy = EntryThreshold(**threshold)
-        model = CommunityModel(rng=seed, population=400, strategies=[strategy])
-        model.run_for(DAYS)
-        df = model.datacollector.get_model_vars_dataframe().iloc[1:]
+    for model in runs(lambda: [EntryThreshold(**threshold)], days=DAYS, population=400):
+        strategy = model.strategies[0]
+        df = frame(model).iloc[1:]
         pop = model.population
         joiners = (pop.joined_day > 0) & (pop.joined_day <= DAYS - 30)
         tenure = pop.tenure(model.day)[joiners]

@@ -3,7 +3,7 @@ friends; events spike activity and form a habit."""
 
 import numpy as np
 import pytest
-from replications import frame, runs  # noqa: E402  (tests/replications.py)
+from helpers.replications import frame, runs
 from scipy import stats
 
 from commsim import CommunityModel
@@ -19,7 +19,7 @@ class ArrivalsThroughFriends(Strategy):
         super().setup(model)
         self.count = 0
 
-    def on_join(self, model, joiners):
+    def on_join(self, model, today, joiners):
         self.count += int(np.count_nonzero(active_friends_inside(model, joiners) > 0))
 
 

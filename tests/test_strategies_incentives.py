@@ -3,7 +3,7 @@ leaderboard of invitations brings people in; each costs what it says."""
 
 import numpy as np
 import pytest
-from replications import frame, runs  # noqa: E402  (tests/replications.py)
+from helpers.replications import frame, runs
 from scipy import stats
 
 from commsim import CommunityModel

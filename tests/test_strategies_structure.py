@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from replications import frame, runs  # noqa: E402  (tests/replications.py)
+from helpers.replications import frame, runs
 from scipy import stats
 
 from commsim import CommunityModel

@@ -2,45 +2,18 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
 
 from commsim.sweep import Experiment, Range, ResultStore, SerialExecutor, run_sweep
 from commsim.sweep.report import (
     best_setting,
-    confidence_interval,
     mean_timeseries,
     summary_table,
     write_report,
 )
 from commsim.sweep.sensitivity import sobol_indices
-
-
-def test_confidence_interval_is_the_student_t_interval():
-    values = [3.0, 5.0, 4.0, 8.0, math.nan]
-    mean, low, high, n = confidence_interval(values)
-    sem = np.std([3, 5, 4, 8], ddof=1) / 2
-    assert (mean, n) == (5.0, 4)
-    assert high - mean == pytest.approx(stats.t.ppf(0.975, 3) * sem)
-    assert mean - low == pytest.approx(high - mean)
-    assert math.isnan(confidence_interval([2.0])[1]) and confidence_interval([])[3] == 0
-    assert confidence_interval([2.0, 2.0])[1:3] == (2.0, 2.0)
-
-
-def test_confidence_interval_covers_the_true_mean_95_percent_of_the_time():
-    rng = np.random.default_rng(12)
-    trials = 2000
-    covered = sum(
-        low <= 1.0 <= high
-        for low, high in (confidence_interval(rng.exponential(1.0, 30))[1:3] for _ in range(trials))
-    )
-    # skewed data and n=30: coverage a little under 95%; 3 binomial standard errors around
-    expected, margin = 0.95 * trials, 3 * math.sqrt(trials * 0.95 * 0.05)
-    assert expected - margin - 0.02 * trials <= covered <= expected + margin
 
 
 def test_best_setting_names_the_best_and_the_indistinguishable():

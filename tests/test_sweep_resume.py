@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_sweep_helpers import FailOn, KillWorkerOnce, Sleepy, name
+from helpers.strategies import FailOn, KillWorkerOnce, Sleepy, name
 
 from commsim.sweep import (
     Experiment,

@@ -1,17 +1,27 @@
 """The base of every operator strategy: its parameter table, its accounts and its hooks.
 
-A strategy overrides only the hooks it needs. The model calls them in this order each
-day (see ``CommunityModel.step``)::
+A strategy overrides only the hooks it needs. Every hook gets the model and the day
+(``commsim.model.Day``) first; the model calls them in this order each day (see
+``CommunityModel.step``)::
 
-    start_day(model, today)        before joining: set today's boosts and multipliers
-    admit(model, applicants, groups)  filter who may join (returns a boolean mask)
-    on_join(model, joiners)        after joiners are members: e.g. a fee raises patience
-    add_content(model, today)      after members post: operator or KOL content, moderation
-    end_day(model, today)          after leaving: conversion, prizes, spending
+    setup(model)                             once, after the founders joined (day 0)
+    start_day(model, today)                  before joining: set today's boosts
+    admit(model, today, applicants, groups)  filter who may join (returns a boolean mask)
+    on_join(model, today, joiners)           after joiners are members: a fee commits them
+    add_content(model, today)                after members post: KOL content, moderation
+    end_day(model, today)                    after leaving: conversion, prizes, spending
 
 Levers combine across strategies: a strategy multiplies ``today.posting_boost``,
 ``today.ambient_boost``, ``today.social_pull`` and ``today.on_topic`` by its own factor
 and adds its own term to ``today.utility_bonus``, so several strategies stack.
+
+State. A strategy reads the model's arrays freely but changes members, groups, traits,
+ties and messages only through the model's mutators (``model.admit``,
+``model.remove_members``, ``model.move_members``, ``model.add_group``,
+``model.close_group``, ``model.set_traits``, ``model.refill_patience``,
+``model.add_ties``, ``model.add_posts``, ...; see ``commsim.model``) and the day's
+``today.add_messages`` / ``today.remove_messages``, which keep every derived array
+consistent. Rules it shares with the model are imported from ``commsim.rules``.
 
 Parameters. Each subclass declares ``PARAMETERS``, a table of
 ``commsim.parameters.Parameter`` (numbers, with ranges) and ``Choice`` (named values);
@@ -117,13 +127,15 @@ class Strategy:
         """Called at the start of each day, before anyone joins."""
 
     def admit(
-        self, model: CommunityModel, applicants: np.ndarray, groups: np.ndarray
+        self, model: CommunityModel, today: Day, applicants: np.ndarray, groups: np.ndarray
     ) -> np.ndarray:
-        """Return a boolean mask of the applicants (person indices) allowed into ``groups``."""
+        """Return a boolean mask of the applicants (person indices) allowed into ``groups``
+        (the group each applies to) today."""
         return np.ones(applicants.size, dtype=bool)
 
-    def on_join(self, model: CommunityModel, joiners: np.ndarray) -> None:
-        """Called with the person indices of today's new members (``model.today`` is the day)."""
+    def on_join(self, model: CommunityModel, today: Day, joiners: np.ndarray) -> None:
+        """Called with the person indices of the members who joined today through the
+        model's joining (not those placed with ``model.admit``)."""
 
     def add_content(self, model: CommunityModel, today: Day) -> None:
         """Called after members have posted; may add or delete messages of ``today``."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from commsim.parameters import Parameter
 from commsim.strategies.base import Strategy, saturating
 
@@ -53,9 +55,8 @@ class ContentMix(Strategy):
             today.on_topic = today.on_topic / gain
 
     def add_content(self, model: CommunityModel, today: Day) -> None:
-        active = model.group_sizes() > 0
-        if not active.any() or self.operator_posts == 0:
+        active = np.flatnonzero(model.group_sizes() > 0)
+        if active.size == 0 or self.operator_posts == 0:
             return
-        today.messages += active * self.operator_posts
-        today.valued_messages += active * (self.operator_posts * self.on_topic * self.value)
-        self.pay(today, self.cost_per_post * self.operator_posts * int(active.sum()))
+        today.add_messages(active, self.operator_posts, self.on_topic * self.value)
+        self.pay(today, self.cost_per_post * self.operator_posts * active.size)

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from commsim import rules
 from commsim.parameters import Parameter
-from commsim.population import NO_GROUP, SPAMMER
+from commsim.population import SPAMMER
 from commsim.strategies.base import Strategy
 
 if TYPE_CHECKING:
@@ -20,7 +21,8 @@ class Conversion(Strategy):
     and their satisfaction with the group; each buys at most once:
 
         h    = 1 - (1 - rate) ** (1 / horizon)
-        p_i  = min(h * 2 n_i * 2 sigmoid(4 s_i), 1)     (s_i: yesterday's surplus U - E)
+        p_i  = min(h * 2 n_i * 2 sigmoid(4 s_i), 1)     (s_i: yesterday's surplus U - E;
+                                                          ``rules.engagement``)
 
     ``rate`` is the share of an average member (need 0.5, satisfied as expected) who buys
     within ``horizon`` days; seed 000 puts a typical group near 10% (30-60% for the best
@@ -47,12 +49,12 @@ class Conversion(Strategy):
 
     def end_day(self, model: CommunityModel, today: Day) -> None:
         pop = model.population
-        inside = pop.group != NO_GROUP
+        inside = pop.member_mask
         if not inside.any():
             return
         self.pay(today, self.promotion_cost)
         buyers = np.flatnonzero(inside & ~self.bought & (pop.role != SPAMMER))
-        engagement = 2.0 / (1.0 + np.exp(-4.0 * pop.satisfaction[buyers]))
+        engagement = rules.engagement(pop.satisfaction[buyers])
         chance = np.minimum(self._hazard * 2.0 * pop.need[buyers] * engagement, 1.0)
         sold = buyers[model.rng.random(buyers.size) < chance]
         self.bought[sold] = True

@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from commsim.parameters import Choice, Parameter
-from commsim.population import NO_GROUP
 from commsim.strategies.base import Strategy
 
 if TYPE_CHECKING:
-    from commsim.model import CommunityModel
+    from commsim.model import CommunityModel, Day
 
 
 class EntryThreshold(Strategy):
@@ -32,8 +31,8 @@ class EntryThreshold(Strategy):
 
         patience_i <- patience_i + (1 - patience_i) * min(commitment * level, 1)
 
-    (the reservoir is refilled to the new capacity). A fee also earns ``price * level``
-    per joiner, recorded as revenue. Fewer join, and more of them stay.
+    (the reservoir is refilled to the new capacity, ``model.refill_patience``). A fee also
+    earns ``price * level`` per joiner, recorded as revenue. Fewer join, and more of them stay.
     """
 
     PARAMETERS = {
@@ -51,22 +50,22 @@ class EntryThreshold(Strategy):
     }  # fmt: skip
 
     def admit(
-        self, model: CommunityModel, applicants: np.ndarray, groups: np.ndarray
+        self, model: CommunityModel, today: Day, applicants: np.ndarray, groups: np.ndarray
     ) -> np.ndarray:
         pop = model.population
         if self.kind == "invitation":
-            vouchers = ((pop.group != NO_GROUP) & (pop.value >= self.level)).astype(np.float32)
+            vouchers = (pop.member_mask & (pop.value >= self.level)).astype(np.float32)
             return (model.adjacency[applicants] @ vouchers) > 0
         trait = pop.value if self.kind == "review" else pop.need
         noise = model.rng.normal(0.0, self.noise, applicants.size) if self.noise > 0 else 0.0
         return trait[applicants] + noise >= self.level
 
-    def on_join(self, model: CommunityModel, joiners: np.ndarray) -> None:
+    def on_join(self, model: CommunityModel, today: Day, joiners: np.ndarray) -> None:
         if joiners.size == 0:
             return
-        pop = model.population
+        patience = model.population.patience[joiners]
         lift = min(self.commitment * self.level, 1.0)
-        pop.patience[joiners] += (1.0 - pop.patience[joiners]) * lift
-        pop.reservoir[joiners] = pop.patience[joiners] * model.params["patience_days"]
+        model.set_traits(joiners, patience=patience + (1.0 - patience) * lift)
+        model.refill_patience(joiners)
         if self.kind == "fee":
-            self.earn(model.today, self.price * self.level * joiners.size)
+            self.earn(today, self.price * self.level * joiners.size)

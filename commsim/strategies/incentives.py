@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from commsim.parameters import Parameter
-from commsim.population import NO_GROUP
 from commsim.strategies.base import Strategy, saturating
 from commsim.strategies.social import credit_inviters
 
@@ -60,7 +59,7 @@ class RedPackets(Strategy):
         self.strength *= math.exp(-1.0 / self.decay_days)
         due = today.day >= self.start and (today.day - self.start) % self.every == 0
         if due and self.spent + self.amount <= self.budget:
-            members = max(int(np.count_nonzero(model.population.group != NO_GROUP)), 1)
+            members = max(int(np.count_nonzero(model.population.member_mask)), 1)
             pull = saturating(self.amount / members, self.half_amount)
             self.strength += pull / (1.0 + self.fatigue * len(self.drop_days))
             self.drop_days.append(today.day)
@@ -114,7 +113,7 @@ class Badges(Strategy):
         return self.level > 0
 
     def start_day(self, model: CommunityModel, today: Day) -> None:
-        members = np.flatnonzero(model.population.group != NO_GROUP)
+        members = model.population.members
         level = self.level[members]
         previous, goal = self._bounds[level], self._bounds[level + 1]
         progress = (model.population.contributions[members] - previous) / (goal - previous)
@@ -124,7 +123,7 @@ class Badges(Strategy):
         today.posting_boost = today.posting_boost * self._gain
 
     def end_day(self, model: CommunityModel, today: Day) -> None:
-        members = np.flatnonzero(model.population.group != NO_GROUP)
+        members = model.population.members
         written = model.population.contributions[members]
         earned = np.searchsorted(self._bounds[1:-1], written, side="right")
         new = earned - self.level[members]
@@ -179,8 +178,8 @@ class InviteLeaderboard(Strategy):
         if self._running(today.day):
             today.social_pull *= 1.0 + self.gain * saturating(self.prize, self.half_prize)
 
-    def on_join(self, model: CommunityModel, joiners: np.ndarray) -> None:
-        if not self._running(model.day) or joiners.size == 0:
+    def on_join(self, model: CommunityModel, today: Day, joiners: np.ndarray) -> None:
+        if not self._running(today.day) or joiners.size == 0:
             return
         inviters = credit_inviters(model, joiners)
         credited = inviters >= 0
@@ -197,7 +196,7 @@ class InviteLeaderboard(Strategy):
             self.pay(today, self.prize * ranked.size / self.winners)
             top = ranked[0]
             pop = model.population
-            if 0 < self.owner_invites <= self.invites[top] and pop.group[top] != NO_GROUP:
-                followers = np.flatnonzero((self.invited_by == top) & (pop.group != NO_GROUP))
+            if 0 < self.owner_invites <= self.invites[top] and pop.is_member(top):
+                followers = np.flatnonzero((self.invited_by == top) & pop.member_mask)
                 self.owned_groups.append(model.add_group(np.append(followers, top)))
         self.invites[:] = 0

@@ -6,10 +6,9 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from commsim.parameters import Parameter
-from commsim.population import CONTRIBUTOR, KOL, NO_GROUP, OUTSIDER, SPAMMER
+from commsim.population import KOL, OUTSIDER, SPAMMER
 from commsim.strategies.base import Strategy
 
 if TYPE_CHECKING:
@@ -20,13 +19,15 @@ class KOLSeeding(Strategy):
     """A few high-value members (KOLs, 意见领袖) who share at fixed times and pull others in.
 
     At setup ``count`` outsiders (not spammers) become KOLs: role KOL, value ``value``,
-    patience 1, and ``followers`` extra people who follow each of them (one-way ties
-    added to ``model.adjacency``, the matrix that counts active friends inside; the
-    friendship graph ``model.network`` is left as it is). They join on day 1, spread over
-    the groups, and are committed: their patience is refilled each day until they leave.
+    patience 1, and ``followers`` extra people who follow each of them (one-way ties,
+    ``model.add_ties``, in the matrix that counts active friends inside; the friendship
+    graph ``model.network`` is left as it is). They join on day 1 (``model.admit``),
+    spread over the groups, and are committed: their patience is refilled each day
+    (``model.refill_patience``) until they leave.
 
     Every ``sharing_every`` days each KOL inside shares ``share_messages`` messages of
-    value ``value`` (a sharing session, 定时分享), which count as contributions:
+    value ``value`` (a sharing session, 定时分享, ``model.add_posts``), which count as
+    contributions:
 
         M_g += share_messages,   V_g += share_messages * value      (per KOL in g)
 
@@ -67,21 +68,13 @@ class KOLSeeding(Strategy):
         self.kols = model.rng.choice(candidates, size=self.count, replace=False)
         self.departures: list[tuple[int, int]] = []  # (day, KOL)
         self._peak = np.zeros(0, dtype=np.int64)  # most members each group has had
-        pop.role[self.kols] = KOL
-        pop.value[self.kols] = self.value
-        pop.patience[self.kols] = 1.0
+        model.set_role(self.kols, KOL)
+        model.set_traits(self.kols, value=self.value, patience=1.0)
         if self.followers:
             others = pop.size - 1
             followers = model.rng.integers(0, others, size=(self.count, self.followers))
             followers += followers >= self.kols[:, None]  # never follow oneself
-            rows = followers.ravel()
-            cols = np.repeat(self.kols, self.followers)
-            ties = sp.csr_array(
-                (np.ones(rows.size, np.float32), (rows, cols)), shape=model.adjacency.shape
-            )
-            adjacency = (model.adjacency + ties).tocsr()
-            adjacency.data[:] = 1.0
-            model.adjacency = adjacency
+            model.add_ties(followers.ravel(), np.repeat(self.kols, self.followers))
 
     def start_day(self, model: CommunityModel, today: Day) -> None:
         pop = model.population
@@ -89,8 +82,8 @@ class KOLSeeding(Strategy):
             outsiders = self.kols[pop.state[self.kols] == OUTSIDER]
             groups = np.flatnonzero(model.group_open)
             if groups.size and outsiders.size:
-                model.add_members(outsiders, groups[np.arange(outsiders.size) % groups.size], today)
-        inside = self.kols[pop.group[self.kols] != NO_GROUP]
+                model.admit(outsiders, groups[np.arange(outsiders.size) % groups.size], today)
+        inside = self.kols[pop.is_member(self.kols)]
         if self.leave_on and today.day >= self.leave_on:
             leaving = np.ones(inside.size, dtype=bool)
         elif self.leave_below:
@@ -102,19 +95,13 @@ class KOLSeeding(Strategy):
             leaving = np.zeros(inside.size, dtype=bool)
         model.remove_members(inside[leaving], today)
         self.departures.extend((today.day, int(kol)) for kol in inside[leaving])
-        pop.reservoir[inside[~leaving]] = model.params["patience_days"]
+        model.refill_patience(inside[~leaving])
 
     def add_content(self, model: CommunityModel, today: Day) -> None:
         if today.day % self.sharing_every:
             return
-        pop = model.population
-        inside = self.kols[pop.group[self.kols] != NO_GROUP]
+        inside = self.kols[model.population.is_member(self.kols)]
         if inside.size == 0:
             return
-        groups = pop.group[inside]
-        shared = np.bincount(groups, minlength=model.n_groups) * self.share_messages
-        today.messages += shared
-        today.valued_messages += shared * self.value
-        pop.contributions[inside] += round(self.share_messages)
-        pop.state[inside] = CONTRIBUTOR
+        model.add_posts(inside, self.share_messages, self.value, today)
         self.pay(today, self.fee * inside.size)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from commsim.parameters import Parameter
-from commsim.population import NO_GROUP, REGULAR, SPAMMER
+from commsim.population import REGULAR, SPAMMER
 from commsim.strategies.base import Strategy
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class Moderation(Strategy):
 
     def add_content(self, model: CommunityModel, today: Day) -> None:
         pop = model.population
-        inside = pop.group != NO_GROUP
+        inside = pop.member_mask
         if not inside.any():
             return
         self.pay(today, self.daily_cost)
@@ -68,13 +68,11 @@ class Moderation(Strategy):
         caught = (role == SPAMMER) & (draw < self.spam_removal)
         warned = (role == REGULAR) & (draw < self.strictness * (1.0 - pop.value[writers]))
         deleted = caught | warned
-        group, g = pop.group[writers], model.n_groups
-        today.messages -= np.bincount(group[deleted], weights=written[deleted], minlength=g)
-        today.spam -= np.bincount(group[caught], weights=written[caught], minlength=g)
-        value_lost = written[warned] * pop.value[writers[warned]] * today.on_topic
-        today.valued_messages -= np.bincount(group[warned], weights=value_lost, minlength=g)
-        np.maximum(today.valued_messages, 0.0, out=today.valued_messages)
-        pop.reservoir[writers[warned]] -= self.rebuke
+        today.remove_messages(
+            pop.group[writers[deleted]], written[deleted],
+            today.message_value(pop.value[writers[deleted]]), spam=caught[deleted],
+        )  # fmt: skip
+        model.adjust_patience(writers[warned], -self.rebuke)
         model.remove_members(writers[caught], today, banned=True)
         self.banned += int(np.count_nonzero(caught))
         self.warned += int(np.count_nonzero(warned))

@@ -45,8 +45,8 @@ class Referral(Strategy):
     def start_day(self, model: CommunityModel, today: Day) -> None:
         today.social_pull *= 1.0 + self.gain * saturating(self.reward, self.half_reward)
 
-    def on_join(self, model: CommunityModel, joiners: np.ndarray) -> None:
+    def on_join(self, model: CommunityModel, today: Day, joiners: np.ndarray) -> None:
         count = int(np.count_nonzero(active_friends_inside(model, joiners) > 0))
-        self.referred[model.day] = count
+        self.referred[today.day] = count
         if count:
-            self.pay(model.today, self.reward * count)
+            self.pay(today, self.reward * count)

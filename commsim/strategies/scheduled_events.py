@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from commsim.parameters import Parameter
-from commsim.population import CONTRIBUTOR, NO_GROUP
+from commsim.population import CONTRIBUTOR
 from commsim.strategies.base import Strategy
 
 if TYPE_CHECKING:
@@ -65,14 +65,14 @@ class ScheduledEvents(Strategy):
         today.posting_boost = today.posting_boost * (1.0 + self.boost * pull)
         today.utility_bonus = today.utility_bonus + self.bonus * pull
 
-    def on_join(self, model: CommunityModel, joiners: np.ndarray) -> None:
+    def on_join(self, model: CommunityModel, today: Day, joiners: np.ndarray) -> None:
         self.habit_of[joiners] = 0.0
 
     def end_day(self, model: CommunityModel, today: Day) -> None:
         if not self.is_event_day(today.day):
             return
         pop = model.population
-        members = np.flatnonzero(pop.group != NO_GROUP)
+        members = pop.members
         attended = (pop.state[members] == CONTRIBUTOR).astype(float)
         self.habit_of[members] += self.habit * (attended - self.habit_of[members])
         groups = np.unique(pop.group[members]).size

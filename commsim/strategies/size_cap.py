@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from commsim.parameters import Choice, Parameter
-from commsim.population import CONTRIBUTOR, NO_GROUP
+from commsim.population import CONTRIBUTOR
 from commsim.strategies.base import Strategy
 
 if TYPE_CHECKING:
@@ -25,8 +25,9 @@ class SizeCap(Strategy):
     Split (``split=True``): at the start of a day, every general group that is full
     (``size_g >= max_members``) or overloaded (yesterday's reading load, in attention
     budgets, ``L_g / A >= overload``, when ``overload > 0``) spawns a sub-group, and a
-    random share ``split_share`` of its members move there as founders (004: split when
-    the cap or the overload point is reached).
+    random share ``split_share`` of its members move there, its first members (004: split when
+    the cap or the overload point is reached). A move (``model.move_members``) keeps a
+    member's joined day, entry route and patience.
 
     Matrix (``matrix=True``): beside the general groups stands one private group
     (私密, high-end; 004's STC case) that outsiders cannot find. Each day, members of the
@@ -60,7 +61,7 @@ class SizeCap(Strategy):
         self.private = -1
         if self.matrix:
             self.private = model.add_group()
-            model.group_open[self.private] = False
+            model.close_group(self.private)
         self.splits: list[tuple[int, int, int]] = []  # (day, from group, new group)
 
     def start_day(self, model: CommunityModel, today: Day) -> None:
@@ -80,7 +81,7 @@ class SizeCap(Strategy):
             self.splits.append((today.day, int(group), model.add_group(members[movers])))
 
     def admit(
-        self, model: CommunityModel, applicants: np.ndarray, groups: np.ndarray
+        self, model: CommunityModel, today: Day, applicants: np.ndarray, groups: np.ndarray
     ) -> np.ndarray:
         room = np.maximum(self.max_members - model.group_sizes(), 0)
         order = np.argsort(groups, kind="stable")
@@ -95,12 +96,12 @@ class SizeCap(Strategy):
         if self.matrix:
             room = self.max_members - int(np.count_nonzero(pop.group == self.private))
             invited = np.flatnonzero(
-                (pop.group != NO_GROUP) & (pop.group != self.private)
+                pop.member_mask & (pop.group != self.private)
                 & (pop.state == CONTRIBUTOR) & (pop.value >= self.private_value)
             )  # fmt: skip
             if invited.size > room:
                 invited = model.rng.choice(invited, size=max(room, 0), replace=False)
-            pop.group[invited] = self.private
+            model.move_members(invited, self.private, today)
         if self.cost_per_group:
-            active = np.unique(pop.group[pop.group != NO_GROUP]).size
+            active = np.unique(pop.group[pop.member_mask]).size
             self.pay(today, self.cost_per_group * active)

@@ -47,6 +47,7 @@ import pandas as pd
 from commsim.model import REPORTERS
 from commsim.outcomes import run_outcomes
 from commsim.parameters import PARAMETERS, Choice, check_together, validate
+from commsim.replications import run_seed
 from commsim.strategies import STRATEGIES
 from commsim.sweep.strategy_lookup import build_strategy, strategy_parameters
 
@@ -61,7 +62,7 @@ OUTCOMES: tuple[str, ...] = tuple(
 ) + tuple(SWEEP_OUTCOMES)
 DESIGNS = ("grid", "latin", "sobol")
 POLICY = "policy"  # name of the settings column that holds the policy of each setting
-_DESIGN_CHILD, _RUNS_CHILD = 0, 1  # children of the root SeedSequence
+_DESIGN_CHILD = 0  # child of the root SeedSequence seeding the design (runs: run_seed)
 
 
 class ExperimentError(ValueError):
@@ -114,18 +115,6 @@ class Run:
     spawn_key: tuple[int, ...]
     parameters: dict[str, Any]
     strategies: tuple[tuple[str, dict[str, Any]], ...]
-
-
-def run_seed(root: int, setting: int, replication: int) -> tuple[int, tuple[int, ...]]:
-    """The seed of run ``(setting, replication)`` and its spawn key under ``root``.
-
-    ``SeedSequence(root).spawn(2)[1].spawn(setting + 1)[setting].spawn(replication + 1)
-    [replication]`` is ``SeedSequence(root, spawn_key=(1, setting, replication))``; the
-    seed is the first 64-bit word of its state, shifted right by one bit to fit int64.
-    """
-    spawn_key = (_RUNS_CHILD, setting, replication)
-    sequence = np.random.SeedSequence(root, spawn_key=spawn_key)
-    return int(sequence.generate_state(1, np.uint64)[0] >> np.uint64(1)), spawn_key
 
 
 @dataclass

@@ -2,10 +2,12 @@
 the experiment's question, and plots, written beside the results.
 
 For each setting and outcome the table gives the mean over the setting's replications
-and its 95% confidence interval ``mean ± t(0.975, n - 1) * s / sqrt(n)`` (Student's t,
-``scipy.stats.t``; ``s`` the sample standard deviation, ``n`` the runs with a value: an
-outcome such as days until silence is NaN for a group that never fell silent, and ``n``
-says how many did). Failed runs are counted, not averaged.
+and its 95% confidence interval ``mean ± t(0.975, n - 1) * s / sqrt(n)``
+(``commsim.stats.t_interval``; ``s`` the sample standard deviation, ``n`` the runs with a
+value: an outcome such as days until silence is NaN for a group that never fell silent,
+and ``n`` says how many did; fewer than two values give no interval). Failed runs are
+counted, not averaged. The best setting is compared with the others by Welch's t test
+(``commsim.stats.welch_test``).
 
 ``write_report(results)`` writes ``<results>/report/``: ``report.md`` (question, runs,
 answer, table), ``summary.csv`` (every setting), ``outcomes.png`` (each outcome against
@@ -17,17 +19,16 @@ from __future__ import annotations
 
 import math
 import os
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from scipy import stats
 
+from commsim.stats import t_interval, welch_test
 from commsim.sweep.experiment import Experiment
-from commsim.sweep.sensitivity import plot_sobol, sobol_indices
+from commsim.sweep.sensitivity import sobol_figure, sobol_indices
 from commsim.sweep.store import STATUS_FAILED, STATUS_OK, ResultStore
 
 DEFAULT_OUTCOMES = (
@@ -44,26 +45,6 @@ LEVEL = 0.95
 MAX_LINES = 12  # settings drawn in the time-series plot
 
 
-def confidence_interval(
-    values: Sequence[float], level: float = LEVEL
-) -> tuple[float, float, float, int]:
-    """Mean, lower and upper bound of the ``level`` t-interval, and n, of the non-NaN
-    ``values``; the bounds are NaN for fewer than two values or an infinite one."""
-    values = np.asarray(values, dtype=float)
-    values = values[~np.isnan(values)]
-    n = values.size
-    if n == 0:
-        return math.nan, math.nan, math.nan, 0
-    mean = float(values.mean())
-    if n < 2 or not np.isfinite(values).all():  # e.g. cost per contributor when none is left
-        return mean, math.nan, math.nan, n
-    sem = float(values.std(ddof=1)) / math.sqrt(n)
-    if sem == 0:
-        return mean, mean, mean, n
-    low, high = stats.t.interval(level, n - 1, loc=mean, scale=sem)
-    return mean, float(low), float(high), n
-
-
 def summary_table(
     outcomes: pd.DataFrame, experiment: Experiment, names: Sequence[str]
 ) -> pd.DataFrame:
@@ -78,7 +59,7 @@ def summary_table(
         row["runs"] = len(ok)
         row["failed"] = int((runs["status"] == STATUS_FAILED).sum())
         for name in names:
-            mean, low, high, n = confidence_interval(ok[name])
+            mean, low, high, n = t_interval(ok[name], LEVEL)
             row.update({name: mean, f"{name}_low": low, f"{name}_high": high, f"{name}_n": n})
         rows.append(row)
     return pd.DataFrame(rows)
@@ -102,10 +83,7 @@ def best_setting(
         values = ok.loc[ok["setting"] == row["setting"], outcome].dropna()
         if len(values) < 2 or len(best_values) < 2:
             continue
-        with warnings.catch_warnings():  # identical values: scipy warns, p is NaN
-            warnings.simplefilter("ignore", RuntimeWarning)
-            p = stats.ttest_ind(best_values, values, equal_var=False).pvalue
-        if not p < 0.05:  # NaN (identical values) counts as indistinguishable
+        if not welch_test(best_values, values).pvalue < 0.05:
             ties.append(_label(row, columns))
     sentence = (
         f"{'Highest' if goal == 'max' else 'Lowest'} mean {outcome}: "
@@ -361,7 +339,7 @@ def write_report(results: str | os.PathLike, outcomes: Sequence[str] | None = No
             lines += [f"Not computed: {error}", ""]
             continue
         table.to_csv(folder / f"sensitivity-{outcome}.csv", index=False)
-        plot_sobol(table, folder / f"sensitivity-{outcome}.png")
+        sobol_figure(table).savefig(folder / f"sensitivity-{outcome}.png", dpi=110)
         lines += [
             _sobol_answer(table, outcome),
             "",

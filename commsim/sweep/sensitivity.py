@@ -12,10 +12,10 @@ computed for each of their combinations separately.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from commsim.plots import plot_sobol
 from commsim.sweep.experiment import Experiment
 
 BOOTSTRAP_SEED = 1  # SALib's bootstrap seed (SALib ignores 0): same results, same intervals
@@ -84,26 +84,20 @@ def sobol_indices(outcomes: pd.DataFrame, experiment: Experiment, outcome: str) 
     return pd.DataFrame(rows)
 
 
-def plot_sobol(table: pd.DataFrame, path) -> None:
-    """Bar chart of S1 and ST (with 95% intervals) per parameter, one panel per outcome
-    and block."""
+def sobol_figure(table: pd.DataFrame) -> Figure:
+    """S1 and ST (with 95% intervals) per parameter, one panel (``commsim.plots.plot_sobol``)
+    per outcome and block of a ``sobol_indices`` table."""
     keys = [c for c in table.columns if c not in ("parameter", "S1", "S1_conf", "ST", "ST_conf")]
     panels = list(table.groupby(keys, sort=False))
     fig = Figure(figsize=(8, 2.8 * len(panels) + 0.6))
     axes = fig.subplots(len(panels), 1, squeeze=False)
     for ax, (key, rows) in zip(axes[:, 0], panels, strict=True):
-        x = np.arange(len(rows))
-        ax.bar(x - 0.2, rows["S1"], 0.4, yerr=rows["S1_conf"], capsize=3, label="first order S1")
-        ax.bar(x + 0.2, rows["ST"], 0.4, yerr=rows["ST_conf"], capsize=3, label="total ST")
-        ax.set_xticks(x, rows["parameter"])
-        ax.set_ylabel("Sobol index")
+        plot_sobol(rows, ax=ax)
         key = key if isinstance(key, tuple) else (key,)
         ax.set_title(
             ", ".join(
                 f"{k}={v}" if k != "outcome" else str(v) for k, v in zip(keys, key, strict=True)
             )
         )
-        ax.axhline(0, color="grey", linewidth=0.5)
-        ax.legend(loc="upper right", fontsize="small")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    return fig

@@ -17,6 +17,7 @@ import numpy as np
 
 from commsim.model import CommunityModel
 from commsim.outcomes import run_outcomes
+from commsim.replications import daily_frame, run_model
 from commsim.sweep.experiment import Run
 from commsim.sweep.strategy_lookup import build_strategy
 
@@ -42,19 +43,22 @@ class RunResult:
     seconds: float
 
 
+def strategies_for(run: Run) -> list:
+    """Fresh instances of ``run``'s strategies, in the order applied."""
+    return [build_strategy(name, params) for name, params in run.strategies]
+
+
 def model_for(run: Run) -> CommunityModel:
-    """The model of ``run``, seeded and configured as the sweep ran it."""
-    strategies = [build_strategy(name, params) for name, params in run.strategies]
-    return CommunityModel(rng=run.seed, strategies=strategies, **run.parameters)
+    """The model of ``run`` on day 0, seeded and configured as the sweep ran it."""
+    return CommunityModel(rng=run.seed, strategies=strategies_for(run), **run.parameters)
 
 
 def execute_run(run: Run, days: int, metrics: Sequence[str], outcomes: Sequence[str]) -> RunResult:
     """Run one model for ``days`` days; an exception becomes a failed ``RunResult``."""
     start = time.perf_counter()
     try:
-        model = model_for(run)
-        model.run_for(days)
-        frame = model.datacollector.get_model_vars_dataframe()
+        model = run_model(run.seed, days, strategies_for(run), **run.parameters)
+        frame = daily_frame(model)
         summary = run_outcomes(frame)
         silence = summary["days_until_silence"]
         summary["active_days"] = float(frame.index[-1]) if math.isnan(silence) else silence

@@ -46,12 +46,6 @@ def name(cls: type[Strategy]) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
-def test_helpers_are_found_by_name():
-    from commsim.sweep.strategy_lookup import build_strategy
-
-    assert isinstance(build_strategy(name(FailOn), {"fail": 1}), FailOn)
-
-
 class KillWorkerOnce(Strategy):
     """Kills its own worker process with SIGKILL the first time any run with this
     ``token`` starts (a marker file in the temporary folder remembers it)."""

@@ -1,0 +1,113 @@
+"""``Day``: what happens on one day of a ``CommunityModel``, its levers and its outcomes.
+
+Strategies set the levers (``today.posting_boost`` and the rest) and change the day's
+messages only through ``Day.add_messages`` and ``Day.remove_messages``, which compute
+value-weighted messages by one rule; the model's mutators (``commsim.mutators``) record
+joiners, leavers and moves here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(eq=False)
+class Day:
+    """What happens on one day: the strategies' levers and the day's outcomes.
+
+    Levers (strategies set them in ``start_day``):
+        ambient_boost: multiplier of the ambient inflow.
+        social_pull: today's chance that one friend inside brings an outsider in.
+        posting_boost: multiplier of each person's chance to post (scalar or per person).
+        utility_bonus: utility added to each member's day (scalar or per person).
+        on_topic: share of members' messages that are on the group's topic and carry
+            their writer's value (off-topic chatter and red-packet thanks carry none).
+
+    Outcomes (per group unless said otherwise):
+        messages, valued_messages, spam: messages, value-weighted on-topic messages, spam
+            (changed through ``add_messages`` and ``remove_messages``).
+        joined, left: person indices of today's joiners and leavers.
+        left_groups: the group each of ``left`` left (aligned with ``left``).
+        moved: person indices of members moved to another group today (repeats possible).
+        spend, revenue, conversions: the operator's money today, over all groups.
+    """
+
+    day: int
+    groups: int
+    social_pull: float
+    ambient_boost: float = 1.0
+    posting_boost: float | np.ndarray = 1.0
+    utility_bonus: float | np.ndarray = 0.0
+    on_topic: float = 1.0
+    messages: np.ndarray = field(init=False)
+    valued_messages: np.ndarray = field(init=False)
+    spam: np.ndarray = field(init=False)
+    joined: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    left: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    left_groups: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
+    moved: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    spend: float = 0.0
+    revenue: float = 0.0
+    conversions: int = 0
+
+    def __post_init__(self) -> None:
+        self.messages = np.zeros(self.groups)
+        self.valued_messages = np.zeros(self.groups)
+        self.spam = np.zeros(self.groups)
+
+    def message_value(self, writer_value) -> np.ndarray:
+        """Value carried by each message a member writes today: ``v_i * on_topic``
+        (off-topic chatter and red-packet thanks carry none)."""
+        return writer_value * self.on_topic
+
+    def add_messages(self, groups, count, value=0.0, spam=False) -> None:
+        """Add messages to today's groups, one entry per writer (or per group):
+
+            M_g += sum_k c_k,   V_g += sum_k c_k * v_k,   S_g += sum_k c_k [spam_k]
+
+        over the entries k with ``groups[k] == g``. ``count``, ``value`` and ``spam`` are
+        scalars or arrays aligned with ``groups``; ``value`` is each message's value
+        (``message_value`` for members' own messages).
+        """
+        messages, valued, spammed = self._tally(groups, count, value, spam)
+        self.messages += messages
+        self.valued_messages += valued
+        self.spam += spammed
+
+    def remove_messages(self, groups, count, value=0.0, spam=False) -> None:
+        """Take messages out of today's groups before anyone reads them (moderation
+        deleting posts): the inverse of ``add_messages`` with the same arguments, each
+        total kept at 0 or above (against rounding)."""
+        messages, valued, spammed = self._tally(groups, count, value, spam)
+        for total, removed in (
+            (self.messages, messages), (self.valued_messages, valued), (self.spam, spammed)
+        ):  # fmt: skip
+            total -= removed
+            np.maximum(total, 0.0, out=total)
+
+    def _tally(self, groups, count, value, spam):
+        groups = np.asarray(groups)
+        if groups.dtype.kind not in "iu":  # an empty list, say
+            groups = groups.astype(np.intp)
+        count = np.asarray(count)
+        if count.ndim == 0:
+            count = np.full(groups.shape, float(count))
+        n = self.groups
+        messages = np.bincount(groups, weights=count, minlength=n)
+        valued = np.bincount(groups, weights=count * value, minlength=n)
+        spam = np.asarray(spam, dtype=bool)
+        if spam.ndim == 0:
+            spammed = messages.copy() if spam else np.zeros(n)
+        else:
+            spammed = np.bincount(groups[spam], weights=count[spam], minlength=n)
+        return messages, valued, spammed
+
+    def add_group(self) -> None:
+        """Grow the per-group outcomes by one group, with nothing in it yet
+        (``CommunityModel.add_group`` calls it)."""
+        self.groups += 1
+        self.messages = np.append(self.messages, 0.0)
+        self.valued_messages = np.append(self.valued_messages, 0.0)
+        self.spam = np.append(self.spam, 0.0)

@@ -1,0 +1,255 @@
+"""The model's mutators: the only writers of member and group state besides the day's own
+rules (``CommunityModel``'s steps 1-5).
+
+Strategies, the classroom and analyses change the population, the groups and the ties
+only through these methods of ``CommunityModel`` (a mixin, ``Mutators``); each keeps every
+derived array consistent (joined day, entry route, patience reservoir, group indices,
+the per-group arrays) and records on ``today`` (``commsim.day.Day``) what happened:
+
+    people      admit, remove_members, move_members
+    groups      add_group, open_group, close_group
+    persons     set_role, set_traits, refill_patience, adjust_patience, add_ties
+    content     add_posts (members' extra posts; the day's own ``add_messages``)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sp
+
+from commsim.population import (
+    CONTRIBUTOR,
+    KOL,
+    LEFT,
+    LURKER,
+    NO_GROUP,
+    OPERATOR,
+    OUTSIDER,
+    REGULAR,
+    SPAMMER,
+    Population,
+)
+
+if TYPE_CHECKING:
+    from commsim.day import Day
+
+
+class Mutators:
+    """The state-changing methods of ``CommunityModel`` (see the module's docstring).
+
+    They use the model's ``population``, ``params``, ``day``, ``today``, its group arrays
+    ``_group_open`` and ``_load`` and its ties ``_adjacency``.
+    """
+
+    population: Population
+    params: dict
+    day: int
+    today: Day
+    _group_open: np.ndarray
+    _load: np.ndarray
+    _adjacency: sp.csr_array
+
+    @property
+    def n_groups(self) -> int:
+        """Number of groups that exist (open or closed, with or without members)."""
+        return self._group_open.size
+
+    def admit(self, people, groups, today: Day, route=OPERATOR) -> None:
+        """Make outsiders ``people`` members of ``groups`` (one group, or one per person)
+        today: a joiner lurks (``LURKER``), with ``joined_day`` today, the entry ``route``
+        (one, or one per person; ``population.OPERATOR`` by default: placed by a strategy),
+        a full patience reservoir (``refill_patience``) and satisfaction 0; they are
+        counted in ``today.joined``. Strategies' ``admit`` and ``on_join`` hooks are not
+        called (they are for the model's own joining, step 1).
+
+        Raises:
+            ValueError: for people who are not outsiders (members, or leavers: a leaver
+                never returns) or a group that does not exist.
+        """
+        pop = self.population
+        people = np.asarray(people, dtype=np.int64)
+        groups = np.asarray(groups)
+        insiders = people[pop.state[people] != OUTSIDER]
+        if insiders.size:
+            raise ValueError(
+                f"people: {insiders[:5].tolist()} are not outsiders: only outsiders can join"
+            )
+        if people.size and (groups.min() < 0 or groups.max() >= self.n_groups):
+            raise ValueError(
+                f"groups: {groups.min()}..{groups.max()} do not all exist: expected groups "
+                f"in [0, {self.n_groups - 1}]"
+            )
+        self._join(people, groups, today, route)
+
+    def _join(self, people: np.ndarray, groups, today: Day, route) -> None:
+        """``admit`` without its checks, for the model's own joining (step 1, founders),
+        whose people and groups are valid by construction."""
+        pop = self.population
+        pop.group[people] = groups
+        pop.entry_route[people] = route
+        pop.state[people] = LURKER
+        pop.joined_day[people] = self.day
+        pop.satisfaction[people] = 0.0
+        self.refill_patience(people)
+        today.joined = np.concatenate([today.joined, people])
+
+    def remove_members(self, people, today: Day, banned: bool = False) -> None:
+        """Take members ``people`` out of their groups today, for good: their state is
+        ``LEFT``, ``left_day`` today, ``banned`` set as given (moderation bans); they are
+        counted in ``today.left`` and the groups they left in ``today.left_groups``.
+
+        Raises:
+            ValueError: for people who are not members.
+        """
+        people = np.asarray(people, dtype=np.int64)
+        if people.size:
+            self._check_members(people, "removed")
+            self._remove(people, today, banned)
+
+    def _remove(self, people: np.ndarray, today: Day, banned: bool = False) -> None:
+        """``remove_members`` without its check, for the model's own leaving (step 4)."""
+        pop = self.population
+        today.left_groups = np.concatenate([today.left_groups, pop.group[people]])
+        pop.group[people] = NO_GROUP
+        pop.state[people] = LEFT
+        pop.left_day[people] = self.day
+        pop.banned[people] = banned
+        today.left = np.concatenate([today.left, people])
+
+    def move_members(self, people, group: int, today: Day) -> None:
+        """Move members ``people`` into ``group`` (open or closed; splitting, a private
+        group). A move is not a new joining: ``joined_day`` (hence tenure and novelty),
+        ``entry_route``, the patience reservoir, state and contributions carry over, and
+        the movers are counted in ``today.moved``, not in ``today.joined`` or ``left``.
+
+        Raises:
+            ValueError: for a group that does not exist or people who are not members.
+        """
+        pop = self.population
+        people = np.asarray(people, dtype=np.int64)
+        if not 0 <= group < self.n_groups:
+            raise ValueError(
+                f"group={group} does not exist: expected a group in [0, {self.n_groups - 1}]"
+            )
+        self._check_members(people, "moved")
+        pop.group[people] = group
+        today.moved = np.concatenate([today.moved, people])
+
+    def _check_members(self, people: np.ndarray, action: str) -> None:
+        outside = people[self.population.group[people] < 0]
+        if outside.size:
+            raise ValueError(
+                f"people: {outside[:5].tolist()} are not members: only members can be {action}"
+            )
+
+    def add_group(self, founders=None) -> int:
+        """Create a new open group (and its entries in today's outcomes, ``Day.add_group``),
+        moving members ``founders`` into it (``move_members``) when given.
+
+        Returns:
+            The new group's index.
+        """
+        self._group_open = np.append(self._group_open, True)
+        self._load = np.append(self._load, 0.0)
+        self.today.add_group()
+        group = self.n_groups - 1
+        if founders is not None:
+            self.move_members(founders, group, self.today)
+        return group
+
+    def open_group(self, group: int) -> None:
+        """Let outsiders find and join ``group`` again."""
+        self._group_open[group] = True
+
+    def close_group(self, group: int) -> None:
+        """Hide ``group`` from outsiders (no one discovers or joins it); its members stay
+        and members can still be moved into it."""
+        self._group_open[group] = False
+
+    def set_role(self, people, role: int) -> None:
+        """Give ``people`` the role ``role`` (``population.REGULAR``, ``KOL`` or ``SPAMMER``);
+        their traits stay as they are (``set_traits`` changes them).
+
+        Raises:
+            ValueError: for an unknown role.
+        """
+        if role not in (REGULAR, KOL, SPAMMER):
+            raise ValueError(
+                f"role={role!r} is not a role: expected REGULAR ({REGULAR}), KOL ({KOL}) "
+                f"or SPAMMER ({SPAMMER}) from commsim.population"
+            )
+        self.population.role[np.asarray(people, dtype=np.int64)] = role
+
+    def set_traits(self, people, *, need=None, value=None, patience=None, activity=None):
+        """Set traits of ``people`` (each a number or one per person, in [0, 1]); traits
+        not given stay. The patience reservoir is not touched: a new patience is the
+        capacity that ``refill_patience`` fills and ``rules.patience_after`` caps.
+
+        Raises:
+            ValueError: for a trait outside [0, 1].
+        """
+        pop = self.population
+        people = np.asarray(people, dtype=np.int64)
+        traits = {"need": need, "value": value, "patience": patience, "activity": activity}
+        for name, new in traits.items():
+            if new is None:
+                continue
+            new = np.asarray(new, dtype=float)
+            if not np.all((new >= 0.0) & (new <= 1.0)):
+                shown = new.item() if new.ndim == 0 else new[~((new >= 0) & (new <= 1))][0]
+                raise ValueError(f"{name}={shown!r} is out of range: expected a number in [0, 1]")
+            getattr(pop, name)[people] = new
+
+    def refill_patience(self, people) -> None:
+        """Fill the patience reservoir of ``people`` to its capacity (the one place of
+        this rule; joiners get it):
+
+            R_i = patience_i * patience_days
+        """
+        pop = self.population
+        pop.reservoir[people] = pop.patience[people] * self.params["patience_days"]
+
+    def adjust_patience(self, people, days) -> None:
+        """Add ``days`` (a number or one per person; negative drains, e.g. a moderator's
+        rebuke) to the patience reservoir of ``people``, at most to its capacity:
+
+            R_i <- min(R_i + days_i, patience_i * patience_days)
+
+        A reservoir at 0 or below makes the member leave at the end of the day (step 4).
+        """
+        pop = self.population
+        people = np.asarray(people, dtype=np.int64)
+        capacity = pop.patience[people] * self.params["patience_days"]
+        pop.reservoir[people] = np.minimum(pop.reservoir[people] + days, capacity)
+
+    def add_ties(self, followers, leaders) -> None:
+        """One-way ties: from now on each ``followers[k]`` counts ``leaders[k]`` as a friend
+        (``A[f, l] = 1``; the leader does not count the follower), so an active leader
+        brings the follower in like an active friend inside. Existing ties stay; the
+        friendship graph ``network`` is not changed."""
+        followers = np.asarray(followers, dtype=np.int64).ravel()
+        leaders = np.broadcast_to(np.asarray(leaders, dtype=np.int64), followers.shape)
+        ties = sp.csr_array(
+            (np.ones(followers.size, np.float32), (followers, leaders)),
+            shape=self._adjacency.shape,
+        )
+        adjacency = (self._adjacency + ties).tocsr()
+        adjacency.data[:] = 1.0
+        self._set_adjacency(adjacency)
+
+    def add_posts(self, people, messages: float, value: float, today: Day) -> None:
+        """Members ``people`` each post ``messages`` messages of value ``value`` beside
+        their own posting (a KOL's sharing session): the messages go to their groups
+        (``today.add_messages``), count (rounded) in their contributions, and make them
+        active (contributors) today, so their friends see them posting."""
+        pop = self.population
+        people = np.asarray(people, dtype=np.int64)
+        today.add_messages(pop.group[people], messages, value)
+        pop.contributions[people] += round(messages)
+        pop.state[people] = CONTRIBUTOR
+
+    def _set_adjacency(self, matrix) -> None:
+        self._adjacency = sp.csr_array(matrix)
+        self._adjacency_by_friend = self._adjacency.tocsc()  # column j: who counts j
