@@ -1,9 +1,9 @@
-"""Bounds over replications: the one home of the validation package's statistics.
+"""Bounds over replications as the checks read them.
 
-Student t intervals of the mean, ``mean +- t(1 - alpha, n - 1) * sd / sqrt(n)`` (one-sided
-at level ``1 - alpha``; NaN for fewer than two values); exact (Clopper-Pearson) bounds for
-shares of runs; ratio estimators over clustered counts with the linearised (cluster-robust)
-variance. (``commsim.stats``, once it lands, is to take these over.)
+Student t intervals and one-sided bounds of the mean are ``commsim.stats``'s, read on the
+finite values (a run without a figure, NaN, is left out); added here, what the checks need
+beyond them: exact (Clopper-Pearson) bounds for shares of runs, and ratio estimators over
+clustered counts with the linearised (cluster-robust) variance.
 """
 
 from __future__ import annotations
@@ -13,6 +13,10 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import stats
+
+from commsim.stats import lower_bound as stats_lower_bound
+from commsim.stats import t_interval as stats_t_interval
+from commsim.stats import upper_bound as stats_upper_bound
 
 ALPHA = 0.05
 """Every check's error rate: one-sided bounds at 95%."""
@@ -31,24 +35,22 @@ def mean(values: np.ndarray) -> float:
 
 
 def t_interval(values, level: float = 0.95) -> tuple[float, float]:
-    """Two-sided Student t interval of the mean at ``level`` (NaN bounds for n < 2)."""
-    values = finite(values)
-    if values.size < 2:
-        return math.nan, math.nan
-    half = (
-        stats.t.ppf(0.5 + level / 2, values.size - 1) * values.std(ddof=1) / math.sqrt(values.size)
-    )
-    return float(values.mean() - half), float(values.mean() + half)
+    """Two-sided Student t interval of the mean at ``level`` of the finite ``values``
+    (``commsim.stats.t_interval``; NaN bounds for n < 2)."""
+    interval = stats_t_interval(finite(values), level)
+    return interval.low, interval.high
 
 
 def lower_bound(values, alpha: float = ALPHA) -> float:
-    """One-sided lower ``1 - alpha`` bound of the mean (NaN for n < 2)."""
-    return t_interval(values, 1 - 2 * alpha)[0]
+    """One-sided lower ``1 - alpha`` bound of the mean of the finite ``values``
+    (``commsim.stats.lower_bound``; NaN for n < 2)."""
+    return stats_lower_bound(finite(values), 1 - alpha)
 
 
 def upper_bound(values, alpha: float = ALPHA) -> float:
-    """One-sided upper ``1 - alpha`` bound of the mean (NaN for n < 2)."""
-    return t_interval(values, 1 - 2 * alpha)[1]
+    """One-sided upper ``1 - alpha`` bound of the mean of the finite ``values``
+    (``commsim.stats.upper_bound``; NaN for n < 2)."""
+    return stats_upper_bound(finite(values), 1 - alpha)
 
 
 def share_lower_bound(successes: int, trials: int, alpha: float = ALPHA) -> float:

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from commsim.calibrate import replication_seeds
 from commsim.model import CommunityModel
 from commsim.parameters import validate
 from commsim.population import NO_GROUP, SPAMMER
+from commsim.replications import replication_seeds
 from commsim.strategies.base import Strategy
 from commsim.validation.bounds import ALPHA, finite, lower_bound, mean, t_interval, upper_bound
 
