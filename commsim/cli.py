@@ -4,9 +4,15 @@
     commsim run <scenario>.toml [--out FOLDER]
     commsim run <results> --setting S --replication R     # re-run one run of a sweep
     commsim report <results> [--outcomes NAME ...]
+    commsim forecast <series>.csv [--fit-days N] ...     # a forecast for my own group
+
+A strategy named ``"package.module:Class"`` in an experiment file or a results folder is
+imported only with ``--allow-import package.module`` (repeatable; a package allows its
+submodules): importing a module runs its code, and a file is data.
 
 ``sweep`` validates the experiment file before any run and writes results to
-``results/<name>/`` (``--out`` to choose); run the same command again to resume an
+``results/<name>/`` (``--out`` to choose the folder; a name from a file is always one
+folder inside ``results/``, ``run``'s inside ``output/``); run the same command again to resume an
 interrupted sweep. ``--workers 0`` runs in this process, ``--dask`` on a local dask
 cluster, ``--scheduler tcp://host:8786`` on a running one.
 """
@@ -19,9 +25,15 @@ import json
 import math
 import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 EXIT_INTERRUPTED = 130
+SWEEP_MODULES = ("pyarrow", "dask", "distributed", "SALib")  # pyproject.toml's sweep extra
+_TERMINATED = threading.Event()  # set by SIGTERM: what breaks after it is an interruption
+_DEFERRED = threading.Event()  # set while interruptions wait (_interruptions_deferred)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,7 +76,20 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--outcomes", nargs="+", help="outcomes to show (default: the experiment's report.outcomes)"
     )
+    for command in (sweep, run, report):
+        command.add_argument(
+            "--allow-import",
+            metavar="MODULE",
+            action="append",
+            default=[],
+            help='let strategies named "MODULE:Class" import MODULE (its code runs); repeatable',
+        )
 
+    commands.add_parser(
+        "forecast",
+        help="fit my group's daily series and forecast it (commsim.forecasting)",
+        add_help=False,
+    )
     if importlib.util.find_spec("commsim.validation") is not None:
         commands.add_parser(
             "validate",
@@ -82,27 +107,93 @@ def main(argv: list[str] | None = None) -> int:
         from commsim import validation
 
         return validation.main(argv[1:]) or 0
+    if argv[:1] == ["forecast"]:
+        from commsim import forecasting
+
+        return forecasting.main(argv[1:])
     args = _parser().parse_args(argv)
+    from commsim.strategies.registry import allowed_imports
+
     try:
-        if args.command == "sweep":
-            return _sweep(args)
-        if args.command == "run":
-            return _run(args)
-        return _report(args)
+        with allowed_imports(*args.allow_import):
+            if args.command == "sweep":
+                return _sweep(args)
+            if args.command == "run":
+                return _run(args)
+            return _report(args)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-    except (ValueError, RuntimeError, OSError) as error:  # bad input, broken executor, network
-        print(f"commsim {args.command}: error: {error}", file=sys.stderr)
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] not in SWEEP_MODULES:
+            raise
+        print(
+            f"commsim {args.command}: error: {error.name} is missing: sweeps need commsim's "
+            "sweep extra, pip install 'commsim[sweep]' (bash scripts/test.sh installs it)",
+            file=sys.stderr,
+        )
         return 1
+    except Exception as error:
+        if _TERMINATED.is_set():  # SIGTERM inside a library (e.g. dask starting) broke it
+            print(f"commsim {args.command}: stopped by SIGTERM", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        if isinstance(error, (ValueError, RuntimeError, OSError)):  # bad input, executor, net
+            print(f"commsim {args.command}: error: {error}", file=sys.stderr)
+            return 1
+        raise
+
+
+def folder_inside(base: Path, name: str) -> Path:
+    """``base / name``, checked to be a folder directly inside ``base`` (``name`` comes
+    from a file, so it is checked as data: no separators, no ``.``/``..``, and no
+    existing link at ``base / name`` pointing elsewhere).
+
+    Raises:
+        ValueError: naming the folder and the rule.
+    """
+    folder = base / name
+    if (
+        not name
+        or name in (".", "..")
+        or Path(name).name != name
+        or Path(name).is_absolute()
+        or folder.is_symlink()
+        or folder.resolve().parent != base.resolve()
+    ):
+        raise ValueError(
+            f"{folder} is not a folder directly inside {base}/ (the name {name!r} comes from "
+            "the file); use a plain name, or --out to choose the folder"
+        )
+    return folder
 
 
 def _interrupt_on_sigterm() -> None:
-    """SIGTERM stops a sweep like Ctrl-C: finished runs are saved first."""
+    """SIGTERM stops a sweep like Ctrl-C: finished runs are saved first. While
+    ``_interruptions_deferred`` holds, SIGTERM and Ctrl-C are only noted."""
 
     def handler(signum, frame):
-        raise KeyboardInterrupt
+        _TERMINATED.set()
+        if not _DEFERRED.is_set():
+            raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
+
+
+@contextmanager
+def _interruptions_deferred() -> Iterator[None]:
+    """Note SIGTERM and Ctrl-C instead of raising inside the block (a library starting,
+    e.g. a dask cluster, left half-made by an interruption breaks on close); raise
+    ``KeyboardInterrupt`` after it if one came."""
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, lambda signum, frame: _TERMINATED.set())
+    _DEFERRED.set()
+    try:
+        yield
+    finally:
+        _DEFERRED.clear()
+        signal.signal(signal.SIGINT, previous)
+    if _TERMINATED.is_set():
+        print("\nInterrupted while the executor started: no run was started.", file=sys.stderr)
+        raise KeyboardInterrupt
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -112,17 +203,19 @@ def _sweep(args: argparse.Namespace) -> int:
     experiment = load_experiment(args.experiment)
     if args.workers is not None and args.workers < 0:
         raise ValueError(f"--workers={args.workers}: expected 0 (this process) or more")
-    out = args.out or Path("results") / experiment.name
+    out = args.out or folder_inside(Path("results"), experiment.name)
+    _interrupt_on_sigterm()
     print(
         f"{experiment.name}: {experiment.run_count()} runs of {experiment.days} days -> {out}",
         file=sys.stderr,
     )
-    _interrupt_on_sigterm()
     progress = not args.no_progress
     if args.scheduler or args.dask:
         if args.workers == 0:
             raise ValueError("--workers=0 runs in this process; give --dask 1 or more workers")
-        with dask_executor(args.scheduler, args.workers) as (executor, threads):
+        with ExitStack() as stack:
+            with _interruptions_deferred():  # the cluster starts whole, then stops cleanly
+                executor, threads = stack.enter_context(dask_executor(args.scheduler, args.workers))
             summary = run_sweep(
                 experiment, out, executor=executor, workers=threads, progress=progress
             )
@@ -148,8 +241,8 @@ def _run(args: argparse.Namespace) -> int:
     from commsim.outcomes import run_outcomes
     from commsim.plots import lifecycle_figure
     from commsim.replications import daily_frame, run_model
+    from commsim.strategies.registry import build_strategy
     from commsim.sweep import ResultStore, load_scenario
-    from commsim.sweep.strategy_lookup import build_strategy
 
     stored = None
     if args.source.is_dir():
@@ -172,10 +265,10 @@ def _run(args: argparse.Namespace) -> int:
         found = found[(found.setting == args.setting) & (found.replication == args.replication)]
         stored = found.iloc[0] if len(found) else None
         print(
-            f"Re-running setting {args.setting}, replication {args.replication}: "
-            f"CommunityModel(rng={run.seed}, strategies={list(run.strategies)}, "
-            f"**{run.parameters})"
+            f"Re-running setting {args.setting}, replication {args.replication}; "
+            "in Python, the same run is:"
         )
+        print(rerun_line(run, experiment.days))
     else:
         if args.setting is not None or args.replication is not None:
             raise ValueError(
@@ -188,7 +281,7 @@ def _run(args: argparse.Namespace) -> int:
     strategies = [build_strategy(n, p) for n, p in strategies]
     frame = daily_frame(run_model(seed, experiment.days, strategies, **parameters))
     outcomes = run_outcomes(frame)
-    out = args.out or Path("output") / name
+    out = args.out or folder_inside(Path("output"), name)
     out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(out / "timeseries.csv")
     (out / "outcomes.json").write_text(json.dumps(outcomes, indent=2))
@@ -210,6 +303,44 @@ def _run(args: argparse.Namespace) -> int:
             return 1
     print(f"Written: {out}/timeseries.csv, outcomes.json, lifecycle.png")
     return 0
+
+
+def _literal(value) -> str:
+    """Python source for a parameter value: numbers, booleans, text, ``None``."""
+    value = value.item() if hasattr(value, "item") else value  # numpy scalars
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float({str(value)!r})"
+    return repr(value)
+
+
+def rerun_line(run, days: int) -> str:
+    """One line of Python that re-runs ``run`` (a ``commsim.sweep.Run``) for ``days`` days
+    when pasted: the imports, ``CommunityModel(rng=seed, strategies=[...], **parameters)``
+    with each strategy built from its class and keywords, and ``run_for(days)``."""
+    from commsim import strategies as builtin
+    from commsim.sweep.strategy_lookup import strategy_class
+
+    imports = {"from commsim import CommunityModel"}
+    built = []
+    for name, params in run.strategies:
+        module, _, cls = name.rpartition(":")
+        if not module:  # a class name: its own module, or commsim.strategies for a built-in
+            found = strategy_class(name)
+            cls = found.__name__
+            module = (
+                "commsim.strategies" if getattr(builtin, cls, None) is found else found.__module__
+            )
+        imports.add(f"from {module} import {cls}")
+        keywords = ", ".join(f"{k}={_literal(v)}" for k, v in params.items())
+        built.append(f"{cls}({keywords})")
+    arguments = [f"rng={run.seed}"]
+    if built:
+        arguments.append(f"strategies=[{', '.join(built)}]")
+    arguments += [f"{k}={_literal(v)}" for k, v in run.parameters.items()]
+    return "; ".join(
+        [*sorted(imports), f"model = CommunityModel({', '.join(arguments)})",
+         f"model.run_for({days})"]
+    )  # fmt: skip
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import textwrap
 from collections.abc import Iterable
 
 import mesa
@@ -39,10 +40,11 @@ import scipy.sparse as sp
 
 from commsim import rules
 from commsim.agents import Member
+from commsim.checks import check_arguments
 from commsim.day import Day
 from commsim.inequality import gini, top_share
 from commsim.mutators import Mutators
-from commsim.parameters import PARAMETERS, check_together, validate
+from commsim.parameters import PARAMETERS, RUN_DAYS, check_together, parameters_doc, validate
 from commsim.population import (
     AMBIENT,
     CONTRIBUTOR,
@@ -56,8 +58,8 @@ from commsim.population import (
     draw_population,
     small_world_network,
 )
+from commsim.strategies import registry
 from commsim.strategies.base import Strategy
-from commsim.strategies.keywords import FLAT_KEYWORDS, strategies_from_keywords
 
 REPORTERS = (
     "members", "contributors", "lurkers", "joined", "left", "messages", "spam_messages",
@@ -82,8 +84,8 @@ class CommunityModel(Mutators, mesa.Model):
         strategies: operator policies (``commsim.strategies``) applied every day.
         **parameters: any parameter in ``PARAMETERS``, and any strategy's flat keyword
             (``red_packets_budget=500``, ``entry_threshold_kind="fee"``, ``moderation=True``;
-            see ``commsim.strategies.keywords``): a strategy given this way is added after
-            those in ``strategies``.
+            see ``commsim.strategies.registry``; every registered strategy has them): a
+            strategy given this way is added after those in ``strategies``.
 
     Raises:
         ValueError: for an unknown parameter, a value outside its range, or a network with
@@ -93,6 +95,7 @@ class CommunityModel(Mutators, mesa.Model):
         >>> model = CommunityModel(rng=1)
         >>> model.run_for(365)
         >>> model.datacollector.get_model_vars_dataframe()  # doctest: +SKIP
+
     """
 
     def __init__(
@@ -103,22 +106,12 @@ class CommunityModel(Mutators, mesa.Model):
         strategies: Iterable[Strategy] = (),
         **parameters,
     ) -> None:
-        flat_strategies, parameters = strategies_from_keywords(parameters)
+        """Check every argument (see the class's docstring) and build day 0."""
+        flat_strategies, parameters = registry.strategies_from_keywords(parameters)
         self.params = validate(parameters)
         p = self.params
         check_together(p)
-        if network is not None and network.number_of_nodes() < p["population"]:
-            raise ValueError(
-                f"network has {network.number_of_nodes()} nodes, fewer than "
-                f"population={p['population']}: expected a graph with at least that many nodes"
-            )
-        self.strategies = list(strategies) + flat_strategies
-        for strategy in self.strategies:
-            if not isinstance(strategy, Strategy):
-                raise ValueError(
-                    f"strategies: {strategy!r} is not a commsim strategy "
-                    "(expected instances of commsim.strategies.Strategy)"
-                )
+        rng, self.strategies = check_arguments(rng, network, strategies, p, flat_strategies)
         super().__init__(rng=rng)
 
         self.population = draw_population(self.rng, p)
@@ -161,6 +154,15 @@ class CommunityModel(Mutators, mesa.Model):
         for strategy in self.strategies:
             strategy.end_day(self, today)
         self._record(today)
+
+    def run_model(self, days: int = RUN_DAYS.default) -> None:
+        """Step ``days`` days (a horizon: default a year), or fewer if ``self.running``
+        becomes False. Mesa's ``run_model`` steps while ``running``, which nothing in a
+        group's life ends, so it never returned; ``run_for(days)`` is the same."""
+        for _ in range(RUN_DAYS.check(days)):
+            if not self.running:
+                break
+            self.step()
 
     # ------------------------------------------------------------------ groups
     @property
@@ -449,17 +451,29 @@ def _mean(values: np.ndarray) -> float:
 
 
 def _signature() -> inspect.Signature:
-    """``CommunityModel``'s signature with every parameter of ``PARAMETERS`` spelled out."""
+    """``CommunityModel``'s signature: every parameter of ``PARAMETERS`` and the flat
+    keywords of every strategy registered at the time of asking."""
     keyword = inspect.Parameter.KEYWORD_ONLY
     fixed = [
-        inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
         inspect.Parameter("rng", keyword, default=None),
         inspect.Parameter("network", keyword, default=None),
         inspect.Parameter("strategies", keyword, default=()),
     ]
     params = [inspect.Parameter(n, keyword, default=q.default) for n, q in PARAMETERS.items()]
-    flat = [inspect.Parameter(n, keyword, default=None) for n in FLAT_KEYWORDS]
+    flat = [inspect.Parameter(n, keyword, default=None) for n in registry.flat_parameters()]
     return inspect.Signature(fixed + params + flat)
 
 
-CommunityModel.__init__.__signature__ = _signature()
+class _Signature:
+    """``CommunityModel.__signature__``, computed when asked (``inspect.signature``), so a
+    strategy registered after import appears; a subclass with its own ``__init__`` keeps
+    the signature of that ``__init__``."""
+
+    def __get__(self, instance: object, owner: type) -> inspect.Signature:
+        if instance is not None or owner.__init__ is not CommunityModel.__init__:
+            raise AttributeError("__signature__")
+        return _signature()
+
+
+CommunityModel.__signature__ = _Signature()
+CommunityModel.__doc__ += textwrap.indent(parameters_doc(), "    ") + "\n"

@@ -36,11 +36,14 @@ ENTRY_ROUTE_NAMES = ("founder", "ambient", "friends", "kol pull", "operator")
 def beta_by_mean(rng: np.random.Generator, mean: float, concentration: float, size: int):
     """Draw from Beta(mean * c, (1 - mean) * c): values in [0, 1] with the given mean.
 
-    A mean of exactly 1 gives all ones (the Beta is degenerate there).
+    A mean of exactly 1 gives all ones (the Beta is degenerate there); a shape that
+    underflows to 0 (a mean or concentration near the smallest float) is the smallest
+    positive float instead, so every allowed mean and concentration can be drawn.
     """
     if mean >= 1.0:
         return np.ones(size)
-    return rng.beta(mean * concentration, (1.0 - mean) * concentration, size)
+    tiny = np.nextafter(0.0, 1.0)
+    return rng.beta(max(mean * concentration, tiny), max((1.0 - mean) * concentration, tiny), size)
 
 
 @dataclass(eq=False)

@@ -23,9 +23,14 @@ from scipy.special import expit
 def discovery_probability(ambient, friends_inside, social_pull):
     """Chance that an outsider hears of the group today, through ads or friends.
 
-        p_discover = 1 - (1 - ambient) * (1 - social_pull) ** k
+        p_discover = 1 - (1 - ambient) * (1 - s) ** k,   s = clip(social_pull, 0, 1)
+
+    Strategies multiply ``social_pull`` by their factors (``Day``'s levers), which can
+    push it past 1: a chance per friend above 1 is a certainty, so it is clamped to
+    [0, 1] and ``p_discover`` stays a probability.
     """
-    return 1.0 - (1.0 - ambient) * np.power(1.0 - social_pull, friends_inside)
+    pull = np.clip(social_pull, 0.0, 1.0)
+    return 1.0 - (1.0 - ambient) * np.power(1.0 - pull, friends_inside)
 
 
 def friend_share_of_discovery(ambient, friends_inside, social_pull):

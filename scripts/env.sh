@@ -33,12 +33,26 @@ if [ ! -x "$VENV/bin/python" ] || ! _works "$VENV/bin/python"; then
     "$PY" -m venv "$VENV"
 fi
 
-STAMP="$VENV/.installed"
-if [ ! -f "$STAMP" ] || [ "$ROOT/pyproject.toml" -nt "$STAMP" ]; then
-    echo "Installing commsim and its dependencies into $VENV ..." >&2
+# What to install: COMMSIM_EXTRAS names extras of pyproject.toml (default dev: everything
+# the tests need; demo.sh sets it empty: the core the demo needs). A dev install serves all.
+EXTRAS="${COMMSIM_EXTRAS-dev}"
+STAMP="$VENV/.installed-${EXTRAS:-core}"
+_fresh() { [ -f "$1" ] && [ ! "$ROOT/pyproject.toml" -nt "$1" ]; }
+if ! _fresh "$STAMP" && ! _fresh "$VENV/.installed-dev"; then
+    SPEC="$ROOT${EXTRAS:+[$EXTRAS]}"
+    if [ -z "$EXTRAS" ]; then
+        echo "Installing commsim's core into $VENV (about 2 minutes the first time) ..." >&2
+    else
+        echo "Installing commsim[$EXTRAS] into $VENV (a few minutes the first time: about 3.5 after the demo's core) ..." >&2
+    fi
     "$VENV/bin/python" -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
-    if ! "$VENV/bin/python" -m pip install --quiet -e "$ROOT[${COMMSIM_EXTRAS:-dev}]" \
-        >"$VENV/install.log" 2>&1; then
+    # One line per package as pip collects it (the whole log goes to install.log).
+    if ! "$VENV/bin/python" -m pip install -e "$SPEC" 2>&1 | tee "$VENV/install.log" \
+        | { grep --line-buffered -E '^(Collecting|Installing collected|Successfully installed)' \
+            || true; } \
+        | sed -u -e 's/^Collecting /  collecting /' -e 's/^Successfully installed .*/  installed./' \
+            -e 's/^Installing collected packages: .*/  unpacking and installing them .../' >&2
+    then
         cat "$VENV/install.log" >&2
         echo "Installing commsim failed (log above, also in $VENV/install.log)." >&2
         exit 1

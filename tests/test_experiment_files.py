@@ -99,7 +99,7 @@ def test_key_lines_finds_headers_assignments_quoted_and_inline_keys():
         ("samples = 4", "samples = 4\nmetrics = [\"members\", \"posts\"]", 10, "metrics",
          "unknown metric 'posts'"),
         ("seed = 4", "sede = 4", 7, "sede", "unknown key"),
-        ("days = 60", "days = -1", 5, "days", "integer >= 1"),
+        ("days = 60", "days = -1", 5, "days", "integer in [1, 100,000]"),
     ],
 )  # fmt: skip
 def test_bad_files_fail_naming_file_line_and_key(tmp_path, old, new, line, key, words):

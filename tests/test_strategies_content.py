@@ -18,7 +18,7 @@ from commsim.strategies import (
 )
 
 
-class ValuedMessages(Strategy):
+class ValuedMessages(Strategy, register=False):
     """Sums the value-weighted messages members read (an observer, last in the list)."""
 
     def setup(self, model):

@@ -12,7 +12,7 @@ from commsim.strategies import KOLSeeding, Referral, ScheduledEvents, Strategy
 from commsim.strategies.social import active_friends_inside
 
 
-class ArrivalsThroughFriends(Strategy):
+class ArrivalsThroughFriends(Strategy, register=False):
     """Counts joiners who had an active friend inside when they joined (an observer)."""
 
     def setup(self, model):

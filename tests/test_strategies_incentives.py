@@ -10,7 +10,7 @@ from commsim import CommunityModel
 from commsim.strategies import Badges, InviteLeaderboard, RedPackets, Strategy
 
 
-class PostingByProgress(Strategy):
+class PostingByProgress(Strategy, register=False):
     """Counts member-days and posting days by messages written before the day, in bands
     of ``width`` messages (a passive observer: it changes nothing)."""
 

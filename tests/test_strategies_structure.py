@@ -10,7 +10,7 @@ from commsim.population import SPAMMER
 from commsim.strategies import Moderation, SizeCap, Strategy
 
 
-class LargestGroup(Strategy):
+class LargestGroup(Strategy, register=False):
     """Records the largest group's size at the end of every day (an observer)."""
 
     def setup(self, model):

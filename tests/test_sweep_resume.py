@@ -90,8 +90,9 @@ def assert_every_run_once(out: Path, expected: pd.DataFrame) -> None:
 
 
 def test_sigkill_part_way_then_the_same_command_resumes(tmp_path, reference):
-    path, out = slow_file(tmp_path, 0.15), tmp_path / "results"
-    command = ["sweep", str(path), "--workers", "2", "--out", str(out), "--no-progress"]
+    path, out = slow_file(tmp_path, 0.5), tmp_path / "results"
+    command = ["sweep", str(path), "--workers", "2", "--out", str(out), "--no-progress",
+               "--allow-import", "helpers.strategies"]  # fmt: skip
     process = start_cli(command)
     wait_for_first_part(out, process)
     process.send_signal(signal.SIGKILL)
@@ -108,8 +109,9 @@ def test_sigkill_part_way_then_the_same_command_resumes(tmp_path, reference):
 
 
 def test_ctrl_c_saves_finished_runs_and_exits_130_then_resumes(tmp_path, reference):
-    path, out = slow_file(tmp_path, 0.15), tmp_path / "results"
-    command = ["sweep", str(path), "--workers", "2", "--out", str(out), "--no-progress"]
+    path, out = slow_file(tmp_path, 0.5), tmp_path / "results"
+    command = ["sweep", str(path), "--workers", "2", "--out", str(out), "--no-progress",
+               "--allow-import", "helpers.strategies"]  # fmt: skip
     process = start_cli(command)
     wait_for_first_part(out, process)
     process.send_signal(signal.SIGINT)

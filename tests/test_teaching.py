@@ -1,4 +1,4 @@
-"""commsim.teaching: the notebook panel's callbacks, driven as plain Python."""
+"""commsim.classroom.teaching: the notebook panel's callbacks, driven as plain Python."""
 
 import matplotlib
 
@@ -9,7 +9,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from commsim import CommunityModel  # noqa: E402
-from commsim.teaching import SLIDERS, TeachingPanel  # noqa: E402
+from commsim.classroom.teaching import SLIDERS, TeachingPanel  # noqa: E402
 
 
 @pytest.fixture
@@ -46,6 +46,8 @@ def test_callbacks_step_the_model_and_redraw(panel):
     assert panel.seed == 7
     with pytest.raises(ValueError, match="seed='seven'"):
         panel.set_seed("seven")
+    with pytest.raises(ValueError, match="seed='-1' is out of range"):
+        panel.set_seed("-1")  # the app's rule, not numpy's message
 
 
 def test_widgets_drive_the_callbacks(panel):

@@ -146,8 +146,16 @@ def stages_so_far(
     * rapid growth: ``g(t) >= 2%`` a day (``LIVE_GROWTH_RATE``);
     * active interaction: otherwise.
 
+    With hysteresis, as in ``lifecycle_stages``, so that a group hovering near a line does
+    not flicker between two stages: a group silent yesterday stays silent until
+    ``a(t) >= 0.1 * A(t)`` (twice the line), one in decline (or silence) stays below active
+    until ``a(t) >= 1.5 * active_share * A(t)``, and one in rapid growth stays there until
+    ``g(t) < 1%`` (half the line).
+
     Args:
-        df: one run's daily frame.
+        df: one run's daily frame, or an observed series (one row a day, ``members`` and
+            ``messages``): without ``joined``/``left`` the net joiners are the change in
+            members, and members not observed (NaN) are interpolated between observed days.
         window: days in the trailing means, at least 1.
         active_share: share of the running peak activity below which a group declines.
 
@@ -161,18 +169,34 @@ def stages_so_far(
         return pd.Series(pd.Categorical([], dtype=dtype), index=df.index, name="stage")
     activity = daily_activity(df, window).to_numpy()
     peak = np.maximum.accumulate(activity)
-    members = df["members"].to_numpy(dtype=float)
+    members = df["members"].interpolate(limit_direction="both").to_numpy(dtype=float)
     previous = np.concatenate([[members[0]], members[:-1]])
-    net = (df["joined"] - df["left"]).to_numpy(dtype=float)
+    if "joined" in df and "left" in df:
+        net = (df["joined"] - df["left"]).to_numpy(dtype=float)
+    else:  # an observed series: net growth is the change in members
+        net = members - previous
     net[0] = 0.0  # day 0 "joined" counts the founders
     growth = pd.Series(net / np.maximum(previous, 1.0)).rolling(window, min_periods=1).mean()
     grown = np.maximum.accumulate(members) >= 2 * max(members[0], 1.0)
+    growth = growth.to_numpy()
     sprout, rapid, active, decline, silence = range(len(STAGES))
-    codes = np.full(members.size, active, dtype=np.int64)
-    codes[growth.to_numpy() >= LIVE_GROWTH_RATE] = rapid
-    codes[~grown] = sprout
-    codes[activity < active_share * peak] = decline
-    codes[(members == 0) | ((peak > 0) & (activity < SILENCE_SHARE * peak))] = silence
+    codes = np.empty(members.size, dtype=np.int64)
+    stage = sprout
+    for day in range(members.size):
+        silent_line = (2.0 if stage == silence else 1.0) * SILENCE_SHARE * peak[day]
+        decline_line = (1.5 if stage in (decline, silence) else 1.0) * active_share * peak[day]
+        growth_line = LIVE_GROWTH_RATE / (2.0 if stage == rapid else 1.0)
+        if members[day] == 0 or (peak[day] > 0 and activity[day] < silent_line):
+            stage = silence
+        elif activity[day] < decline_line:
+            stage = decline
+        elif not grown[day]:
+            stage = sprout
+        elif growth[day] >= growth_line:
+            stage = rapid
+        else:
+            stage = active
+        codes[day] = stage
     return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=df.index, name="stage")
 
 

@@ -8,8 +8,12 @@
     ])
 
 The same strategies as flat keywords (``CommunityModel(red_packets_budget=500)``) or by
-name (``build("RedPackets", {"budget": 500})``): see ``commsim.strategies.keywords``.
-The reference, with each rule, cost model and source article, is ``docs/strategies.md``.
+name (``build("RedPackets", {"budget": 500})``): see ``commsim.strategies.registry``,
+where every strategy class, the project's or a user's, is registered when it is defined.
+Importing this package registers the built-ins. ``STRATEGIES`` (every registered class by
+name) and ``FLAT_PARAMETERS`` (every flat keyword's table entry) are live read-only views
+of the registry. The reference, with each rule, cost model and source article, is
+``docs/strategies.md``; writing a strategy of one's own, ``docs/strategies-own.md``.
 """
 
 from commsim.strategies.base import Strategy
@@ -17,24 +21,29 @@ from commsim.strategies.content_mix import ContentMix
 from commsim.strategies.conversion import Conversion
 from commsim.strategies.entry_threshold import EntryThreshold
 from commsim.strategies.incentives import Badges, InviteLeaderboard, RedPackets
-from commsim.strategies.keywords import (
-    FLAT_KEYWORDS,
-    FLAT_PARAMETERS,
-    STRATEGIES,
-    build,
-    build_dotted,
-    strategies_from_keywords,
-    strategy_class,
-)
 from commsim.strategies.kol_seeding import KOLSeeding
 from commsim.strategies.moderation import Moderation
 from commsim.strategies.referral import Referral
+from commsim.strategies.registry import (
+    ImportNotAllowed,
+    allowed_imports,
+    build,
+    build_dotted,
+    flat_parameters,
+    registered_strategies,
+    strategies_from_keywords,
+    strategy_class,
+)
 from commsim.strategies.scheduled_events import ScheduledEvents
 from commsim.strategies.size_cap import SizeCap
 
+STRATEGIES = registered_strategies()
+FLAT_PARAMETERS = flat_parameters()
+
 __all__ = [
-    "Badges", "ContentMix", "Conversion", "EntryThreshold", "FLAT_KEYWORDS", "FLAT_PARAMETERS",
-    "InviteLeaderboard", "KOLSeeding", "Moderation", "RedPackets", "Referral", "STRATEGIES",
-    "ScheduledEvents", "SizeCap", "Strategy", "build", "build_dotted",
+    "Badges", "ContentMix", "Conversion", "EntryThreshold", "FLAT_PARAMETERS",
+    "ImportNotAllowed", "InviteLeaderboard", "KOLSeeding", "Moderation", "RedPackets",
+    "Referral", "STRATEGIES", "ScheduledEvents", "SizeCap", "Strategy", "allowed_imports",
+    "build", "build_dotted", "flat_parameters", "registered_strategies",
     "strategies_from_keywords", "strategy_class",
 ]  # fmt: skip

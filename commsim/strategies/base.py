@@ -28,7 +28,7 @@ Parameters. Each subclass declares ``PARAMETERS``, a table of
 the constructor takes exactly these as keywords, checks them (a ``ValueError`` names the
 strategy, the parameter, the value and what is allowed) and stores each as an attribute
 of the same name. The same table gives the flat keywords of ``CommunityModel``
-(``red_packets_budget=...``, see ``commsim.strategies.keywords``).
+(``red_packets_budget=...``, see ``commsim.strategies.registry``).
 
 Accounts. A strategy pays with ``self.pay(today, amount)`` and earns with
 ``self.earn(today, amount, conversions)``; both add to the day's ``spend``/``revenue``/
@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from commsim.parameters import Choice, Parameter
+from commsim.parameters import Choice, Control, Parameter
 
 if TYPE_CHECKING:
     from commsim.model import CommunityModel, Day
@@ -59,17 +59,28 @@ class Strategy:
     """An operator policy. Subclasses declare ``PARAMETERS`` and override the hooks they
     need; all hooks default to no-ops.
 
+    A subclass is registered when it is defined (``commsim.strategies.registry``), which
+    gives it flat keywords on ``CommunityModel``, a name in experiment files, a section in
+    the classroom app and arms in validation; ``class Probe(Strategy, register=False)``
+    opts out.
+
     Attributes:
         PARAMETERS: the strategy's parameters, by name (class attribute).
+        CONTROLS: the parameters the classroom app shows, each a
+            ``commsim.parameters.Control`` (a slider's range and step, or a pick), in the
+            order shown after the strategy's switch (class attribute).
         key: the prefix of the strategy's flat keywords, e.g. ``"red_packets"``.
         params: the checked parameter values of this instance.
         spent, earned: money this strategy has spent and earned in the current run.
     """
 
     PARAMETERS: ClassVar[dict[str, Parameter | Choice]] = {}
+    CONTROLS: ClassVar[tuple[Control, ...]] = ()
     key: ClassVar[str] = "strategy"
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, register: bool = True, **kwargs: Any) -> None:
+        """Give the subclass its key and signature and register it
+        (``commsim.strategies.registry``) unless ``register=False``."""
         super().__init_subclass__(**kwargs)
         cls.key = snake_case(cls.__name__)
         if "__init__" not in cls.__dict__:  # the signature is the parameter table's
@@ -80,6 +91,10 @@ class Strategy:
                     for n, p in cls.PARAMETERS.items()
                 ]
             )
+        if register:
+            from commsim.strategies import registry  # the registry imports this module
+
+            registry.register(cls)
 
     def __init__(self, **params: Any) -> None:
         unknown = sorted(set(params) - set(self.PARAMETERS))

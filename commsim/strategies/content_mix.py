@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from commsim.parameters import Parameter
+from commsim.parameters import Control, Parameter
 from commsim.strategies.base import Strategy, saturating
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class ContentMix(Strategy):
             Parameter("cost_per_post", 1.0, float, 0, math.inf, "money per operator message"),
         ]
     }  # fmt: skip
+    CONTROLS = (Control("operator_posts", 0.0, 100.0, 1.0), Control("on_topic", 0.0, 1.0, 0.05))
 
     def start_day(self, model: CommunityModel, today: Day) -> None:
         offtopic = self.operator_posts * (1.0 - self.on_topic)

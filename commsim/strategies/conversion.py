@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from commsim import rules
-from commsim.parameters import Parameter
+from commsim.parameters import Control, Parameter
 from commsim.population import SPAMMER
 from commsim.strategies.base import Strategy
 
@@ -41,6 +41,7 @@ class Conversion(Strategy):
             Parameter("promotion_cost", 0.0, float, 0, math.inf, "money per day for promotion"),
         ]
     }  # fmt: skip
+    CONTROLS = (Control("rate", 0.0, 1.0, 0.01), Control("revenue", 0.0, 1000.0, 10.0))
 
     def setup(self, model: CommunityModel) -> None:
         super().setup(model)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from commsim.parameters import Choice, Parameter
+from commsim.parameters import Choice, Control, Parameter
 from commsim.strategies.base import Strategy
 
 if TYPE_CHECKING:
@@ -48,6 +48,11 @@ class EntryThreshold(Strategy):
                       "share of a joiner's missing patience that a bar of level 1 adds"),
         ]
     }  # fmt: skip
+    CONTROLS = (
+        Control("kind"),
+        Control("level", 0.0, 1.0, 0.05),
+        Control("price", 0.0, 500.0, 10.0),
+    )
 
     def admit(
         self, model: CommunityModel, today: Day, applicants: np.ndarray, groups: np.ndarray

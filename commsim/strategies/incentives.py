@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from commsim.parameters import Parameter
+from commsim.parameters import Control, Parameter
 from commsim.strategies.base import Strategy, saturating
 from commsim.strategies.social import credit_inviters
 
@@ -49,6 +49,13 @@ class RedPackets(Strategy):
                       "money per member at which a drop has half its full pull", low_open=True),
         ]
     }  # fmt: skip
+    CONTROLS = (
+        Control("budget", 0.0, 10000.0, 100.0),
+        Control("amount", 10.0, 1000.0, 10.0),
+        Control("every", 1, 30, 1),
+        Control("start", 1, 200, 1),
+        Control("fatigue", 0.0, 2.0, 0.05),
+    )
 
     def setup(self, model: CommunityModel) -> None:
         super().setup(model)
@@ -97,6 +104,11 @@ class Badges(Strategy):
             Parameter("cost", 5.0, float, 0, math.inf, "money per badge awarded (a gift)"),
         ]
     }  # fmt: skip
+    CONTROLS = (
+        Control("threshold", 1, 200, 1),
+        Control("gain", 0.0, 5.0, 0.1),
+        Control("letdown", 0.0, 1.0, 0.05),
+    )
 
     def setup(self, model: CommunityModel) -> None:
         super().setup(model)
@@ -163,6 +175,11 @@ class InviteLeaderboard(Strategy):
                       "(0: never)"),
         ]
     }  # fmt: skip
+    CONTROLS = (
+        Control("prize", 0.0, 2000.0, 50.0),
+        Control("period", 1, 60, 1),
+        Control("periods", 1, 20, 1),
+    )
 
     def setup(self, model: CommunityModel) -> None:
         super().setup(model)

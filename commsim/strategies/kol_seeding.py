@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from commsim.parameters import Parameter
+from commsim.parameters import Control, Parameter
 from commsim.population import KOL, OUTSIDER, SPAMMER
 from commsim.strategies.base import Strategy
 
@@ -55,6 +55,12 @@ class KOLSeeding(Strategy):
             Parameter("fee", 100.0, float, 0, math.inf, "money paid per sharing session"),
         ]
     }  # fmt: skip
+    CONTROLS = (
+        Control("count", 1, 20, 1),
+        Control("value", 0.0, 1.0, 0.05),
+        Control("sharing_every", 1, 30, 1),
+        Control("leave_on", 0, 365, 1),
+    )
 
     def setup(self, model: CommunityModel) -> None:
         super().setup(model)

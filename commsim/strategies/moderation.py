@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from commsim.parameters import Parameter
+from commsim.parameters import Control, Parameter
 from commsim.population import REGULAR, SPAMMER
 from commsim.strategies.base import Strategy
 
@@ -46,6 +46,7 @@ class Moderation(Strategy):
             Parameter("daily_cost", 10.0, float, 0, math.inf, "money per day for moderating"),
         ]
     }  # fmt: skip
+    CONTROLS = (Control("spam_removal", 0.0, 1.0, 0.05), Control("strictness", 0.0, 1.0, 0.01))
 
     def setup(self, model: CommunityModel) -> None:
         super().setup(model)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from commsim.parameters import Parameter
+from commsim.parameters import Control, Parameter
 from commsim.strategies.base import Strategy, saturating
 from commsim.strategies.social import active_friends_inside
 
@@ -37,6 +37,7 @@ class Referral(Strategy):
                       "reward at which the gain is half its maximum", low_open=True),
         ]
     }  # fmt: skip
+    CONTROLS = (Control("reward", 0.0, 100.0, 1.0),)
 
     def setup(self, model: CommunityModel) -> None:
         super().setup(model)

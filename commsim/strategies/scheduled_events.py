@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from commsim.parameters import Parameter
+from commsim.parameters import Control, Parameter
 from commsim.population import CONTRIBUTOR
 from commsim.strategies.base import Strategy
 
@@ -47,6 +47,11 @@ class ScheduledEvents(Strategy):
             Parameter("cost", 50.0, float, 0, math.inf, "money per event per group"),
         ]
     }  # fmt: skip
+    CONTROLS = (
+        Control("every", 1, 30, 1),
+        Control("boost", 0.0, 5.0, 0.1),
+        Control("habit", 0.0, 1.0, 0.05),
+    )
 
     def setup(self, model: CommunityModel) -> None:
         super().setup(model)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from commsim.parameters import Choice, Parameter
+from commsim.parameters import Choice, Control, Parameter
 from commsim.population import CONTRIBUTOR
 from commsim.strategies.base import Strategy
 
@@ -55,6 +55,12 @@ class SizeCap(Strategy):
                       "money per day for each group with members"),
         ]
     }  # fmt: skip
+    CONTROLS = (
+        Control("max_members", 20, 1000, 10),
+        Control("split"),
+        Control("overload", 0.0, 5.0, 0.1),
+        Control("matrix"),
+    )
 
     def setup(self, model: CommunityModel) -> None:
         super().setup(model)

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
+import select
+import shutil
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -42,17 +47,60 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _ignore_interrupts() -> None:
-    """Worker initializer: Ctrl-C goes to the sweep's process, which stops the workers."""
+def _start_worker(sweeper: int, temporary: str | None) -> None:
+    """Worker initializer: Ctrl-C goes to the sweep's process, which stops the workers;
+    and a lifeline thread ends the worker when the sweeping process ``sweeper`` is gone,
+    however it died (see ``exit_when_gone``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(
+        target=exit_when_gone, args=(sweeper, temporary), name="commsim-lifeline", daemon=True
+    ).start()
+
+
+def exit_when_gone(pid: int, temporary: str | None = None, poll: float = 0.5) -> None:
+    """Block until process ``pid`` has exited, remove its ``temporary`` folder (the
+    ``pymp-*`` folder multiprocessing could not remove, the process being killed) and
+    end this process at once (``os._exit``).
+
+    The wait is a ``pidfd`` (Linux: readable when the process exits, immune to pid
+    reuse), else a poll of ``os.kill(pid, 0)`` every ``poll`` seconds. A worker that
+    ends this way lets the forkserver and the resource tracker end too: they live only
+    while a process holds their pipes, and the workers are the last to hold them.
+    """
+    try:
+        descriptor = os.pidfd_open(pid)
+    except ProcessLookupError:
+        descriptor = None
+    except (AttributeError, OSError):  # pragma: no cover - not Linux >= 5.3
+        descriptor = -1
+    if descriptor is not None and descriptor >= 0:
+        select.select([descriptor], [], [])
+    elif descriptor == -1:  # pragma: no cover
+        while _alive(pid):
+            time.sleep(poll)
+    if temporary:
+        shutil.rmtree(temporary, ignore_errors=True)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:  # pragma: no cover - the pidfd is used on Linux
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def process_executor(workers: int | None = None) -> ProcessPoolExecutor:
     """A pool of ``workers`` local processes (default: one per core).
 
     Workers start by ``forkserver`` where the system has it (``spawn`` otherwise), so
-    they never inherit the threads of the process that runs the sweep, and they ignore
-    Ctrl-C, which the sweep handles.
+    they never inherit the threads of the process that runs the sweep, they ignore
+    Ctrl-C, which the sweep handles, and they exit within a moment when this process
+    dies, even by SIGKILL (``exit_when_gone``), taking the forkserver, the resource
+    tracker and multiprocessing's temporary folder with them.
     """
     workers = workers or available_cores()
     methods = multiprocessing.get_all_start_methods()
@@ -61,7 +109,12 @@ def process_executor(workers: int | None = None) -> ProcessPoolExecutor:
         context.set_forkserver_preload(["commsim.sweep.worker"])  # import once, fork often
     else:  # pragma: no cover - Windows
         context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(os.getpid(), multiprocessing.util.get_temp_dir()),
+    )
 
 
 @contextmanager

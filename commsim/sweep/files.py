@@ -34,9 +34,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from commsim.strategies.registry import allowed_imports
 from commsim.sweep.experiment import Experiment, ExperimentError, dotted_key
 
 SCENARIO_KEYS = ("name", "question", "days", "seed", "parameters", "strategies", "metrics")
@@ -100,6 +101,11 @@ def _read(path: str | Path) -> tuple[dict, str]:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ExperimentFileError(f"{path}: cannot read the file: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise ExperimentFileError(
+            f"{path}: not a text file in UTF-8 (byte {error.start}: {error.reason}); "
+            "TOML files are UTF-8"
+        ) from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:
@@ -112,8 +118,12 @@ def _located(path: str | Path, text: str, error: ExperimentError) -> ExperimentF
     return ExperimentFileError(f"{where}: {dotted_key(error.key)}: {error.reason}")
 
 
-def load_experiment(path: str | Path) -> Experiment:
+def load_experiment(path: str | Path, allow_import: Iterable[str] = ()) -> Experiment:
     """The experiment in TOML file ``path``; its name defaults to the file's stem.
+
+    A strategy named ``"package.module:Class"`` imports its module only if it is in
+    ``allow_import`` (or allowed by ``commsim.strategies.allowed_imports``) or already
+    imported; otherwise the file is refused, naming the key (no code runs from a file).
 
     Raises:
         ExperimentFileError: for a syntax error, an unknown key, parameter, strategy,
@@ -123,14 +133,16 @@ def load_experiment(path: str | Path) -> Experiment:
     data, text = _read(path)
     data.setdefault("name", Path(path).stem)
     try:
-        return Experiment.from_dict(data)
+        with allowed_imports(*allow_import):
+            return Experiment.from_dict(data)
     except ExperimentError as error:
         raise _located(path, text, error) from None
 
 
-def load_scenario(path: str | Path) -> Experiment:
+def load_scenario(path: str | Path, allow_import: Iterable[str] = ()) -> Experiment:
     """The single run described by TOML file ``path``, as a one-setting ``Experiment``
-    with one replication (its ``seed`` seeds the model directly in ``commsim run``).
+    with one replication (its ``seed`` seeds the model directly in ``commsim run``);
+    ``allow_import`` as in ``load_experiment``.
 
     Raises:
         ExperimentFileError: as ``load_experiment``, and for keys a single run cannot
@@ -147,6 +159,7 @@ def load_scenario(path: str | Path) -> Experiment:
                     + ", ".join(SCENARIO_KEYS)
                     + " (use commsim sweep for experiments)",
                 )
-        return Experiment.from_dict({**data, "replications": 1})
+        with allowed_imports(*allow_import):
+            return Experiment.from_dict({**data, "replications": 1})
     except ExperimentError as error:
         raise _located(path, text, error) from None

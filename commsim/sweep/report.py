@@ -27,6 +27,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from commsim.stats import t_interval, welch_test
+from commsim.sweep.comparison import baseline_lines
 from commsim.sweep.experiment import Experiment
 from commsim.sweep.sensitivity import sobol_figure, sobol_indices
 from commsim.sweep.store import STATUS_FAILED, STATUS_OK, ResultStore
@@ -310,6 +311,9 @@ def write_report(results: str | os.PathLike, outcomes: Sequence[str] | None = No
             best_setting(runs, summary, best["outcome"], best.get("goal", "max"), columns),
             "",
         ]
+    lines += baseline_lines(
+        runs, experiment, settings, names, lambda row: _label(row, columns), LEVEL
+    )
     if len(summary):
         summary.to_csv(folder / "summary.csv", index=False)
         lines += [

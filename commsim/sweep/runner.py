@@ -23,9 +23,10 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from commsim.strategies.registry import experiment_modules
 from commsim.sweep.executors import available_cores, process_executor
 from commsim.sweep.experiment import Experiment, Run
-from commsim.sweep.store import ResultStore
+from commsim.sweep.store import ResultStore, describe_damage
 from commsim.sweep.worker import RunResult, execute_batch
 
 #: Restarts of an owned process pool whose worker died, before the sweep gives up.
@@ -107,7 +108,9 @@ def run_sweep(
         What was run; ``summary.remaining`` is 0 when the sweep is complete.
 
     Raises:
-        ResultsFolderError: ``out`` holds another experiment's results (before any run).
+        ResultsFolderError: ``out`` holds another experiment's results or other files, or
+            a link out of it (before anything is written). Damaged parts of ``out`` are
+            not an error: they are deleted and their runs run again (said on stderr).
         SweepError: the executor broke; finished runs are saved.
         KeyboardInterrupt: after saving every finished run.
     """
@@ -119,6 +122,13 @@ def run_sweep(
     store = ResultStore(out)
     with store.lock():
         settings = store.prepare(experiment)
+        if store.repaired:
+            runs = sum(len(part.runs) for part in store.repaired)
+            print(
+                f"Damaged parts deleted, their runs run again: {describe_damage(store.repaired)}"
+                + (f"; {runs} runs" if runs else ""),
+                file=sys.stderr,
+            )
         finished = {r for r in store.finished_runs() if r[1] < experiment.replications}
         total = len(settings) * experiment.replications
         pending = (
@@ -213,7 +223,9 @@ class _Sweep:
 
     def _submit(self, executor: Executor, batch: list[Run]) -> Future:
         e = self.experiment
-        return executor.submit(execute_batch, batch, e.days, e.metrics, e.outcomes)
+        # the experiment's import names were resolved here, with the user's permission
+        modules = experiment_modules(name for run in batch for name, _ in run.strategies)
+        return executor.submit(execute_batch, batch, e.days, e.metrics, e.outcomes, modules)
 
     # ------------------------------------------------------------------ loop
     def run(self, executor: Executor | None, owned: bool) -> None:

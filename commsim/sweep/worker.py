@@ -18,8 +18,8 @@ import numpy as np
 from commsim.model import CommunityModel
 from commsim.outcomes import run_outcomes
 from commsim.replications import daily_frame, run_model
+from commsim.strategies.registry import allowed_imports, build_strategy, import_modules
 from commsim.sweep.experiment import Run
-from commsim.sweep.strategy_lookup import build_strategy
 
 
 @dataclass(frozen=True)
@@ -43,21 +43,31 @@ class RunResult:
     seconds: float
 
 
-def strategies_for(run: Run) -> list:
-    """Fresh instances of ``run``'s strategies, in the order applied."""
-    return [build_strategy(name, params) for name, params in run.strategies]
+def strategies_for(run: Run, allow_import: Sequence[str] = ()) -> list:
+    """Fresh instances of ``run``'s strategies, in the order applied; their import names
+    may import ``allow_import`` (``commsim.strategies.registry``)."""
+    with allowed_imports(*allow_import):
+        return [build_strategy(name, params) for name, params in run.strategies]
 
 
-def model_for(run: Run) -> CommunityModel:
+def model_for(run: Run, allow_import: Sequence[str] = ()) -> CommunityModel:
     """The model of ``run`` on day 0, seeded and configured as the sweep ran it."""
-    return CommunityModel(rng=run.seed, strategies=strategies_for(run), **run.parameters)
+    return CommunityModel(
+        rng=run.seed, strategies=strategies_for(run, allow_import), **run.parameters
+    )
 
 
-def execute_run(run: Run, days: int, metrics: Sequence[str], outcomes: Sequence[str]) -> RunResult:
+def execute_run(
+    run: Run,
+    days: int,
+    metrics: Sequence[str],
+    outcomes: Sequence[str],
+    allow_import: Sequence[str] = (),
+) -> RunResult:
     """Run one model for ``days`` days; an exception becomes a failed ``RunResult``."""
     start = time.perf_counter()
     try:
-        model = run_model(run.seed, days, strategies_for(run), **run.parameters)
+        model = run_model(run.seed, days, strategies_for(run, allow_import), **run.parameters)
         frame = daily_frame(model)
         summary = run_outcomes(frame)
         silence = summary["days_until_silence"]
@@ -70,10 +80,21 @@ def execute_run(run: Run, days: int, metrics: Sequence[str], outcomes: Sequence[
 
 
 def execute_batch(
-    runs: Sequence[Run], days: int, metrics: Sequence[str], outcomes: Sequence[str]
+    runs: Sequence[Run],
+    days: int,
+    metrics: Sequence[str],
+    outcomes: Sequence[str],
+    allow_import: Sequence[str] = (),
 ) -> list[RunResult]:
-    """``execute_run`` for each of ``runs`` in turn (one task of the executor)."""
-    return [execute_run(run, days, metrics, outcomes) for run in runs]
+    """``execute_run`` for each of ``runs`` in turn (one task of the executor).
+    ``allow_import``: the modules of the runs' user strategies
+    (``registry.experiment_modules``), which the process that resolved their names (with
+    the user's permission) lets this worker import; they are imported first."""
+    try:
+        import_modules(allow_import)
+    except ValueError as error:  # every run fails with it, recorded as any failure is
+        return [RunResult(run, None, None, describe_error(error), 0.0) for run in runs]
+    return [execute_run(run, days, metrics, outcomes, allow_import) for run in runs]
 
 
 def describe_error(error: BaseException) -> str:

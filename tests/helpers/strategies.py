@@ -8,7 +8,7 @@ from commsim.parameters import Parameter
 from commsim.strategies import Strategy
 
 
-class Sleepy(Strategy):
+class Sleepy(Strategy, register=False):
     """Waits ``seconds`` of wall-clock time when a run starts: a slow sweep to interrupt.
     Numbers do not change."""
 
@@ -19,7 +19,7 @@ class Sleepy(Strategy):
         time.sleep(self.seconds)
 
 
-class FailOn(Strategy):
+class FailOn(Strategy, register=False):
     """Raises ``RuntimeError`` on day ``day`` when ``fail`` is 1."""
 
     PARAMETERS = {
@@ -32,7 +32,7 @@ class FailOn(Strategy):
             raise RuntimeError(f"planned failure on day {today.day}")
 
 
-class PostingBoost(Strategy):
+class PostingBoost(Strategy, register=False):
     """Multiplies every member's chance to post by ``factor``."""
 
     PARAMETERS = {"factor": Parameter("factor", 1.0, float, 0, 10, "posting multiplier")}
@@ -46,7 +46,7 @@ def name(cls: type[Strategy]) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
-class KillWorkerOnce(Strategy):
+class KillWorkerOnce(Strategy, register=False):
     """Kills its own worker process with SIGKILL the first time any run with this
     ``token`` starts (a marker file in the temporary folder remembers it)."""
 

@@ -17,11 +17,12 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from commsim import analysis, plots
+from commsim.classroom.controls import SLIDER_BY_NAME, resolve_seed
 from commsim.model import CommunityModel
 from commsim.parameters import PARAMETERS
 
 SLIDERS = ("cooling", "social_pull", "ambient_inflow", "expectation", "patience_mean")
-"""Parameters the panel offers as sliders."""
+"""Parameters the panel offers as sliders (their ranges: ``commsim.classroom.controls``)."""
 
 
 class TeachingPanel:
@@ -29,7 +30,8 @@ class TeachingPanel:
 
     Args:
         days: last day of the Play control.
-        seed: the model's seed.
+        seed: the model's seed: a whole number >= 0, or blank/None for a random one
+            (``commsim.classroom.controls.coerce_seed``).
         **parameters: model parameters (``commsim.parameters.PARAMETERS``); those in
             ``SLIDERS`` become the sliders' starting values.
 
@@ -40,11 +42,11 @@ class TeachingPanel:
         figure: the figure that ``redraw`` draws on.
     """
 
-    def __init__(self, days: int = 120, seed: int = 1, **parameters: Any) -> None:
+    def __init__(self, days: int = 120, seed: int | str | None = 1, **parameters: Any) -> None:
         if isinstance(days, bool) or not isinstance(days, int) or days < 1:
             raise ValueError(f"days={days!r} is not valid: expected an integer >= 1")
         self.days = days
-        self.seed = int(seed)
+        self.seed = resolve_seed(seed)
         self.parameters = dict(parameters)
         self.model = CommunityModel(rng=self.seed, **self.parameters)
         self.figure = Figure(figsize=(11, 7))  # outside pyplot: shown only by the panel
@@ -81,12 +83,10 @@ class TeachingPanel:
         self.parameters[name] = PARAMETERS[name].check(value)
         self.reset()
 
-    def set_seed(self, seed: int | str) -> None:
-        """Change the seed (text from a box is accepted) and start the model again."""
-        try:
-            self.seed = int(seed)
-        except (TypeError, ValueError):
-            raise ValueError(f"seed={seed!r} is not valid: expected an integer") from None
+    def set_seed(self, seed: int | str | None) -> None:
+        """Change the seed (text from a box is accepted, ``coerce_seed``'s rule) and start
+        the model again."""
+        self.seed = resolve_seed(seed)
         self.reset()
 
     # ------------------------------------------------------------------ drawing
@@ -132,13 +132,12 @@ class TeachingPanel:
             ) from error
         sliders = []
         for name in SLIDERS:
-            parameter = PARAMETERS[name]
-            high = parameter.high if parameter.high < 10 else 3.0
+            parameter, spec = PARAMETERS[name], SLIDER_BY_NAME[name]
             slider = widgets.FloatSlider(
                 value=self.parameters.get(name, parameter.default),
-                min=parameter.low,
-                max=high,
-                step=(high - parameter.low) / 100,
+                min=spec.low,
+                max=spec.high,
+                step=spec.step,
                 description=name,
                 readout_format=".3f",
                 continuous_update=False,

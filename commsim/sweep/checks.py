@@ -1,0 +1,409 @@
+"""The checks of an experiment: every entry of ``commsim.sweep.experiment.Experiment``,
+alone and together, before anything is built or run.
+
+``check_experiment`` is called when an ``Experiment`` is created; it raises
+``ExperimentError`` naming the first bad key (files turn the key into a line), and
+normalises the containers (tables become dicts, lists of names tuples, range tables
+``Range``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from commsim.model import REPORTERS
+from commsim.parameters import PARAMETERS, Choice, check_together, shown, validate
+from commsim.strategies import STRATEGIES
+from commsim.strategies.registry import build_strategy, strategy_parameters
+from commsim.sweep.experiment import (
+    DESIGNS,
+    OUTCOMES,
+    POLICY,
+    SEEDS,
+    Experiment,
+    ExperimentError,
+    Range,
+    plain_value,
+)
+
+#: Largest experiment sizes: days a run lasts, replications, settings (design points),
+#: runs (settings x replications), and the root seed (SeedSequence takes any size; a
+#: bound keeps files readable).
+MAX_DAYS = 100_000
+MAX_REPLICATIONS = 1_000_000
+MAX_SETTINGS = 1_000_000
+MAX_RUNS = 10_000_000
+MAX_SEED = 2**128 - 1
+
+
+def check_experiment(e: Experiment) -> None:
+    """Check every entry of ``e`` and normalise its containers; raise ``ExperimentError``
+    naming the first bad key. A strategy named only by a varied parameter is added to
+    ``e.strategies`` with its defaults."""
+    check_name(("name",), e.name)
+    _check_text(("question",), e.question, empty=True)
+    _check_int(("days",), e.days, 1, MAX_DAYS)
+    _check_int(("replications",), e.replications, 1, MAX_REPLICATIONS)
+    _check_int(("seed",), e.seed, 0, MAX_SEED)
+    _check_int(("samples",), e.samples, 1, MAX_SETTINGS)
+    if e.seeds not in SEEDS:
+        raise ExperimentError(
+            ("seeds",), f"{e.seeds!r}: expected one of " + ", ".join(map(repr, SEEDS))
+        )
+    if e.design not in DESIGNS:
+        raise ExperimentError(
+            ("design",), f"{e.design!r} is not a design: expected one of " + ", ".join(DESIGNS)
+        )
+    for key in ("parameters", "strategies", "vary", "policies", "report"):
+        if not isinstance(getattr(e, key), Mapping):
+            raise ExperimentError((key,), f"expected a table, got {getattr(e, key)!r}")
+    e.parameters = dict(e.parameters)
+    e.strategies = {name: _table(("strategies", name), p) for name, p in e.strategies.items()}
+    e.policies = {
+        policy: {
+            name: _table(("policies", policy, name), p)
+            for name, p in _table(("policies", policy), strategies).items()
+        }
+        for policy, strategies in e.policies.items()
+    }
+    e.vary = {name: _range_or_values(("vary", name), v) for name, v in e.vary.items()}
+    e.report = dict(e.report)
+    for key, names, known, what in (
+        ("metrics", e.metrics, REPORTERS, "metric"),
+        ("outcomes", e.outcomes, OUTCOMES, "outcome"),
+    ):
+        if isinstance(names, str) or not isinstance(names, Sequence):
+            raise ExperimentError((key,), f"expected a list of {what} names, got {names!r}")
+        for name in names:
+            if name not in known:
+                raise ExperimentError(
+                    (key,), f"unknown {what} {name!r}; known: " + ", ".join(known)
+                )
+        if not names:
+            raise ExperimentError(
+                (key,), f"expected at least one {what}; known: {', '.join(known)}"
+            )
+        if len(set(names)) < len(names):
+            raise ExperimentError((key,), f"{what}s repeat: {list(names)!r}")
+    e.metrics, e.outcomes = tuple(e.metrics), tuple(e.outcomes)
+
+    for name, value in e.parameters.items():
+        e.parameters[name] = _check_model_value(("parameters", name), name, value)
+    for name, params in e.strategies.items():
+        _check_strategy(("strategies", name), name, params)
+    for policy, strategies in e.policies.items():
+        _check_text(("policies", policy), policy)
+        for name, params in strategies.items():
+            if name in e.strategies:
+                raise ExperimentError(
+                    ("policies", policy, name),
+                    f"strategy {name} is already applied in every run (strategies); "
+                    "give it in one place",
+                )
+            _check_strategy(("policies", policy, name), name, params)
+    for name in e.vary:
+        strategy = name.rpartition(".")[0]
+        if strategy and not any(strategy in home for home in [e.strategies, *e.policies.values()]):
+            _check_strategy(("vary", name), strategy, {})
+            e.strategies[strategy] = {}
+    for name, values in e.vary.items():
+        _check_varied(e, name, values)
+    if e.design == "grid" and e.ranges:
+        raise ExperimentError(
+            ("vary", e.ranges[0]),
+            'a range needs design = "latin" or "sobol"; give a list of values for a grid',
+        )
+    if e.design != "grid" and not e.ranges:
+        raise ExperimentError(
+            ("design",),
+            f"design {e.design!r} samples ranges, but no varied parameter is a range "
+            "{low = ..., high = ...}",
+        )
+    if e.design == "sobol" and e.samples & (e.samples - 1):
+        raise ExperimentError(
+            ("samples",),
+            f"{e.samples} is not a power of two, which the Sobol design needs (e.g. 64, 128)",
+        )
+    _check_report(e)
+    _check_size(e)
+    _check_settings(e)
+    if "baseline" in e.report:
+        from commsim.sweep.comparison import baseline_setting
+
+        baseline_setting(e, e.settings())
+
+
+def setting_count(e: Experiment) -> int:
+    """Settings of ``e`` (policies x grid values x design points), counted without
+    building them."""
+    count = max(len(e.policies), 1) * math.prod(len(e.vary[name]) for name in e.grid)
+    if e.ranges:
+        per_sample = 1 if e.design == "latin" else len(e.ranges) + 2
+        count *= e.samples * per_sample
+    return count
+
+
+def _check_size(e: Experiment) -> None:
+    """At most ``MAX_SETTINGS`` settings and ``MAX_RUNS`` runs, counted before any table
+    is built (a 1000 x 1000 x 1000 grid is refused, not built until memory runs out)."""
+    settings = setting_count(e)
+    if settings > MAX_SETTINGS:
+        raise ExperimentError(
+            ("vary",) if e.vary else ("policies",),
+            f"{settings:,} settings (design points): expected at most {MAX_SETTINGS:,}; vary "
+            "fewer values or sample ranges with fewer samples",
+        )
+    if settings * e.replications > MAX_RUNS:
+        raise ExperimentError(
+            ("replications",),
+            f"{settings:,} settings x {e.replications:,} replications = "
+            f"{settings * e.replications:,} runs: expected at most {MAX_RUNS:,}",
+        )
+
+
+def _check_settings(e: Experiment) -> None:
+    """Every setting's model parameters together (``parameters.check_together``), so a
+    sweep whose settings cannot all be built fails before any run, not run by run."""
+    for row in e.settings().to_dict("records"):
+        parameters = validate({**e.parameters, **{
+            name: plain_value(row[name]) for name in e.vary if "." not in name
+        }})  # fmt: skip
+        try:
+            check_together(parameters)
+        except ValueError as error:
+            varied = [name for name in e.vary if "." not in name]
+            key = ("vary", varied[0]) if varied else ("parameters",)
+            raise ExperimentError(key, f"setting {row['setting']}: {error}") from None
+
+
+def _table(key: tuple[str, ...], value: Any) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ExperimentError(key, f"expected a table, got {value!r}")
+    return dict(value)
+
+
+def check_name(key, value: Any) -> None:
+    """A name that becomes one folder inside the results (or output) folder: non-empty
+    text of at most 100 characters, without a path separator or a NUL, not ``.`` or
+    ``..``, not starting with ``.`` (hidden) or ``-`` (read as an option)."""
+    _check_text(key, value)
+    bad = [c for c in ("/", "\\", "\0", os.sep, os.altsep) if c and c in value]
+    if (
+        bad
+        or value in (".", "..")
+        or value[0] in ".-"
+        or len(value) > 100
+        or (os.path.isabs(value))
+    ):
+        raise ExperimentError(
+            key,
+            f"{value!r} cannot name a folder: expected a plain name of at most 100 characters "
+            "(letters, digits, '-', '_', ...), without '/', '\\' or a leading '.' or '-'",
+        )
+
+
+def _repeated(values: Sequence[Any]) -> tuple[Any, Any] | None:
+    """The first two of ``values`` that make the same setting (``1`` and ``1.0``; a
+    boolean only equals a boolean), or None."""
+    seen: dict[tuple[str, Any], Any] = {}
+    for value in values:
+        kind = "bool" if isinstance(value, (bool, np.bool_)) else type(value).__name__
+        if isinstance(value, (int, float, np.number)) and kind != "bool":
+            kind = "number"
+        try:
+            key = (kind, value)
+            hash(key)
+        except TypeError:
+            key = (kind, repr(value))
+        if key in seen:
+            return seen[key], value
+        seen[key] = value
+    return None
+
+
+def _check_text(key, value, empty: bool = False) -> None:
+    if not isinstance(value, str) or (not empty and not value.strip()):
+        raise ExperimentError(
+            key, f"expected {'a' if empty else 'a non-empty'} text, got {value!r}"
+        )
+
+
+def _check_int(key, value, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ExperimentError(key, f"expected an integer in [{low}, {high:,}], got {shown(value)}")
+
+
+def _check_model_value(key, name: str, value: Any) -> Any:
+    parameter = PARAMETERS.get(name)
+    flat = {
+        f"{cls.key}_{p}": f"{cls.__name__}.{p}"
+        for cls in STRATEGIES.values()
+        for p in cls.PARAMETERS
+    }
+    if name in flat:
+        raise ExperimentError(
+            key,
+            f"{name} is a strategy's flat keyword; in an experiment write "
+            f"[strategies.{flat[name].split('.')[0]}] {flat[name].split('.')[1]} = ..., or "
+            f'vary "{flat[name]}"',
+        )
+    if parameter is None:
+        raise ExperimentError(
+            key, f"unknown model parameter {name!r}; known parameters are: " + ", ".join(PARAMETERS)
+        )
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ExperimentError(
+            key, f"{name}={value!r} has the wrong type: expected {parameter.allowed}"
+        )
+    try:
+        return parameter.check(value)
+    except ValueError as error:
+        raise ExperimentError(key, str(error)) from None
+
+
+def _check_strategy(key, name: str, params: Any) -> None:
+    try:
+        known = strategy_parameters(name)
+    except ValueError as error:
+        raise ExperimentError(key, str(error)) from None
+    for parameter in params:
+        if parameter not in known:
+            raise ExperimentError(
+                key + (parameter,),
+                f"unknown parameter of strategy {name}; "
+                f"its parameters are: {', '.join(known) or 'none'}",
+            )
+    for parameter, value in params.items():  # each alone first, to name its key
+        try:
+            build_strategy(name, {parameter: value})
+        except ValueError as error:
+            raise ExperimentError(key + (parameter,), str(error)) from None
+    try:
+        build_strategy(name, params)
+    except ValueError as error:
+        raise ExperimentError(key, str(error)) from None
+
+
+def _check_varied(e: Experiment, name: str, values: Sequence[Any] | Range) -> None:
+    key = ("vary", name)
+    if not isinstance(values, Range) and not values:
+        raise ExperimentError(key, "expected at least one value")
+    if not isinstance(values, Range):
+        kinds = {isinstance(v, str) for v in values}
+        if len(kinds) > 1:
+            raise ExperimentError(key, f"values must be all numbers or all text, got {values!r}")
+        same = _repeated(values)
+        if same:
+            raise ExperimentError(key, f"values repeat: {same[0]!r} and {same[1]!r} are the same")
+    ends = [values.low, values.high] if isinstance(values, Range) else list(values)
+    if isinstance(values, Range) and not values.low < values.high:
+        raise ExperimentError(key, f"low={values.low!r} must be below high={values.high!r}")
+    if name == POLICY:
+        raise ExperimentError(key, "list the alternatives under [policies] instead")
+    if "." not in name:
+        if name in e.parameters:
+            raise ExperimentError(key, f"{name} is both fixed (parameters) and varied")
+        for value in ends:
+            _check_model_value(key, name, value)
+        return
+    strategy, _, parameter = name.rpartition(".")
+    try:
+        known = strategy_parameters(strategy)
+    except ValueError as error:
+        raise ExperimentError(key, str(error)) from None
+    if parameter not in known:
+        raise ExperimentError(
+            key,
+            f"unknown parameter {parameter!r} of strategy {strategy}; "
+            f"its parameters are: {', '.join(known) or 'none'}",
+        )
+    if isinstance(values, Range):
+        if isinstance(known[parameter], Choice):
+            raise ExperimentError(
+                key,
+                f"{name} takes {known[parameter].allowed}; give a list of them, not a range",
+            )
+    tables = [home[strategy] for home in [e.strategies, *e.policies.values()] if strategy in home]
+    for fixed in tables:
+        if parameter in fixed:
+            raise ExperimentError(key, f"{name} is both fixed (in {strategy}'s table) and varied")
+    for value in ends:
+        if not isinstance(value, (int, float, str)):  # bool is an int: for True/False choices
+            raise ExperimentError(key, f"{value!r} has the wrong type: expected a number or text")
+        for fixed in tables:
+            try:
+                build_strategy(strategy, {**fixed, parameter: plain_value(value)})
+            except ValueError as error:
+                raise ExperimentError(key, str(error)) from None
+
+
+def _check_report(e: Experiment) -> None:
+    known = {"x", "outcomes", "timeseries", "best", "sensitivity", "baseline"}
+    for name in e.report:
+        if name not in known:
+            raise ExperimentError(
+                ("report", name), "unknown report option; known: " + ", ".join(sorted(known))
+            )
+    x = e.report.get("x")
+    if x is not None and x not in e.setting_columns:
+        raise ExperimentError(
+            ("report", "x"),
+            f"{x!r} is not varied; choose one of "
+            + (", ".join(e.setting_columns) or "(nothing is varied)"),
+        )
+    for option, allowed in (
+        ("outcomes", e.outcomes),
+        ("sensitivity", e.outcomes),
+        ("timeseries", e.metrics),
+    ):
+        names = e.report.get(option, [])
+        if isinstance(names, str) or not isinstance(names, Sequence):
+            raise ExperimentError(("report", option), f"expected a list of names, got {names!r}")
+        for name in names:
+            if name not in allowed:
+                raise ExperimentError(
+                    ("report", option),
+                    f"{name!r} is not kept by this experiment; choose from: {', '.join(allowed)}",
+                )
+    if e.report.get("sensitivity") and e.design != "sobol":
+        raise ExperimentError(("report", "sensitivity"), 'Sobol indices need design = "sobol"')
+    best = e.report.get("best")
+    if best is not None:
+        if not isinstance(best, Mapping) or set(best) - {"outcome", "goal"}:
+            raise ExperimentError(
+                ("report", "best"), 'expected {outcome = ..., goal = "max" | "min"}'
+            )
+        if best.get("outcome") not in e.outcomes:
+            raise ExperimentError(
+                ("report", "best", "outcome"),
+                f"{best.get('outcome')!r} is not an outcome this experiment keeps",
+            )
+        if best.get("goal", "max") not in ("max", "min"):
+            raise ExperimentError(
+                ("report", "best", "goal"), f'{best.get("goal")!r}: expected "max" or "min"'
+            )
+
+
+def _range_or_values(key: tuple[str, ...], value: Any) -> Range | list[Any]:
+    if isinstance(value, Range):
+        return value
+    if isinstance(value, Mapping):
+        extra = sorted(set(value) - {"low", "high"})
+        if extra or not {"low", "high"} <= set(value):
+            raise ExperimentError(
+                key, f"a range is a table with exactly the keys low and high, got {dict(value)!r}"
+            )
+        for end in ("low", "high"):
+            if isinstance(value[end], bool) or not isinstance(value[end], (int, float)):
+                raise ExperimentError(key + (end,), f"expected a number, got {value[end]!r}")
+        return Range(value["low"], value["high"])
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise ExperimentError(
+        key, f"expected a list of values or a range {{low = ..., high = ...}}, got {value!r}"
+    )

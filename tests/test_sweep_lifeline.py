@@ -1,0 +1,97 @@
+"""Nothing left running: a sweep killed by SIGKILL leaves no worker, forkserver or
+resource tracker alive, holds no pipe open and leaves no ``pymp-*`` folder; SIGTERM while
+a dask cluster starts is a clean interruption. Waits are on state, with generous limits."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import psutil
+from test_sweep_resume import slow_file, wait_for_first_part
+
+TESTS = Path(__file__).resolve().parent
+LIMIT = 60  # seconds: generous, for a loaded machine; "a few seconds" when idle
+
+
+def start(args, tmp_path, marker):
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
+        "COMMSIM_TEST_MARKER": marker,  # inherited by every process the sweep starts
+        "TMPDIR": str(tmp_path),  # multiprocessing's pymp-* folder goes here
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "commsim.cli", *args], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def marked(marker):
+    """Processes that carry ``marker`` in their environment."""
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get("COMMSIM_TEST_MARKER") == marker:
+                found.append(process)
+        except psutil.Error:
+            continue
+    return found
+
+
+def wait_until(condition, limit=LIMIT, what="the condition"):
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} did not happen within {limit} s"
+        time.sleep(0.1)
+
+
+def test_sigkill_leaves_no_process_no_open_pipe_and_no_temporary_folder(tmp_path):
+    marker = uuid.uuid4().hex
+    path, out = slow_file(tmp_path, 0.3), tmp_path / "results"
+    process = start(["sweep", str(path), "--workers", "2", "--out", str(out), "--no-progress"],
+                    tmp_path, marker)  # fmt: skip
+    wait_for_first_part(out, process)
+    started = marked(marker)
+    names = " ".join(" ".join(p.cmdline()) for p in started)
+    assert len(started) >= 4 and "forkserver" in names and "resource_tracker" in names
+    assert list(tmp_path.glob("pymp-*"))
+
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=LIMIT)
+    closed = threading.Event()  # stderr reaches EOF once no process holds it open
+    reader = threading.Thread(target=lambda: (process.stderr.read(), closed.set()), daemon=True)
+    reader.start()
+    try:
+        wait_until(lambda: not marked(marker), what="every worker's exit")
+        wait_until(closed.is_set, what="the end of the sweep's stderr")
+        wait_until(lambda: not list(tmp_path.glob("pymp-*")), what="removing pymp-*")
+    finally:
+        for left in marked(marker):  # do not leave them to the next test
+            left.kill()
+
+
+def test_sigterm_while_a_dask_cluster_starts_is_a_clean_interruption(tmp_path):
+    marker = uuid.uuid4().hex
+    path = tmp_path / "e.toml"
+    path.write_text("days = 20\nreplications = 2\n[parameters]\npopulation = 100\n")
+    out = tmp_path / "r"
+    process = start(["sweep", str(path), "--dask", "--workers", "1", "--out", str(out),
+                     "--no-progress"], tmp_path, marker)  # fmt: skip
+    header = process.stderr.readline()  # printed once SIGTERM is handled, before dask starts
+    assert "2 runs of 20 days" in header
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=LIMIT * 2)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
+    try:
+        wait_until(lambda: not marked(marker), what="the dask workers' exit")
+    finally:
+        for left in marked(marker):
+            left.kill()
