@@ -15,6 +15,7 @@ import numpy as np
 
 from commsim.model import CommunityModel
 from commsim.strategies.base import Strategy
+from commsim.strategies.registry import registered_strategies
 from commsim.validation.framework import Unavailable
 
 PROBE: dict = (
@@ -77,13 +78,7 @@ def admit_people(model: CommunityModel, people: np.ndarray, group: int, today, r
 
 
 def registered() -> Mapping[str, type[Strategy]]:
-    """Every registered strategy class by name (the open registry once it exists)."""
-    try:
-        from commsim.strategies.registry import registered_strategies
-    except ImportError:
-        from commsim.strategies.keywords import STRATEGIES
-
-        return STRATEGIES
+    """Every registered strategy class by name (the open registry)."""
     return registered_strategies()
 
 

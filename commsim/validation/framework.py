@@ -25,12 +25,8 @@ from commsim.parameters import validate
 from commsim.population import NO_GROUP, SPAMMER
 from commsim.replications import replication_seeds
 from commsim.strategies.base import Strategy
+from commsim.strategies.registry import strategies_from_keywords
 from commsim.validation.bounds import ALPHA, finite, lower_bound, mean, t_interval, upper_bound
-
-try:  # the open registry (issue 9) replaces strategies/keywords.py
-    from commsim.strategies.registry import strategies_from_keywords
-except ImportError:  # pragma: no cover - before the registry lands
-    from commsim.strategies.keywords import strategies_from_keywords
 
 
 @dataclass(frozen=True)
