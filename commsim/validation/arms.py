@@ -8,7 +8,6 @@ alternative models) are kept out of the registry (``PROBE``).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping
 
 import numpy as np
@@ -18,11 +17,7 @@ from commsim.strategies.base import Strategy
 from commsim.strategies.registry import registered_strategies
 from commsim.validation.framework import Unavailable
 
-PROBE: dict = (
-    {"register": False}
-    if "register" in inspect.signature(Strategy.__init_subclass__).parameters
-    else {}
-)
+PROBE: dict = {"register": False}
 """Class keywords of the validation package's own strategies (probes, alternatives): kept
 out of the open registry, so they get no classroom section or flat keywords."""
 
