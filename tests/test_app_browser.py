@@ -146,6 +146,12 @@ class Session:
         self.wait_for_day(day, at_least=True)
         self.button("❚❚").click()
         sync_api.expect(self.button("Step")).to_be_enabled(timeout=TIMEOUT_MS)  # loop ended
+        # the numbers line drawn after the loop ended carries the day it ended on
+        self.page.wait_for_function(
+            "() => document.querySelector('.commsim-numbers .commsim-looping')"
+            "?.textContent === 'ended'",
+            timeout=TIMEOUT_MS,
+        )
         return self.day()
 
     def outside_requests(self) -> list[str]:

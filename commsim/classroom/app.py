@@ -170,7 +170,12 @@ def play(model: PageModel, speed, playing, redraw) -> int:
 
 
 @solara.component
-def Controller(model: solara.Reactive, parameters: solara.Reactive, frame: solara.Reactive):
+def Controller(
+    model: solara.Reactive,
+    parameters: solara.Reactive,
+    frame: solara.Reactive,
+    looping: solara.Reactive,
+):
     """Reset, Play/Pause and Step, and the speed (days a second) while playing.
 
     Play starts a thread of its own (in the session's kernel context, so that its redraws
@@ -178,7 +183,6 @@ def Controller(model: solara.Reactive, parameters: solara.Reactive, frame: solar
     a Reset and a change of speed.
     """
     playing = solara.use_reactive(False)
-    looping = solara.use_reactive(False)  # the play thread has not ended yet
     speed = solara.use_reactive(DEFAULT_SPEED)
     error = solara.use_reactive(None)
 
@@ -193,8 +197,8 @@ def Controller(model: solara.Reactive, parameters: solara.Reactive, frame: solar
                 error.value = f"error while playing: {failure}"
             finally:
                 playing.value = False
+                looping.value = False  # ``Numbers`` shows it with the final day
                 redraw()
-                looping.value = False
 
     def toggle():
         if playing.value:
@@ -234,8 +238,10 @@ NUMBERS_STYLE = {"font-size": "19px", "padding": "2px 0", "line-height": "1.3"}
 
 
 @solara.component
-def Numbers(model: PageModel, frame: solara.Reactive):
-    """Today's headline figures, one line, refreshed at every redraw (``frame``)."""
+def Numbers(model: PageModel, frame: solara.Reactive, looping: solara.Reactive):
+    """Today's headline figures, one line, refreshed at every redraw (``frame``), with a
+    hidden mark of whether the play loop is running, drawn with the same day (so a page
+    that shows the loop ended shows the day it ended on)."""
     frame.get()  # only this and ``Figures`` redraw with each frame, not the sidebar
     with model.lock:
         now = current_numbers(model)
@@ -248,6 +254,8 @@ def Numbers(model: PageModel, frame: solara.Reactive):
             f"<b>Day {now['day']}</b> | members <b>{now['members']}</b> | posted "
             f"{now['contributors']} | messages <b>{now['messages']}</b>{spam} | left "
             f"{now['left_total']} | value {value}{groups} | stage <b>{now['stage']}</b>"
+            f'<span class="commsim-looping" hidden>{"playing" if looping.value else "ended"}'
+            "</span>"
         ),
         classes=["commsim-numbers"],
         style=NUMBERS_STYLE,
@@ -305,6 +313,7 @@ def ScenarioViz(preset_name: str):
     # what Reset builds the next model from: the scenario's settings, then each move
     parameters = solara.use_reactive(solara.use_memo(lambda: initial_parameters(preset), []))
     frame = solara.use_reactive(0)
+    looping = solara.use_reactive(False)  # the play thread has not ended yet
 
     def on_change(name, value):
         parameters.value = {**parameters.value, name: value}
@@ -324,7 +333,7 @@ def ScenarioViz(preset_name: str):
     with solara.Sidebar():
         with solara.Column().key(f"sidebar-{preset_name}"):
             with solara.Card("Run", classes=["commsim-controls"]):
-                Controller(model, parameters, frame)
+                Controller(model, parameters, frame, looping)
             with solara.Card("Model parameters"):
                 UserInputs(model_inputs(parameters.value), on_change=on_change)
             with solara.Card("Strategies", classes=["commsim-strategies"]):
@@ -333,7 +342,7 @@ def ScenarioViz(preset_name: str):
                     with solara.Details(f"{strategy}{' (on)' if on else ''}", expand=on):
                         UserInputs(inputs, on_change=on_change)
     with solara.Column(classes=["commsim-main"], style={"padding": "0", "gap": "0"}):
-        Numbers(model.value, frame)
+        Numbers(model.value, frame, looping)
         Figures(model.value, frame)
 
 
