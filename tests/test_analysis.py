@@ -293,18 +293,18 @@ def test_stages_so_far_by_hand():
         analysis.stages_so_far(df, window=0)
 
 
-def test_stages_so_far_smooth_over_the_window():
+def test_stages_so_far_smooth_over_the_window_and_ignore_spam():
     """(What counts as activity, spam apart, is ``outcomes.daily_activity``'s to say.)"""
     df = pd.DataFrame(
         {
             "members": [10, 30, 30, 30],
             "joined": [10, 20, 0, 0],
             "left": [0, 0, 0, 0],
-            "messages": [0, 10, 10, 4],
-            "spam_messages": [0, 0, 0, 0],
+            "messages": [0, 10, 10, 14],
+            "spam_messages": [0, 0, 0, 10],
         }
     )
-    # window 2: activity 0,5,10,7 ; peak 0,5,10,10; growth
+    # window 2: non-spam 0,10,10,4 -> activity 0,5,10,7 ; peak 0,5,10,10; growth
     # 0, 2/1 -> mean(0, 2) = 1, mean(2, 0) = 1, 0 -> rapid growth on days 1-2, then active.
     assert live_stages(df, window=2) == [SPROUT, RAPID_GROWTH, RAPID_GROWTH, ACTIVE]
 

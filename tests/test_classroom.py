@@ -246,21 +246,6 @@ def test_the_stage_band_does_not_flicker_over_10_seeds(name):
         assert (spans >= 5).all(), f"seed {seed}: a stage lasted under 5 days: {codes}"
 
 
-def test_lifecycle_stages_smooth_over_the_window_and_ignore_spam():
-    df = pd.DataFrame(
-        {
-            "members": [10, 30, 30, 30],
-            "joined": [10, 20, 0, 0],
-            "left": [0, 0, 0, 0],
-            "messages": [0, 10, 10, 14],
-            "spam_messages": [0, 0, 0, 10],
-        }
-    )
-    # window 2: non-spam 0,10,10,4 -> activity 0,5,10,7 ; peak 0,5,10,10; growth
-    # 0, 2/1 -> mean(0, 2) = 1, mean(2, 0) = 1, 0 -> rapid growth on days 1-2, then active.
-    assert lifecycle_stages(df, window=2).tolist() == [SPROUT, RAPID_GROWTH, RAPID_GROWTH, ACTIVE]
-
-
 def test_open_groups_go_through_the_stages_in_order_over_20_seeds():
     firsts = []
     for seed in range(20):
