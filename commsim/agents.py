@@ -38,7 +38,8 @@ class Member(mesa.Agent):
         patience: how long they tolerate a disappointing group, in [0, 1].
         activity: talkativeness, the base chance of posting on a day, in [0, 1].
         role: "regular", "kol" or "spammer".
-        state: "outsider", "contributor", "lurker" or "left".
+        state: "outsider", "contributor", "lurker", "muted" (a member who muted the
+            group: counted in it, reading little, posting nothing) or "left".
         group: the group the person is in, or None.
         tenure: days in the group (until leaving, for leavers).
         satisfaction: utility received minus utility expected, on the last day.
@@ -65,6 +66,11 @@ class Member(mesa.Agent):
     @property
     def state(self) -> str:
         return STATE_NAMES[self.model.population.state[self.index]]
+
+    @property
+    def muted(self) -> bool:
+        """Whether this member has muted their group (``CommunityModel.mute_members``)."""
+        return self.state == "muted"
 
     @property
     def group(self) -> int | None:

@@ -24,6 +24,9 @@ class Day:
         utility_bonus: utility added to each member's day (scalar or per person).
         on_topic: share of members' messages that are on the group's topic and carry
             their writer's value (off-topic chatter and red-packet thanks carry none).
+        surface_pull: today's pull on muted members (a red packet, an @-all announcement,
+            an event, a KOL's session; scalar or per person): a hazard, added across
+            strategies (``rules.surfacing_probability``).
 
     Outcomes (per group unless said otherwise):
         messages, valued_messages, spam: messages, value-weighted on-topic messages, spam
@@ -31,6 +34,7 @@ class Day:
         joined, left: person indices of today's joiners and leavers.
         left_groups: the group each of ``left`` left (aligned with ``left``).
         moved: person indices of members moved to another group today (repeats possible).
+        muted, unmuted: person indices of members who muted / unmuted the group today.
         spend, revenue, conversions: the operator's money today, over all groups.
     """
 
@@ -41,6 +45,7 @@ class Day:
     posting_boost: float | np.ndarray = 1.0
     utility_bonus: float | np.ndarray = 0.0
     on_topic: float = 1.0
+    surface_pull: float | np.ndarray = 0.0
     messages: np.ndarray = field(init=False)
     valued_messages: np.ndarray = field(init=False)
     spam: np.ndarray = field(init=False)
@@ -48,6 +53,8 @@ class Day:
     left: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     left_groups: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
     moved: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    muted: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    unmuted: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     spend: float = 0.0
     revenue: float = 0.0
     conversions: int = 0

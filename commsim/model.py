@@ -3,9 +3,11 @@
 A day, in order (``CommunityModel.step``)::
 
     1. discover and join   outsiders hear of a group through ads or friends inside, and join
+       surface             muted members come back up when something pulls (commsim.muting)
     2. post                each member contributes or lurks; messages per group
     3. experience          benefit of content, cost of reading, novelty, comparison
-    4. leave               patience drains by the shortfall; those with none left leave
+    4. mute or leave       patience drains by the shortfall; those with none left mute the
+                           group or leave (commsim.muting)
     5. record              the day's metrics
 
 Each rule is a function in ``commsim.rules`` with its equation; this module applies them
@@ -18,7 +20,8 @@ How strategies act on the model: they read anything (``model.population``'s arra
 (``commsim.mutators``), never by assigning into the arrays; each mutator keeps every
 derived array consistent and records what happened on ``today``:
 
-    people      model.admit, model.remove_members, model.move_members
+    people      model.admit, model.remove_members, model.move_members,
+                model.mute_members, model.unmute_members
     groups      model.add_group, model.open_group, model.close_group
     persons     model.set_role, model.set_traits, model.refill_patience,
                 model.adjust_patience, model.add_ties
@@ -38,7 +41,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from commsim import rules
+from commsim import muting, rules
 from commsim.agents import Member
 from commsim.checks import check_arguments
 from commsim.day import Day
@@ -53,6 +56,7 @@ from commsim.population import (
     KOL,
     KOL_PULL,
     LURKER,
+    MUTED,
     SPAMMER,
     adjacency_matrix,
     draw_population,
@@ -60,9 +64,11 @@ from commsim.population import (
 )
 from commsim.strategies import registry
 from commsim.strategies.base import Strategy
+from commsim.streams import Streams, entropy_of
 
 REPORTERS = (
-    "members", "contributors", "lurkers", "joined", "left", "messages", "spam_messages",
+    "members", "contributors", "lurkers", "muted", "spammers", "joined", "left", "messages",
+    "spam_messages",
     "mean_value", "joiner_value", "leaver_value", "gini", "top1_share", "top10_share",
     "active_groups", "spend", "revenue", "conversions",
 )  # fmt: skip
@@ -112,13 +118,14 @@ class CommunityModel(Mutators, mesa.Model):
         p = self.params
         check_together(p)
         rng, self.strategies = check_arguments(rng, network, strategies, p, flat_strategies)
+        self.streams = Streams(entropy_of(rng))
         super().__init__(rng=rng)
 
-        self.population = draw_population(self.rng, p)
+        self.population = draw_population(self.stream("population"), p)
         self._graph = network
         if network is None:
             network = small_world_network(
-                self.rng, p["population"], p["mean_degree"], p["rewiring"]
+                self.stream("network"), p["population"], p["mean_degree"], p["rewiring"]
             )
             self._graph = network
         self._set_adjacency(adjacency_matrix(network, p["population"]))
@@ -141,13 +148,15 @@ class CommunityModel(Mutators, mesa.Model):
 
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
-        """One day: join, post, experience, leave, record."""
+        """One day: join, surface, post, experience, mute or leave, record."""
         self.day += 1
         today = Day(self.day, self.n_groups, self.params["social_pull"])
         self.today = today
         for strategy in self.strategies:
             strategy.start_day(self, today)
+        posted_friends = self._friend_counts(self.population.state == CONTRIBUTOR)
         self._discover_and_join(today)
+        muting.surface(self, today, posted_friends)
         self._post(today)
         self._experience(today)
         self._leave(today)
@@ -163,6 +172,13 @@ class CommunityModel(Mutators, mesa.Model):
             if not self.running:
                 break
             self.step()
+
+    def stream(self, name: str) -> np.random.Generator:
+        """The random stream of mechanism ``name`` (``commsim.streams.MECHANISMS``, or
+        ``strategy.<key>``): each mechanism draws from its own child of the run's seed, so
+        two same-seed runs differ only where their settings act. ``model.rng`` stays
+        Mesa's generator for users; the model's rules do not draw from it."""
+        return self.streams[name]
 
     # ------------------------------------------------------------------ groups
     @property
@@ -198,7 +214,9 @@ class CommunityModel(Mutators, mesa.Model):
         count = p["initial_members"] * p["groups"]
         if np.count_nonzero(weights) < count:  # too few with value: anyone may found
             weights = weights + 1e-12
-        founders = self.rng.choice(pop.size, size=count, replace=False, p=weights / weights.sum())
+        founders = self.stream("founders").choice(
+            pop.size, size=count, replace=False, p=weights / weights.sum()
+        )
         groups = np.repeat(np.arange(p["groups"]), p["initial_members"])
         self._join(founders, groups, today, FOUNDER)
 
@@ -234,7 +252,7 @@ class CommunityModel(Mutators, mesa.Model):
             pop.need[outsiders], pop.value[outsiders], group_mean_value, p["cooling"]
         )
         interest[pop.role[outsiders] == SPAMMER] = 1.0  # spammers join to advertise
-        draws = self.rng.random(outsiders.size)
+        draws = self.stream("joining").random(outsiders.size)
         chance = discover * interest
         applies = np.flatnonzero(draws < chance)
         applicants, groups = outsiders[applies], groups[applies]
@@ -307,7 +325,7 @@ class CommunityModel(Mutators, mesa.Model):
         ambient = max(ambient, 1e-12)
         social_weight = np.zeros(people.size)
         social_weight[sociable] = social_pull * friends.sum(axis=1)
-        draws = self.rng.random(people.size) * (ambient + social_weight)
+        draws = self.stream("discovery").random(people.size) * (ambient + social_weight)
         chosen = open_groups[
             np.minimum((draws / ambient * open_groups.size).astype(np.int64), open_groups.size - 1)
         ].astype(np.int32)
@@ -332,11 +350,12 @@ class CommunityModel(Mutators, mesa.Model):
 
     # ------------------------------------------------------------------ 2. post
     def _post(self, today: Day) -> None:
-        """Each member contributes or lurks (``rules.contribution_probability``);
-        spammers post ads with probability ``spam_rate``. A contributor writes
-        1 + Poisson(messages_per_post - 1) messages."""
+        """Each member who has not muted the group contributes or lurks
+        (``rules.contribution_probability``); spammers post ads with probability
+        ``spam_rate``. A contributor writes 1 + Poisson(messages_per_post - 1) messages."""
         pop, p = self.population, self.params
         members = pop.members
+        members = members[pop.state[members] != MUTED]
         group = pop.group[members]
         spammer = pop.role[members] == SPAMMER
         tenure = self.day - pop.joined_day[members]
@@ -350,10 +369,10 @@ class CommunityModel(Mutators, mesa.Model):
             self._load[group],
         )
         chance = np.where(spammer, p["spam_rate"], chance)
-        posts = self.rng.random(members.size) < chance
+        posts = self.stream("posting").random(members.size) < chance
         pop.state[members] = np.where(posts, CONTRIBUTOR, LURKER)
         writers, writer_group = members[posts], group[posts]
-        written = 1 + self.rng.poisson(p["messages_per_post"] - 1.0, writers.size)
+        written = 1 + self.stream("posting").poisson(p["messages_per_post"] - 1.0, writers.size)
         pop.contributions[writers] += written
         value = today.message_value(pop.value[writers])
         today.add_messages(writer_group, written, value, spam=spammer[posts])
@@ -377,32 +396,35 @@ class CommunityModel(Mutators, mesa.Model):
         bonus = today.utility_bonus
         if isinstance(bonus, np.ndarray):
             bonus = bonus[members]
+        benefit = rules.content_benefit(need, today.valued_messages[group], p["content_scale"])
         utility = (
-            rules.content_benefit(need, today.valued_messages[group], p["content_scale"])
+            benefit
             + rules.novelty_utility(
                 self.day - pop.joined_day[members], p["novelty"], p["novelty_days"]
             )
             - cost[group]
             + bonus
-            + self.rng.normal(0.0, p["mood_noise"], members.size)
+            + self.stream("experience").normal(0.0, p["mood_noise"], members.size)
         )
         expected = rules.expected_utility(
             need, pop.value[members], mean_value[group], p["expectation"], p["cooling"]
         )
         surplus = utility - expected
+        muted = pop.state[members] == MUTED
+        surplus[muted] = rules.muted_surplus(surplus[muted], p["muted_reading"])
         pop.satisfaction[members] = surplus
         pop.reservoir[members] = rules.patience_after(
             pop.reservoir[members], surplus, pop.patience[members] * p["patience_days"],
             p["recovery"],
         )  # fmt: skip
+        self._experienced = (members, benefit, cost[group])
 
-    # ------------------------------------------------------------------ 4. leave
+    # ------------------------------------------------------------------ 4. mute or leave
     def _leave(self, today: Day) -> None:
-        """Members whose patience is used up leave for good (spammers stay until removed)."""
-        pop = self.population
-        members = pop.members
-        out = members[(pop.reservoir[members] <= 0) & (pop.role[members] != SPAMMER)]
-        self._remove(out, today)
+        """Members whose patience is used up mute the group or leave for good; muted
+        members whose patience is used up leave (``muting.settle``; spammers stay until
+        removed)."""
+        muting.settle(self, today, *self._experienced)
 
     # ------------------------------------------------------------------ 5. record
     def _record(self, today: Day) -> None:
@@ -410,14 +432,17 @@ class CommunityModel(Mutators, mesa.Model):
         pop = self.population
         members = pop.members
         state = pop.state[members]
-        contributions = pop.contributions[members]
+        spammer = pop.role[members] == SPAMMER
+        contributions = pop.contributions[members[~spammer]]
         self._metrics = {
             "members": members.size,
-            "contributors": int(np.count_nonzero(state == CONTRIBUTOR)),
+            "contributors": int(np.count_nonzero((state == CONTRIBUTOR) & ~spammer)),
             "lurkers": int(np.count_nonzero(state == LURKER)),
+            "muted": int(np.count_nonzero(state == MUTED)),
+            "spammers": int(np.count_nonzero(spammer)),
             "joined": today.joined.size,
             "left": today.left.size,
-            "messages": float(today.messages.sum()),
+            "messages": float(today.messages.sum() - today.spam.sum()),
             "spam_messages": float(today.spam.sum()),
             "mean_value": _mean(pop.value[members]),
             "joiner_value": _mean(pop.value[today.joined]),

@@ -6,7 +6,7 @@ only through these methods of ``CommunityModel`` (a mixin, ``Mutators``); each k
 derived array consistent (joined day, entry route, patience reservoir, group indices,
 the per-group arrays) and records on ``today`` (``commsim.day.Day``) what happened:
 
-    people      admit, remove_members, move_members
+    people      admit, remove_members, move_members, mute_members, unmute_members
     groups      add_group, open_group, close_group
     persons     set_role, set_traits, refill_patience, adjust_patience, add_ties
     content     add_posts (members' extra posts; the day's own ``add_messages``)
@@ -24,6 +24,7 @@ from commsim.population import (
     KOL,
     LEFT,
     LURKER,
+    MUTED,
     NO_GROUP,
     OPERATOR,
     OUTSIDER,
@@ -117,6 +118,47 @@ class Mutators:
         pop.left_day[people] = self.day
         pop.banned[people] = banned
         today.left = np.concatenate([today.left, people])
+
+    def mute_members(self, people, today: Day) -> None:
+        """Members ``people`` mute their group today (消息免打扰): they stay members,
+        counted in its size, but read only a share ``muted_reading`` of it and post nothing
+        until unmuted (``unmute_members``, or a pull: ``rules.surfacing_probability``).
+        Their patience reservoir is refilled (``refill_patience``): a muted group asks
+        little, so it takes long to tire of it too. Members already muted stay muted (and
+        are not counted again); they are counted in ``today.muted``.
+
+        Raises:
+            ValueError: for people who are not members.
+        """
+        people = np.asarray(people, dtype=np.int64)
+        if people.size:
+            self._check_members(people, "muted")
+            self._mute(people[self.population.state[people] != MUTED], today)
+
+    def _mute(self, people: np.ndarray, today: Day) -> None:
+        """``mute_members`` without its check, for the model's own muting."""
+        self.population.state[people] = MUTED
+        self.refill_patience(people)
+        today.muted = np.concatenate([today.muted, people])
+
+    def unmute_members(self, people, today: Day) -> None:
+        """Muted members ``people`` come back up today: they lurk (``LURKER``) and read
+        and post as any member from now on; their patience reservoir carries over.
+        Members who are not muted are left as they are; the unmuted are counted in
+        ``today.unmuted``.
+
+        Raises:
+            ValueError: for people who are not members.
+        """
+        people = np.asarray(people, dtype=np.int64)
+        if people.size:
+            self._check_members(people, "unmuted")
+            self._unmute(people[self.population.state[people] == MUTED], today)
+
+    def _unmute(self, people: np.ndarray, today: Day) -> None:
+        """``unmute_members`` without its check, for the model's own surfacing."""
+        self.population.state[people] = LURKER
+        today.unmuted = np.concatenate([today.unmuted, people])
 
     def move_members(self, people, group: int, today: Day) -> None:
         """Move members ``people`` into ``group`` (open or closed; splitting, a private
@@ -243,9 +285,11 @@ class Mutators:
         """Members ``people`` each post ``messages`` messages of value ``value`` beside
         their own posting (a KOL's sharing session): the messages go to their groups
         (``today.add_messages``), count (rounded) in their contributions, and make them
-        active (contributors) today, so their friends see them posting."""
+        active (contributors) today, so their friends see them posting; a muted poster is
+        unmuted first (``unmute_members``)."""
         pop = self.population
         people = np.asarray(people, dtype=np.int64)
+        self.unmute_members(people, today)
         today.add_messages(pop.group[people], messages, value)
         pop.contributions[people] += round(messages)
         pop.state[people] = CONTRIBUTOR

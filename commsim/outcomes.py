@@ -16,14 +16,13 @@ SILENCE_SHARE = 0.05
 
 
 def daily_activity(df: pd.DataFrame, window: int = SILENCE_WINDOW) -> pd.Series:
-    """A group's activity: the ``window``-day trailing mean of non-spam messages,
+    """A group's activity: the ``window``-day trailing mean of members' own messages,
 
-        a(t) = mean(messages - spam_messages over days t-window+1..t)
+        a(t) = mean(messages over days t-window+1..t)
 
-    (fewer days at the start of the run).
+    (fewer days at the start of the run; the model's ``messages`` leave spam out).
     """
-    messages = df["messages"] - df.get("spam_messages", 0.0)
-    return messages.rolling(window, min_periods=1).mean()
+    return df["messages"].rolling(window, min_periods=1).mean()
 
 
 def days_until_silence(
@@ -49,9 +48,13 @@ def run_outcomes(df: pd.DataFrame) -> dict[str, float]:
 
     Returns:
         peak_members: most members on any day. peak_day: first day with that many.
-        end_members, end_contributors, end_mean_value: on the last day.
+        end_members, end_contributors, end_mean_value: on the last day (contributors:
+            members who posted that day, spammers aside).
+        end_muted, end_spammers: members who have muted the group, spammers among the
+            members, on the last day.
         days_until_silence: see ``days_until_silence``.
-        total_joined, total_left, total_messages: over the run (founders count as joined).
+        total_joined, total_left, total_messages: over the run (founders count as joined;
+            messages are members' own, spam apart). total_spam: spam messages.
         total_spend, total_revenue, total_conversions: the operator's money over the run.
         return_on_spend: (revenue - spend) / spend; NaN when nothing was spent.
         cost_per_retained_contributor: spend / contributors on the last day; NaN when
@@ -72,10 +75,13 @@ def run_outcomes(df: pd.DataFrame) -> dict[str, float]:
         "end_members": float(last["members"]),
         "end_contributors": end_contributors,
         "end_mean_value": float(last["mean_value"]),
+        "end_muted": float(last["muted"]),
+        "end_spammers": float(last["spammers"]),
         "days_until_silence": days_until_silence(df),
         "total_joined": float(df["joined"].sum()),
         "total_left": float(df["left"].sum()),
         "total_messages": float(df["messages"].sum()),
+        "total_spam": float(df["spam_messages"].sum()),
         "total_spend": spend,
         "total_revenue": revenue,
         "total_conversions": float(df["conversions"].sum()),

@@ -344,6 +344,29 @@ PARAMETERS: dict[str, Parameter] = {
             "messages_per_post", 3.0, 1, 1000, "mean messages a contributor writes on a posting day"
         ),
         _p("spam_rate", 0.5, 0, 1, "daily chance that a spammer member posts ads"),
+        # --- muting and going quiet (commsim.muting) --------------------------------------
+        _p(
+            "muting",
+            0.8,
+            0,
+            1,
+            "chance that a member out of patience mutes rather than leaves, when the group "
+            "gives all it costs",
+        ),
+        _p(
+            "muted_reading",
+            0.1,
+            0,
+            1,
+            "share of the group a muted member still reads (and of its utility they feel)",
+        ),
+        _p(
+            "mention_pull",
+            0.02,
+            0,
+            math.inf,
+            "daily hazard that a muted member comes back up, per friend who posted",
+        ),
     ]
 }
 

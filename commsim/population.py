@@ -16,9 +16,11 @@ import numpy as np
 import scipy.sparse as sp
 
 # States: a person is an outsider until they join; a member contributes or lurks each
-# day; a leaver never returns.
-OUTSIDER, CONTRIBUTOR, LURKER, LEFT = 0, 1, 2, 3
-STATE_NAMES = ("outsider", "contributor", "lurker", "left")
+# day, or has muted the group (still a member, reading little, posting nothing, until
+# something pulls them back up); a leaver never returns.
+OUTSIDER, CONTRIBUTOR, LURKER, LEFT, MUTED = 0, 1, 2, 3, 4
+STATE_NAMES = ("outsider", "contributor", "lurker", "left", "muted")
+MEMBER_STATES = (CONTRIBUTOR, LURKER, MUTED)
 
 # Roles.
 REGULAR, KOL, SPAMMER = 0, 1, 2
@@ -53,13 +55,16 @@ class Population:
     Attributes:
         need, value, patience, activity: traits in [0, 1].
         role: REGULAR, KOL or SPAMMER.
-        state: OUTSIDER, CONTRIBUTOR, LURKER or LEFT.
+        state: OUTSIDER, CONTRIBUTOR, LURKER, MUTED (a member who muted the group) or
+            LEFT.
         group: the group a member belongs to, NO_GROUP for outsiders.
         joined_day: the day a member joined (-1 for outsiders).
         left_day: the day a member left (-1 while not left).
         reservoir: patience left, in days of full disappointment.
         satisfaction: utility received minus utility expected, on the last day.
         contributions: messages written since joining.
+        answered: how often the member's recent posts were answered, in [0, 1] (an
+            average over posting days, ``rules.response_memory_after``).
         banned: removed by moderation rather than leaving.
         entry_route: how a member came in: FOUNDER, AMBIENT (ads and public channels),
             FRIENDS (brought in by active friends inside), KOL_PULL (by an active KOL among
@@ -78,6 +83,7 @@ class Population:
     reservoir: np.ndarray
     satisfaction: np.ndarray
     contributions: np.ndarray
+    answered: np.ndarray
     banned: np.ndarray
     entry_route: np.ndarray
 
@@ -89,6 +95,11 @@ class Population:
     def member_mask(self) -> np.ndarray:
         """True for people currently in a group (``group != NO_GROUP``)."""
         return self.group >= 0
+
+    @property
+    def muted_mask(self) -> np.ndarray:
+        """True for members who have muted their group."""
+        return self.state == MUTED
 
     @property
     def members(self) -> np.ndarray:
@@ -138,6 +149,7 @@ def draw_population(rng: np.random.Generator, params: dict) -> Population:
         reservoir=np.zeros(n),
         satisfaction=np.zeros(n),
         contributions=np.zeros(n, dtype=np.int64),
+        answered=np.zeros(n),
         banned=np.zeros(n, dtype=bool),
         entry_route=np.full(n, NO_ROUTE, dtype=np.int8),
     )

@@ -71,7 +71,7 @@ def join_interest(need, value, group_mean_value, cooling):
 def ambient_inflow_rate(ambient_inflow, day, promotion_days):
     """Daily chance of discovery through ads and public channels, fading after launch.
 
-        ambient(t) = ambient_inflow * exp(-t / promotion_days)
+    ambient(t) = ambient_inflow * exp(-t / promotion_days)
     """
     return ambient_inflow * np.exp(-day / promotion_days)
 
@@ -114,7 +114,7 @@ def reading_cost(load, reading_cost, overload_cost):
 def novelty_utility(tenure, novelty, novelty_days):
     """Freshness of the group to a member, fading with their tenure.
 
-        N_i = novelty * exp(-tau_i / novelty_days)
+    N_i = novelty * exp(-tau_i / novelty_days)
     """
     return novelty * np.exp(-tenure / novelty_days)
 
@@ -162,3 +162,44 @@ def contribution_probability(activity, surplus, novelty_now, load):
     """
     overload = 2.0 / (1.0 + np.maximum(load, 1.0))
     return np.clip(activity * (1.0 + novelty_now) * engagement(surplus) * overload, 0.0, 1.0)
+
+
+def mute_probability(benefit, cost, muting):
+    """Chance that a member whose patience is used up mutes the group rather than leaves.
+
+        q_i = muting * B_i / (B_i + C_g)        (q_i = muting when B_i + C_g = 0)
+
+    ``B_i`` is what the group gave them today (``content_benefit``), ``C_g`` what reading
+    it cost (``reading_cost``). Muting (消息免打扰) keeps a glance at what the group gives
+    and sheds the cost of reading it, at no social cost; leaving sheds both. A member whom
+    the group still gives more than it costs, tired of its noise, mostly mutes; one whom it
+    costs without giving leaves (004: chatter drowns members, "who then mute or leave").
+    """
+    benefit = np.maximum(benefit, 0.0)
+    total = benefit + np.maximum(cost, 0.0)
+    share = np.divide(benefit, total, out=np.ones_like(total, dtype=float), where=total > 0)
+    return muting * share
+
+
+def muted_surplus(surplus, muted_reading):
+    """A muted member's day: they glance at a share ``f = muted_reading`` of the group, so
+    they get, pay and expect that share of what a reading member does:
+
+        surplus_i = f * (U_i - E_i)
+
+    Their patience drains ``1 / f`` times more slowly: a muted group is tolerated long.
+    """
+    return muted_reading * surplus
+
+
+def surfacing_probability(pull, mentions, mention_pull):
+    """Chance that a muted member comes back up today.
+
+        s_i = 1 - exp(-(pull_i + mention_pull * m_i))
+
+    ``pull_i`` is today's pull of the operator's levers (``Day.surface_pull``: a red
+    packet, an @-all announcement, an event, a KOL's session; 004: "万年潜水看见红包才冒泡"),
+    ``m_i`` the member's friends who posted yesterday (a friend's mention, @); the two are
+    independent hazards.
+    """
+    return 1.0 - np.exp(-(pull + mention_pull * mentions))

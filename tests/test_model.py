@@ -7,7 +7,7 @@ from scipy import stats
 
 from commsim import CommunityModel, Member
 from commsim.model import REPORTERS
-from commsim.population import CONTRIBUTOR, LEFT, LURKER, OUTSIDER
+from commsim.population import CONTRIBUTOR, LEFT, LURKER, MUTED, OUTSIDER
 
 
 def run(days=365, **kwargs):
@@ -29,10 +29,13 @@ def test_first_contact_gives_one_row_a_day_with_every_metric(default_year):
 
 
 def lifecycle_shape(df):
-    """(peak day, peak / founders, end / peak, mean share of members lurking)."""
+    """(peak day, peak / founders, the last week's messages over the busiest week's, mean
+    share of members not posting: lurking or muted). A group declines by going quiet:
+    muted members stay members, so the decline is read in its messages."""
     members = df.members
-    lurking = (df.lurkers / members.where(members > 0)).mean()
-    growth, remaining = members.max() / members.iloc[0], members.iloc[-1] / members.max()
+    lurking = ((df.lurkers + df.muted) / members.where(members > 0)).mean()
+    weekly = df.messages.rolling(7).mean()
+    growth, remaining = members.max() / members.iloc[0], weekly.iloc[-1] / weekly.max()
     return members.idxmax(), growth, remaining, lurking
 
 
@@ -105,12 +108,13 @@ def test_member_attributes_are_live_views_of_the_arrays():
         member.need = 1.5
     model.run_for(60)
     for agent in model.people[:50]:
-        expected = ("outsider", "contributor", "lurker", "left")[pop.state[agent.index]]
+        expected = ("outsider", "contributor", "lurker", "left", "muted")[pop.state[agent.index]]
+        assert agent.muted == (expected == "muted")
         assert agent.state == expected
         assert agent.contributions == pop.contributions[agent.index]
     inside = model.members()
     assert len(inside) == np.count_nonzero(pop.group >= 0)
-    assert all(m.state in ("contributor", "lurker") and m.group == 0 for m in inside)
+    assert all(m.state in ("contributor", "lurker", "muted") and m.group == 0 for m in inside)
     assert all(m.tenure == model.day - pop.joined_day[m.index] for m in inside)
 
 
@@ -155,6 +159,6 @@ def test_states_are_consistent_with_groups():
     model, _ = run(days=90, rng=4, population=500)
     pop = model.population
     inside = pop.group >= 0
-    assert np.all(np.isin(pop.state[inside], (CONTRIBUTOR, LURKER)))
+    assert np.all(np.isin(pop.state[inside], (CONTRIBUTOR, LURKER, MUTED)))
     assert np.all(np.isin(pop.state[~inside], (OUTSIDER, LEFT)))
     assert np.all((pop.state == LEFT) == (pop.left_day >= 0))

@@ -23,6 +23,7 @@ from commsim.population import (
     KOL,
     LEFT,
     LURKER,
+    MUTED,
     NO_GROUP,
     OPERATOR,
     OUTSIDER,
@@ -33,13 +34,15 @@ PACKAGE = Path(__file__).resolve().parents[1] / "commsim"
 
 _OWNER = r"\b(?:pop|population|self\.population|model\.population)"
 _ASSIGN = r"\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)"
-_OUTCOMES = r"(?:messages|valued_messages|spam|joined|left|left_groups|moved)"
+_OUTCOMES = r"(?:messages|valued_messages|spam|joined|left|left_groups|moved|muted|unmuted)"
 FORBIDDEN = {
     "assignment into a population array": rf"{_OWNER}\.\w+\[.*\]{_ASSIGN}",
     "rebinding a population array": rf"{_OWNER}\.\w+{_ASSIGN}|\bmodel\.population{_ASSIGN}",
     "in-place numpy write to state": rf"(?:\.at\(|out=)\s*(?:{_OWNER}|\btoday)\.",
     "writing group_open": rf"\b_?group_open(?:\[.*\])?{_ASSIGN}",
-    "the model's private state": r"\.(?:_group_open|_load|_adjacency\w*|_join|_remove)\b",
+    "the model's private state": (
+        r"\.(?:_group_open|_load|_adjacency\w*|_join|_remove|_mute|_unmute)\b"
+    ),
     "rebinding the adjacency": rf"\.adjacency{_ASSIGN}",
     "setattr on anything but the strategy itself": r"\bsetattr\((?!\s*self\s*,)",
     "writing the day's outcomes": rf"\btoday\.{_OUTCOMES}(?:\[.*\])?{_ASSIGN}",
@@ -65,6 +68,7 @@ PLANTED = [  # each must be caught
     "today.spam[g] = 0.0",
     "np.maximum(today.valued_messages, 0.0, out=today.valued_messages)",
     "today.joined = np.concatenate([today.joined, people])",
+    "model._mute(members, today)",
 ]
 ALLOWED = [  # reading, the day's levers and the mutators themselves must pass
     "members = np.flatnonzero(pop.group == group)",
@@ -135,7 +139,7 @@ def _check_consistent(model):
     """Every member's derived state agrees with their group; leavers are out."""
     pop = model.population
     inside = pop.group >= 0
-    assert np.isin(pop.state[inside], (CONTRIBUTOR, LURKER)).all()
+    assert np.isin(pop.state[inside], (CONTRIBUTOR, LURKER, MUTED)).all()
     assert (pop.joined_day[inside] >= 0).all() and (pop.entry_route[inside] >= 0).all()
     assert (pop.left_day[inside] == -1).all()
     left = pop.state == LEFT
@@ -311,3 +315,36 @@ def test_day_adds_and_removes_messages_by_one_rule():
     assert (today.valued_messages >= 0).all()
     today.add_group()
     assert today.groups == 4 and today.messages.size == today.spam.size == 4
+
+
+def test_mute_and_unmute_keep_members_and_are_recorded(model):
+    model.run_for(5)
+    members = model.population.members
+    chosen = members[:6]
+    model.mute_members(chosen, model.today)
+    pop = model.population
+    assert (pop.state[chosen] == MUTED).all() and (pop.group[chosen] >= 0).all()
+    capacity = pop.patience[chosen] * model.params["patience_days"]
+    assert np.allclose(pop.reservoir[chosen], capacity)  # muting refills patience
+    assert set(model.today.muted) == set(chosen)
+    model.mute_members(chosen, model.today)  # already muted: not counted again
+    assert model.today.muted.size == chosen.size
+    model.unmute_members(chosen[:3], model.today)
+    assert (pop.state[chosen[:3]] == LURKER).all() and (pop.state[chosen[3:]] == MUTED).all()
+    assert set(model.today.unmuted) == set(chosen[:3])
+    _check_consistent(model)
+    outsiders = np.flatnonzero(pop.state == OUTSIDER)[:2]
+    for mutator in (model.mute_members, model.unmute_members):
+        with pytest.raises(ValueError, match="not members"):
+            mutator(outsiders, model.today)
+
+
+def test_muted_members_post_nothing_until_a_pull_brings_them_up():
+    model = CommunityModel(rng=4, population=400, mention_pull=0.0)
+    model.run_for(10)
+    muted = model.population.members
+    model.mute_members(muted, model.today)
+    written = model.population.contributions[muted].copy()
+    model.step()  # no pull, no mentions: nobody surfaces, nobody posts
+    assert (model.population.contributions[muted] == written).all()
+    assert model._metrics["muted"] == muted.size - model._metrics["left"]

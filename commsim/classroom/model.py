@@ -24,7 +24,6 @@ from commsim.analysis import stages_so_far
 from commsim.classroom.controls import DEFAULT_SEED, resolve_seed
 from commsim.model import CommunityModel
 from commsim.parameters import PARAMETERS
-from commsim.population import CONTRIBUTOR, SPAMMER
 from commsim.strategies import FLAT_PARAMETERS
 
 
@@ -145,12 +144,6 @@ class ClassroomModel(CommunityModel):
         self.seed = resolve_seed(seed)
         super().__init__(rng=self.seed, **parameters)
         self.last_group = self.population.group.copy()
-        self.spammer_counts: list[tuple[int, int]] = [self._spammers()]
-
-    def _spammers(self) -> tuple[int, int]:
-        pop = self.population
-        spam = (pop.role == SPAMMER) & pop.member_mask
-        return int(spam.sum()), int((spam & (pop.state == CONTRIBUTOR)).sum())
 
     def step(self) -> None:
         """One day of ``CommunityModel.step``; then remember where each member is, and
@@ -159,19 +152,14 @@ class ClassroomModel(CommunityModel):
         members = self.population.member_mask
         self.last_group[members] = self.population.group[members]
         self.last_group[self.today.left] = self.today.left_groups
-        self.spammer_counts.append(self._spammers())
 
     def daily(self) -> pd.DataFrame:
-        """The day-by-day frame of the model (``datacollector``), with ``spammers`` (among
-        the members) and ``own_contributors`` (the day's contributors who are not spammers)
-        and ``own_messages`` (``messages - spam_messages``) added."""
+        """The day-by-day frame of the model (``datacollector``), with ``own_contributors``
+        and ``own_messages`` as the app names them: the model's ``contributors`` and
+        ``messages`` already leave spammers and spam out (``spammers`` and
+        ``spam_messages`` are their own columns)."""
         df = self.datacollector.get_model_vars_dataframe()
-        counts = np.asarray(self.spammer_counts[: len(df)], dtype=np.int64).reshape(-1, 2)
-        return df.assign(
-            spammers=counts[:, 0],
-            own_contributors=df["contributors"].to_numpy() - counts[:, 1],
-            own_messages=df["messages"] - df["spam_messages"],
-        )
+        return df.assign(own_contributors=df["contributors"], own_messages=df["messages"])
 
 
 def current_numbers(model: ClassroomModel, df: pd.DataFrame | None = None) -> dict[str, Any]:

@@ -21,7 +21,8 @@ ties and messages only through the model's mutators (``model.admit``,
 ``model.close_group``, ``model.set_traits``, ``model.refill_patience``,
 ``model.add_ties``, ``model.add_posts``, ...; see ``commsim.model``) and the day's
 ``today.add_messages`` / ``today.remove_messages``, which keep every derived array
-consistent. Rules it shares with the model are imported from ``commsim.rules``.
+consistent. Rules it shares with the model are imported from ``commsim.rules``. It
+draws random numbers from its own stream, ``self.stream(model)`` (``commsim.streams``).
 
 Parameters. Each subclass declares ``PARAMETERS``, a table of
 ``commsim.parameters.Parameter`` (numbers, with ranges) and ``Choice`` (named values);
@@ -130,6 +131,13 @@ class Strategy:
         today.revenue += float(amount)
         today.conversions += int(conversions)
         self.earned += float(amount)
+
+    # ------------------------------------------------------------------ randomness
+    def stream(self, model: CommunityModel) -> np.random.Generator:
+        """This strategy's own random stream in ``model`` (``model.stream("strategy." +
+        key)``, ``commsim.streams``): its draws do not shift the model's or another
+        strategy's, so a same-seed run with and without it differs only where it acts."""
+        return model.stream("strategy." + self.key)
 
     # ------------------------------------------------------------------ hooks
     def setup(self, model: CommunityModel) -> None:

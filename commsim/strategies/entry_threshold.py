@@ -62,7 +62,9 @@ class EntryThreshold(Strategy):
             vouchers = (pop.member_mask & (pop.value >= self.level)).astype(np.float32)
             return (model.adjacency[applicants] @ vouchers) > 0
         trait = pop.value if self.kind == "review" else pop.need
-        noise = model.rng.normal(0.0, self.noise, applicants.size) if self.noise > 0 else 0.0
+        noise = 0.0
+        if self.noise > 0:
+            noise = self.stream(model).normal(0.0, self.noise, applicants.size)
         return trait[applicants] + noise >= self.level
 
     def on_join(self, model: CommunityModel, today: Day, joiners: np.ndarray) -> None:

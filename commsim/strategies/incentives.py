@@ -198,7 +198,7 @@ class InviteLeaderboard(Strategy):
     def on_join(self, model: CommunityModel, today: Day, joiners: np.ndarray) -> None:
         if not self._running(today.day) or joiners.size == 0:
             return
-        inviters = credit_inviters(model, joiners)
+        inviters = credit_inviters(model, joiners, self.stream(model))
         credited = inviters >= 0
         self.invited_by[joiners[credited]] = inviters[credited]
         np.add.at(self.invites, inviters[credited], 1)

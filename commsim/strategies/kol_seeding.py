@@ -71,14 +71,14 @@ class KOLSeeding(Strategy):
                 f"KOLSeeding: count={self.count} is more than the {candidates.size} outsiders "
                 "who could become KOLs: expected a smaller count or a larger population"
             )
-        self.kols = model.rng.choice(candidates, size=self.count, replace=False)
+        self.kols = self.stream(model).choice(candidates, size=self.count, replace=False)
         self.departures: list[tuple[int, int]] = []  # (day, KOL)
         self._peak = np.zeros(0, dtype=np.int64)  # most members each group has had
         model.set_role(self.kols, KOL)
         model.set_traits(self.kols, value=self.value, patience=1.0)
         if self.followers:
             others = pop.size - 1
-            followers = model.rng.integers(0, others, size=(self.count, self.followers))
+            followers = self.stream(model).integers(0, others, size=(self.count, self.followers))
             followers += followers >= self.kols[:, None]  # never follow oneself
             model.add_ties(followers.ravel(), np.repeat(self.kols, self.followers))
 

@@ -81,7 +81,7 @@ class SizeCap(Strategy):
         pop = model.population
         for group in np.flatnonzero(due):
             members = np.flatnonzero(pop.group == group)
-            movers = model.rng.random(members.size) < self.split_share
+            movers = self.stream(model).random(members.size) < self.split_share
             if movers.all() or not movers.any():
                 continue
             self.splits.append((today.day, int(group), model.add_group(members[movers])))
@@ -106,7 +106,7 @@ class SizeCap(Strategy):
                 & (pop.state == CONTRIBUTOR) & (pop.value >= self.private_value)
             )  # fmt: skip
             if invited.size > room:
-                invited = model.rng.choice(invited, size=max(room, 0), replace=False)
+                invited = self.stream(model).choice(invited, size=max(room, 0), replace=False)
             model.move_members(invited, self.private, today)
         if self.cost_per_group:
             active = np.unique(pop.group[pop.member_mask]).size
