@@ -7,7 +7,8 @@ A day, in order (``CommunityModel.step``)::
     2. post                each member contributes or lurks; messages per group
     3. experience          benefit of content, cost of reading, novelty, comparison
     4. mute or leave       patience drains by the shortfall; those with none left mute the
-                           group or leave (commsim.muting)
+                           group or leave (commsim.muting); spammers are reported or move
+                           on (commsim.spam)
     5. record              the day's metrics
 
 Each rule is a function in ``commsim.rules`` with its equation; this module applies them
@@ -41,7 +42,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from commsim import muting, rules
+from commsim import audience, discovery, muting, rules, spam
 from commsim.agents import Member
 from commsim.checks import check_arguments
 from commsim.day import Day
@@ -49,12 +50,8 @@ from commsim.inequality import gini, top_share
 from commsim.mutators import Mutators
 from commsim.parameters import PARAMETERS, RUN_DAYS, check_together, parameters_doc, validate
 from commsim.population import (
-    AMBIENT,
     CONTRIBUTOR,
     FOUNDER,
-    FRIENDS,
-    KOL,
-    KOL_PULL,
     LURKER,
     MUTED,
     SPAMMER,
@@ -155,7 +152,7 @@ class CommunityModel(Mutators, mesa.Model):
         for strategy in self.strategies:
             strategy.start_day(self, today)
         posted_friends = self._friend_counts(self.population.state == CONTRIBUTOR)
-        self._discover_and_join(today)
+        self._discover_and_join(today, posted_friends)
         muting.surface(self, today, posted_friends)
         self._post(today)
         self._experience(today)
@@ -221,62 +218,10 @@ class CommunityModel(Mutators, mesa.Model):
         self._join(founders, groups, today, FOUNDER)
 
     # ------------------------------------------------------------------ 1. join
-    def _discover_and_join(self, today: Day) -> None:
-        """Outsiders discover a group through ads or friends, and join if they need it.
-
-        p_join_i = p_discover(ambient(t), k_i) * interest_i, where interest is the need
-        (spammers join to advertise: interest 1). See ``rules.discovery_probability``.
-        A joiner's entry route is read off the same uniform draw u_i < p_join_i: friends
-        when u_i < p_join_i * share_i (``rules.friend_share_of_discovery``), else ambient;
-        of the friends' part, the share kol_i / k_i of active friends who are KOLs is KOL pull.
-        """
-        if not self._group_open.any():
-            return
-        pop, p = self.population, self.params
-        outsiders = np.flatnonzero(pop.state == 0)
-        if outsiders.size == 0:
-            return
-        active = pop.state == CONTRIBUTOR
-        friends_inside = self._friend_counts(active)[outsiders]
-        ambient = today.ambient_boost * rules.ambient_inflow_rate(
-            p["ambient_inflow"], self.day, p["promotion_days"]
-        )
-        discover = rules.discovery_probability(min(ambient, 1.0), friends_inside, today.social_pull)
-        groups = self._choose_groups(outsiders, friends_inside, ambient, today.social_pull)
-        group_mean_value = self._group_mean_value()
-        if group_mean_value.size == 1:  # one group: a scalar, not an array of outsiders
-            group_mean_value = group_mean_value[0]
-        else:
-            group_mean_value = group_mean_value[groups]
-        interest = rules.join_interest(
-            pop.need[outsiders], pop.value[outsiders], group_mean_value, p["cooling"]
-        )
-        interest[pop.role[outsiders] == SPAMMER] = 1.0  # spammers join to advertise
-        draws = self.stream("joining").random(outsiders.size)
-        chance = discover * interest
-        applies = np.flatnonzero(draws < chance)
-        applicants, groups = outsiders[applies], groups[applies]
-        draws, chance, friends_inside = draws[applies], chance[applies], friends_inside[applies]
-        share = rules.friend_share_of_discovery(
-            min(ambient, 1.0), friends_inside, today.social_pull
-        )
-        routes = np.where(draws < chance * share, FRIENDS, AMBIENT)
-        active_kols = active & (pop.role == KOL)
-        if active_kols.any():
-            kols_inside = self._friend_counts(active_kols)[applicants]
-            kol_share = np.divide(
-                kols_inside, friends_inside, out=np.zeros(applicants.size), where=friends_inside > 0
-            )
-            routes[draws < chance * share * kol_share] = KOL_PULL
-        if applicants.size == 0:
-            return
-        admitted = np.ones(applicants.size, dtype=bool)
-        for strategy in self.strategies:
-            admitted &= strategy.admit(self, today, applicants, groups)
-        joiners = applicants[admitted]
-        self._join(joiners, groups[admitted], today, routes[admitted])
-        for strategy in self.strategies:
-            strategy.on_join(self, today, joiners)
+    def _discover_and_join(self, today: Day, posted_friends: np.ndarray) -> None:
+        """Outsiders discover a group through ads or friends who are members, and join
+        (``commsim.discovery``)."""
+        discovery.discover_and_join(self, today, posted_friends)
 
     @property
     def adjacency(self) -> sp.csr_array:
@@ -290,54 +235,11 @@ class CommunityModel(Mutators, mesa.Model):
     def _friend_counts(self, mask: np.ndarray) -> np.ndarray:
         """For every person, how many of their friends have ``mask`` set (``A @ mask``).
 
-        Reads only the columns of the people in ``mask`` (few: today's contributors)
-        instead of multiplying the whole matrix.
+        Reads only the columns of the people in ``mask`` (few: the members) instead of
+        multiplying the whole matrix.
         """
         counted = self._adjacency_by_friend[:, np.flatnonzero(mask)].indices
         return np.bincount(counted, minlength=self.population.size).astype(np.float32)
-
-    def _choose_groups(
-        self, people: np.ndarray, friends_inside: np.ndarray, ambient: float, social_pull: float
-    ) -> np.ndarray:
-        """The group each of ``people`` would join, through the same two channels as
-        ``rules.discovery_probability``: open group g is chosen with probability
-
-            w_g / sum(w),   w_g = ambient / (open groups) + social_pull * k_g
-
-        where ``k_g`` counts the person's active friends (contributors) in g
-        (``friends_inside`` is their count in any group). One uniform
-        draw per person picks the channel and the group: ambient reach picks an open group
-        uniformly, the social channel the group of a uniformly chosen active friend.
-        """
-        open_groups = np.flatnonzero(self._group_open)
-        if open_groups.size == 1:
-            return np.full(people.size, open_groups[0], dtype=np.int32)
-        pop = self.population
-        active = np.flatnonzero(pop.state == CONTRIBUTOR)
-        active = active[self._group_open[pop.group[active]]]
-        in_group = sp.csr_array(
-            (np.ones(active.size, np.float32), (active, pop.group[active])),
-            shape=(pop.size, self.n_groups),
-        )
-        # only people with an active friend need per-group counts: few, once groups age
-        sociable = np.flatnonzero(friends_inside > 0)
-        friends = (self.adjacency[people[sociable]] @ in_group).tocsr()  # sociable x groups
-        ambient = max(ambient, 1e-12)
-        social_weight = np.zeros(people.size)
-        social_weight[sociable] = social_pull * friends.sum(axis=1)
-        draws = self.stream("discovery").random(people.size) * (ambient + social_weight)
-        chosen = open_groups[
-            np.minimum((draws / ambient * open_groups.size).astype(np.int64), open_groups.size - 1)
-        ].astype(np.int32)
-        social = np.flatnonzero(draws[sociable] >= ambient)  # rows of ``friends``
-        if social.size:
-            cumulative = np.cumsum(friends.data, dtype=np.float64)
-            before = np.concatenate([[0.0], cumulative])[friends.indptr[social]]
-            target = before + (draws[sociable[social]] - ambient) / social_pull
-            position = np.searchsorted(cumulative, target, side="right")
-            position = np.minimum(position, friends.indptr[social + 1] - 1)
-            chosen[sociable[social]] = friends.indices[position]
-        return chosen
 
     def _group_mean_value(self) -> np.ndarray:
         """Mean value of each group's members (0 for an empty group)."""
@@ -351,19 +253,23 @@ class CommunityModel(Mutators, mesa.Model):
     # ------------------------------------------------------------------ 2. post
     def _post(self, today: Day) -> None:
         """Each member who has not muted the group contributes or lurks
-        (``rules.contribution_probability``); spammers post ads with probability
-        ``spam_rate``. A contributor writes 1 + Poisson(messages_per_post - 1) messages."""
+        (``rules.contribution_probability``, with the talkativeness ``a_i * g_i`` raised
+        by being answered, ``rules.response_factor``); spammers post ads with probability
+        ``spam_rate``. A contributor writes 1 + Poisson((messages_per_post - 1) * g_i)
+        messages. Then the members' posts are answered or not (``audience.answer``)."""
         pop, p = self.population, self.params
         members = pop.members
         members = members[pop.state[members] != MUTED]
+        readers = self._readers = audience.readers(self)
         group = pop.group[members]
         spammer = pop.role[members] == SPAMMER
         tenure = self.day - pop.joined_day[members]
         boost = today.posting_boost
         if isinstance(boost, np.ndarray):
             boost = boost[members]
+        response = rules.response_factor(pop.answered[members], p["response_gain"])
         chance = rules.contribution_probability(
-            np.minimum(pop.activity[members] * boost, 1.0),
+            np.minimum(pop.activity[members] * boost * response, 1.0),
             pop.satisfaction[members],
             rules.novelty_utility(tenure, p["novelty"], p["novelty_days"]),
             self._load[group],
@@ -372,10 +278,13 @@ class CommunityModel(Mutators, mesa.Model):
         posts = self.stream("posting").random(members.size) < chance
         pop.state[members] = np.where(posts, CONTRIBUTOR, LURKER)
         writers, writer_group = members[posts], group[posts]
-        written = 1 + self.stream("posting").poisson(p["messages_per_post"] - 1.0, writers.size)
+        extra = (p["messages_per_post"] - 1.0) * response[posts]
+        written = 1 + self.stream("posting").poisson(extra)
         pop.contributions[writers] += written
         value = today.message_value(pop.value[writers])
         today.add_messages(writer_group, written, value, spam=spammer[posts])
+        own = writers[~spammer[posts]]
+        self._answered = (own, audience.answer(self, own, readers))
         for strategy in self.strategies:
             strategy.add_content(self, today)
 
@@ -396,6 +305,12 @@ class CommunityModel(Mutators, mesa.Model):
         bonus = today.utility_bonus
         if isinstance(bonus, np.ndarray):
             bonus = bonus[members]
+        answered, answer_utility = self._answered
+        still = pop.group[answered] >= 0  # a strategy may have removed a writer since
+        answered, answer_utility = answered[still], answer_utility[still]
+        bonus = bonus + np.bincount(
+            np.searchsorted(members, answered), answer_utility, minlength=members.size
+        )
         benefit = rules.content_benefit(need, today.valued_messages[group], p["content_scale"])
         utility = (
             benefit
@@ -417,7 +332,7 @@ class CommunityModel(Mutators, mesa.Model):
             pop.reservoir[members], surplus, pop.patience[members] * p["patience_days"],
             p["recovery"],
         )  # fmt: skip
-        self._experienced = (members, benefit, cost[group])
+        self._experienced = (members, benefit)
 
     # ------------------------------------------------------------------ 4. mute or leave
     def _leave(self, today: Day) -> None:
@@ -425,6 +340,7 @@ class CommunityModel(Mutators, mesa.Model):
         members whose patience is used up leave (``muting.settle``; spammers stay until
         removed)."""
         muting.settle(self, today, *self._experienced)
+        spam.settle(self, today, self._readers)
 
     # ------------------------------------------------------------------ 5. record
     def _record(self, today: Day) -> None:

@@ -288,7 +288,22 @@ PARAMETERS: dict[str, Parameter] = {
             0.05,
             0,
             1,
-            "daily chance that one active friend inside (a contributor) brings an outsider in",
+            "daily chance that one friend inside brings an outsider in (with diminishing "
+            "returns in friends: rules.friend_exposure)",
+        ),
+        _p(
+            "silent_exposure",
+            1.0,
+            0,
+            1,
+            "exposure through a friend inside who did not post yesterday, relative to one who did",
+        ),
+        _p(
+            "linked_gain",
+            0.5,
+            0,
+            10,
+            "extra exposure when all of one's friends inside are friends of each other",
         ),
         # --- what a member experiences ------------------------------------------------------
         _p(
@@ -344,6 +359,52 @@ PARAMETERS: dict[str, Parameter] = {
             "messages_per_post", 3.0, 1, 1000, "mean messages a contributor writes on a posting day"
         ),
         _p("spam_rate", 0.5, 0, 1, "daily chance that a spammer member posts ads"),
+        # --- spammers (commsim.spam) ---------------------------------------------------------
+        _p(
+            "report_rate",
+            0.002,
+            0,
+            1,
+            "chance that one reader reports a spammer who posted (the owner removes them)",
+        ),
+        _p(
+            "spam_move_on",
+            0.2,
+            0,
+            1,
+            "daily chance that a spammer in a group nobody reads moves on",
+        ),
+        _p(
+            "spam_readers",
+            20.0,
+            0,
+            math.inf,
+            "readers at which a spammer's chance of moving on is half spam_move_on",
+            low_open=True,
+        ),
+        # --- audience and response (commsim.audience) -------------------------------------
+        _p(
+            "reply_rate",
+            0.01,
+            0,
+            1,
+            "chance that one reader of the group answers a given post",
+        ),
+        _p(
+            "response_gain",
+            3.0,
+            0,
+            100,
+            "extra talkativeness (chance and length of a turn) of a member always answered",
+        ),
+        _p(
+            "response_memory",
+            0.3,
+            0,
+            1,
+            "weight of the latest posting day in a member's memory of being answered",
+        ),
+        _p("answer_utility", 0.1, 0, 10, "utility of having one's post answered today"),
         # --- muting and going quiet (commsim.muting) --------------------------------------
         _p(
             "muting",
@@ -351,7 +412,7 @@ PARAMETERS: dict[str, Parameter] = {
             0,
             1,
             "chance that a member out of patience mutes rather than leaves, when the group "
-            "gives all it costs",
+            "still meets all their need",
         ),
         _p(
             "muted_reading",

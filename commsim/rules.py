@@ -7,6 +7,8 @@ shape. Symbols used in the docstrings:
     n_i   need of member i in [0, 1]          v_i   value of member i in [0, 1]
     a_i   talkativeness (activity) in [0, 1]  tau_i tenure of member i, days
     k_i   friends of outsider i in the group  M_g   messages posted in group g today
+    x_i   outsider i's exposure (friends)     R_g   readers of g (members not muted)
+    r_i   how often i's posts were answered
     V_g   value-weighted on-topic messages    S_g   spam messages in group g today
     vbar_g mean value of the members of g
 
@@ -23,7 +25,10 @@ from scipy.special import expit
 def discovery_probability(ambient, friends_inside, social_pull):
     """Chance that an outsider hears of the group today, through ads or friends.
 
-        p_discover = 1 - (1 - ambient) * (1 - s) ** k,   s = clip(social_pull, 0, 1)
+        p_discover = 1 - (1 - ambient) * (1 - s) ** x,   s = clip(social_pull, 0, 1)
+
+    ``x`` is the outsider's exposure through friends inside (``friend_exposure``: about
+    the number of friends, with diminishing returns).
 
     Strategies multiply ``social_pull`` by their factors (``Day``'s levers), which can
     push it past 1: a chance per friend above 1 is a certainty, so it is clamped to
@@ -36,9 +41,10 @@ def discovery_probability(ambient, friends_inside, social_pull):
 def friend_share_of_discovery(ambient, friends_inside, social_pull):
     """Share of an outsider's chance of discovery that comes through friends inside.
 
-        h_ambient = -ln(1 - ambient),   h_friends = -k * ln(1 - social_pull)
+        h_ambient = -ln(1 - ambient),   h_friends = -x * ln(1 - social_pull)
         share = h_friends / (h_ambient + h_friends)
 
+    (``x``: the exposure through friends inside, ``friend_exposure``.)
     The two channels are independent hazards (``1 - p_discover = exp(-(h_ambient +
     h_friends))``), so a discovery came through friends with this share. It is 0 when
     neither channel can act; a certain channel (probability 1, infinite hazard) takes the
@@ -164,21 +170,22 @@ def contribution_probability(activity, surplus, novelty_now, load):
     return np.clip(activity * (1.0 + novelty_now) * engagement(surplus) * overload, 0.0, 1.0)
 
 
-def mute_probability(benefit, cost, muting):
+def mute_probability(benefit, need, muting):
     """Chance that a member whose patience is used up mutes the group rather than leaves.
 
-        q_i = muting * B_i / (B_i + C_g)        (q_i = muting when B_i + C_g = 0)
+        q_i = muting * B_i / n_i        (q_i = 0 when n_i = 0)
 
-    ``B_i`` is what the group gave them today (``content_benefit``), ``C_g`` what reading
-    it cost (``reading_cost``). Muting (消息免打扰) keeps a glance at what the group gives
-    and sheds the cost of reading it, at no social cost; leaving sheds both. A member whom
-    the group still gives more than it costs, tired of its noise, mostly mutes; one whom it
-    costs without giving leaves (004: chatter drowns members, "who then mute or leave").
+    The member has run out of patience because the group costs them more than it gives
+    (reading, overload, spam, disappointed expectations). Muting (消息免打扰) sheds the
+    cost of reading and keeps a glance at what the group gives, at no social cost;
+    leaving sheds both. So the choice turns on what the group still gives: ``B_i / n_i``
+    is the share of their need today's content meets (``content_benefit``). A member whom
+    the group still serves, tired of its noise, mostly mutes; one it gives nothing leaves
+    (004: chatter drowns members, "who then mute or leave").
     """
-    benefit = np.maximum(benefit, 0.0)
-    total = benefit + np.maximum(cost, 0.0)
-    share = np.divide(benefit, total, out=np.ones_like(total, dtype=float), where=total > 0)
-    return muting * share
+    need = np.asarray(need, dtype=float)
+    met = np.divide(benefit, need, out=np.zeros_like(need), where=need > 0)
+    return muting * np.clip(met, 0.0, 1.0)
 
 
 def muted_surplus(surplus, muted_reading):
@@ -203,3 +210,76 @@ def surfacing_probability(pull, mentions, mention_pull):
     independent hazards.
     """
     return 1.0 - np.exp(-(pull + mention_pull * mentions))
+
+
+def answer_probability(readers, reply_rate):
+    """Chance that a member's post today draws at least one reply.
+
+        q_g = 1 - exp(-reply_rate * R_g)
+
+    ``R_g`` is the group's audience today: its members who have not muted it (spammers
+    aside); each reads the post and answers it with a small chance, independently. A post
+    in a group half as large is answered less often (Zhang & Zhu 2011).
+    """
+    return 1.0 - np.exp(-reply_rate * readers)
+
+
+def response_factor(answered, response_gain):
+    """How being answered raises a member's posting (chance and length of their turn).
+
+        g_i = 1 + response_gain * r_i
+
+    ``r_i`` in [0, 1] is how often their recent posts were answered
+    (``response_memory_after``): members who are answered post again, and write more when
+    they do; members never answered stay at 1. This feedback is what makes participation
+    unequal (van Mierlo 2014: the top 1% write most of the messages).
+    """
+    return 1.0 + response_gain * answered
+
+
+def response_memory_after(answered, got_reply, response_memory):
+    """How often a member's posts were answered, updated on a day they post.
+
+        r_i <- r_i + response_memory * (A_i - r_i)
+
+    ``A_i`` is 1 when today's post was answered, else 0: an average over their recent
+    posting days, each weighing ``response_memory``.
+    """
+    return answered + response_memory * (got_reply - answered)
+
+
+def friend_exposure(posted, members, silent_exposure, linked_share, linked_gain):
+    """An outsider's exposure to a group through friends who are members of it.
+
+        e_i = p_i + silent_exposure * (k_i - p_i)
+        x_i = log2(1 + e_i) * (1 + linked_gain * c_i)
+
+    ``k_i`` counts friends who are members, ``p_i`` those of them who posted yesterday
+    (they count fully; lurking and muted friends count ``silent_exposure``), ``c_i`` the
+    share of pairs of those friends who are friends of each other. ``x_i`` takes the place
+    of a number of friends in ``discovery_probability``: the logarithm gives diminishing
+    returns in friends inside, and linked friends (a group one's circle shares) expose more
+    (Backstrom et al. 2006: rising and concave in k, higher when the friends are linked).
+    """
+    effective = posted + silent_exposure * (members - posted)
+    return np.log2(1.0 + effective) * (1.0 + linked_gain * linked_share)
+
+
+def spammer_leaving_probability(readers, spam_move_on, spam_readers):
+    """Daily chance that a spammer moves on to another group: the fewer read them, the
+    likelier.
+
+        l_g = spam_move_on * spam_readers / (spam_readers + R_g)
+
+    ``R_g`` is the group's audience (members who have not muted it, spammers aside).
+    """
+    return spam_move_on * spam_readers / (spam_readers + readers)
+
+
+def report_probability(readers, report_rate):
+    """Chance that a spammer who posted today is reported by at least one reader (and
+    removed by the group's owner):
+
+        b_g = 1 - (1 - report_rate) ** R_g
+    """
+    return 1.0 - np.power(1.0 - report_rate, readers)

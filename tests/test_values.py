@@ -193,3 +193,21 @@ def test_no_route_into_a_group_exceeds_its_cap():
         model.step()
         assert model.group_sizes().max() <= 25
     assert model.group_sizes().max() == 25  # the cap was reached, so it was tested
+
+
+MECHANISMS = ["muting", "muted_reading", "mention_pull", "reply_rate", "response_gain",
+              "response_memory", "answer_utility", "silent_exposure", "linked_gain",
+              "report_rate", "spam_move_on", "spam_readers"]  # fmt: skip
+"""Parameters of muting, audience and response, exposure through friends and spam."""
+
+
+@pytest.mark.parametrize("name", MECHANISMS)
+def test_the_mechanisms_parameters_are_refused_out_of_range_by_name(name):
+    parameter = PARAMETERS[name]
+    below = parameter.low if parameter.low_open else parameter.low - 1
+    above = [parameter.high + 1] if math.isfinite(parameter.high) else []
+    for value in [below, *above, math.nan, True, "many"]:
+        with pytest.raises(ValueError, match=rf"^{name}=.*expected a number in"):
+            CommunityModel(rng=1, **{**SMALL, name: value})
+    with pytest.raises(ValueError, match=rf"{name}s: did you mean {name}\?"):
+        CommunityModel(rng=1, **{**SMALL, name + "s": parameter.default})

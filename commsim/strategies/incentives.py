@@ -27,10 +27,12 @@ class RedPackets(Strategy):
         s(t)   = sum over drops d <= t of pull_d * exp(-(t - d) / decay_days)
 
     On day t every member's chance to post is multiplied by ``1 + boost * s(t)`` (lurkers
-    surface to grab and thank, 004: "万年潜水看见红包才冒泡"), and the day's utility gets
-    ``bonus * s(t)``. The extra messages are grabbing and thanks, off the group's topic:
-    ``today.on_topic`` is divided by the same factor, so they add reading load but no
-    value. Cost: ``amount`` per drop.
+    surface to grab and thank, 004: "万年潜水看见红包才冒泡"), muted members come back up
+    with the hazard ``surface * s(t)`` (``today.surface_pull``,
+    ``rules.surfacing_probability``), and the day's utility gets ``bonus * s(t)``. The
+    extra messages are grabbing and thanks, off the group's topic: ``today.on_topic`` is
+    divided by the same factor, so they add reading load but no value. Cost: ``amount``
+    per drop.
     """
 
     PARAMETERS = {
@@ -42,6 +44,8 @@ class RedPackets(Strategy):
             Parameter("start", 7, int, 1, 100_000, "day of the first drop"),
             Parameter("boost", 3.0, float, 0, 100, "posting gain at a fresh, full-pull drop"),
             Parameter("bonus", 0.05, float, 0, 10, "utility of a fresh, full-pull drop"),
+            Parameter("surface", 2.0, float, 0, 100,
+                      "hazard that a muted member comes back up at a fresh, full-pull drop"),
             Parameter("decay_days", 1.5, float, 0, math.inf, "e-folding time of a drop's effect",
                       low_open=True),
             Parameter("fatigue", 0.3, float, 0, 100, "loss of pull per earlier drop"),
@@ -76,6 +80,7 @@ class RedPackets(Strategy):
             today.posting_boost = today.posting_boost * gain
             today.on_topic = today.on_topic / gain
             today.utility_bonus = today.utility_bonus + self.bonus * self.strength
+            today.surface_pull = today.surface_pull + self.surface * self.strength
 
 
 class Badges(Strategy):

@@ -23,6 +23,7 @@ class ScheduledEvents(Strategy):
 
         posting_i *= 1 + boost * (1 + habit_gain * h_i)
         U_i       += bonus * (1 + habit_gain * h_i)
+        pull_i    += surface * (1 + habit_gain * h_i)   (muted members come back up)
 
     After each event the habit moves toward attendance (posting that day):
 
@@ -44,6 +45,8 @@ class ScheduledEvents(Strategy):
             Parameter("habit_gain", 2.0, float, 0, 100,
                       "extra event-day pull of a full habit, relative to none"),
             Parameter("bonus", 0.05, float, 0, 10, "utility of an event day, no habit"),
+            Parameter("surface", 0.3, float, 0, 100,
+                      "hazard that a muted member comes back up on an event day, no habit"),
             Parameter("cost", 50.0, float, 0, math.inf, "money per event per group"),
         ]
     }  # fmt: skip
@@ -69,6 +72,7 @@ class ScheduledEvents(Strategy):
         pull = 1.0 + self.habit_gain * self.habit_of
         today.posting_boost = today.posting_boost * (1.0 + self.boost * pull)
         today.utility_bonus = today.utility_bonus + self.bonus * pull
+        today.surface_pull = today.surface_pull + self.surface * pull
 
     def on_join(self, model: CommunityModel, today: Day, joiners: np.ndarray) -> None:
         self.habit_of[joiners] = 0.0
