@@ -5,21 +5,27 @@ This is the yardstick for ``commsim.CommunityModel``: every person is a
 own ``step``. It uses the same equations (the scalar-capable functions of
 ``commsim.rules``), the same parameters (``commsim.parameters.validate``), the same trait
 distributions, founders and small-world network, and reports the same core columns
-(members, contributors, lurkers, joined, left, messages, mean_value, joiner_value,
-leaver_value). One group, no strategies.
+(members, contributors and messages without spammers and spam, lurkers, muted, joined,
+left, mean_value, joiner_value, leaver_value). One group, no strategies.
 
 A day mirrors ``CommunityModel.step`` and its timing:
 
 1. At dawn the model notes the group's mean value and today's ambient inflow (what
-   outsiders see when they consider joining) and keeps yesterday's reading load.
-2. ``shuffle_do("step")``: in random order, an outsider considers joining (friends who
-   contributed yesterday pull it in) and, if it joins, takes part in the same day; a
-   member contributes or lurks, by yesterday's satisfaction and yesterday's load. Posts
-   add to the day's message counts.
-3. The model totals the day (messages, value-weighted messages, spam, reading cost and
-   the mean value of the members, today's joiners included).
-4. ``shuffle_do("weigh_day")``: each member weighs today's content against what it
-   expected, drains or refills its patience, and leaves when none is left.
+   outsiders see when they consider joining), who is a member (friends inside, for
+   exposure) and keeps yesterday's reading load.
+2. ``shuffle_do("step")``: in random order, an outsider considers joining (exposure
+   through friends who are members, more through those who posted yesterday, more when
+   they are linked) and, if it joins, takes part in the same day; a muted member comes
+   back up with the chance of a friend's mention; a member who reads contributes or
+   lurks, by yesterday's satisfaction, yesterday's load and how often it was answered.
+   Posts add to the day's message counts.
+3. The model totals the day (messages, value-weighted messages, spam, reading cost, the
+   readers (members who have not muted, spammers aside) and the mean value of the
+   members, today's joiners included).
+4. ``shuffle_do("weigh_day")``: each member who posted is answered or not by the
+   readers; each member weighs today's content against what it expected (a muted member
+   a share of it), drains or refills its patience, and, when none is left, mutes the
+   group or leaves (a muted member leaves); a spammer is reported or moves on.
 5. The DataCollector records the day.
 
 Two passes are needed because a member's day depends on everything posted that day;
@@ -40,12 +46,13 @@ from commsim import rules
 from commsim.parameters import validate
 from commsim.population import small_world_network
 
-OUTSIDER, CONTRIBUTOR, LURKER, LEFT = "outsider", "contributor", "lurker", "left"
+OUTSIDER, CONTRIBUTOR, LURKER, LEFT, MUTED = "outsider", "contributor", "lurker", "left", "muted"
 REGULAR, SPAMMER = "regular", "spammer"
 CORE_COLUMNS = (
     "members",
     "contributors",
     "lurkers",
+    "muted",
     "joined",
     "left",
     "messages",
@@ -68,13 +75,16 @@ class ReferenceMember(mesa.Agent):
     Attributes:
         need, value, patience, activity: traits in [0, 1], drawn at birth.
         role: "regular" or "spammer" (need 0, value 0, activity 1).
-        state: "outsider", "contributor", "lurker" or "left".
+        state: "outsider", "contributor", "lurker", "muted" or "left".
         friends: the agents this person knows (neighbours in the network).
         joined_day: the day this person joined (None while outside).
         reservoir: patience left, in days of full disappointment.
         satisfaction: yesterday's utility minus expectation.
         contributions: messages written since joining.
         contributed_yesterday: posted yesterday and is still a member (pulls friends in).
+        member_at_dawn: a member at the start of today (exposes friends outside).
+        answered: how often its recent posts were answered.
+        written_today: messages written today (0: did not post).
     """
 
     def __init__(self, model: ReferenceModel) -> None:
@@ -96,27 +106,39 @@ class ReferenceMember(mesa.Agent):
         self.satisfaction = 0.0
         self.contributions = 0
         self.contributed_yesterday = False
+        self.member_at_dawn = False
+        self.answered = 0.0
+        self.written_today = 0
 
     @property
     def is_member(self) -> bool:
-        """In the group now (contributing or lurking)."""
-        return self.state in (CONTRIBUTOR, LURKER)
+        """In the group now (contributing, lurking or muted)."""
+        return self.state in (CONTRIBUTOR, LURKER, MUTED)
 
     # ---------------------------------------------------------------- the day's decision
     def step(self) -> None:
-        """Outsiders consider joining; members (today's joiners too) post or lurk."""
+        """Outsiders consider joining; muted members may come back up; members who read
+        (today's joiners too) post or lurk."""
+        self.written_today = 0
         if self.state == OUTSIDER:
             self.consider_joining()
-        if self.is_member:
+        if self.state == MUTED:
+            self.consider_surfacing()
+        if self.is_member and self.state != MUTED:
             self.post_or_lurk()
 
     def consider_joining(self) -> None:
-        """Join with chance p_discover(ambient, friends who posted yesterday) x interest."""
+        """Join with chance p_discover(ambient, exposure through friends) x interest."""
         model, p = self.model, self.model.params
-        friends_inside = sum(1 for friend in self.friends if friend.contributed_yesterday)
-        discover = rules.discovery_probability(
-            model.ambient_today, friends_inside, p["social_pull"]
-        )
+        inside = [friend for friend in self.friends if friend.member_at_dawn]
+        posted = sum(1 for friend in inside if friend.contributed_yesterday)
+        pairs = sum(1 for i, a in enumerate(inside) for b in inside[i + 1 :] if b in a.friend_set)
+        possible = len(inside) * (len(inside) - 1) / 2
+        exposure = rules.friend_exposure(
+            posted, len(inside), p["silent_exposure"], pairs / possible if possible else 0.0,
+            p["linked_gain"],
+        )  # fmt: skip
+        discover = rules.discovery_probability(model.ambient_today, exposure, p["social_pull"])
         if self.role == SPAMMER:
             interest = 1.0  # spammers join to advertise
         else:
@@ -135,21 +157,34 @@ class ReferenceMember(mesa.Agent):
         self.satisfaction = 0.0
         model.joiners.append(self)
 
+    def consider_surfacing(self) -> None:
+        """Come back up with ``rules.surfacing_probability`` (friends who posted yesterday
+        mention it; no strategies here, so no other pull)."""
+        p = self.model.params
+        mentions = sum(1 for friend in self.friends if friend.contributed_yesterday)
+        if self.model.rng.random() < rules.surfacing_probability(0.0, mentions, p["mention_pull"]):
+            self.state = LURKER
+
     def post_or_lurk(self) -> None:
-        """Contribute with ``rules.contribution_probability`` (spammers: ``spam_rate``)."""
+        """Contribute with ``rules.contribution_probability`` (spammers: ``spam_rate``),
+        talkativeness raised by being answered (``rules.response_factor``)."""
         model, p = self.model, self.model.params
+        response = float(rules.response_factor(self.answered, p["response_gain"]))
+        novelty = float(rules.novelty_utility(self.tenure, p["novelty"], p["novelty_days"]))
         if self.role == SPAMMER:
             chance = p["spam_rate"]
         else:
             chance = rules.contribution_probability(
-                min(self.activity, 1.0),  # no posting boost: no strategies here
+                min(self.activity * response, 1.0),  # no posting boost: no strategies here
                 self.satisfaction,
-                rules.novelty_utility(self.tenure, p["novelty"], p["novelty_days"]),
+                novelty,
                 model.load_yesterday,
             )
         if model.rng.random() < chance:
             self.state = CONTRIBUTOR
-            written = 1 + int(model.rng.poisson(p["messages_per_post"] - 1.0))
+            extra = (p["messages_per_post"] - 1.0) * response * (1.0 + novelty)
+            written = 1 + int(model.rng.poisson(extra))
+            self.written_today = written
             self.contributions += written
             model.messages += written
             if self.role == SPAMMER:
@@ -174,23 +209,58 @@ class ReferenceMember(mesa.Agent):
         if not self.is_member:
             return
         model, p = self.model, self.model.params
+        if self.role == SPAMMER:
+            self.settle_spammer()
+            return
+        answer = 0.0
+        if self.written_today:
+            others = max(model.readers_today - 1.0, 0.0)
+            got = float(model.rng.random() < rules.answer_probability(others, p["reply_rate"]))
+            self.answered = float(
+                rules.response_memory_after(self.answered, got, p["response_memory"])
+            )
+            answer = p["answer_utility"] * got
+        benefit = float(rules.content_benefit(self.need, model.valued_messages, p["content_scale"]))
         utility = (
-            rules.content_benefit(self.need, model.valued_messages, p["content_scale"])
+            benefit
             + rules.novelty_utility(self.tenure, p["novelty"], p["novelty_days"])
             - model.reading_cost_today
+            + answer
             + model.rng.normal(0.0, p["mood_noise"])
         )
         expected = rules.expected_utility(
             self.need, self.value, model.mean_value_today, p["expectation"], p["cooling"]
         )
         surplus = float(utility - expected)
+        if self.state == MUTED:
+            surplus = float(rules.muted_surplus(surplus, p["muted_reading"]))
         self.satisfaction = surplus
+        capacity = self.patience * p["patience_days"]
         self.reservoir = float(
-            rules.patience_after(
-                self.reservoir, surplus, self.patience * p["patience_days"], p["recovery"]
-            )
+            rules.patience_after(self.reservoir, surplus, capacity, p["recovery"])
         )
-        if self.reservoir <= 0 and self.role != SPAMMER:
+        self.contributed_yesterday = self.state == CONTRIBUTOR
+        if self.reservoir > 0:
+            return
+        mute = float(rules.mute_probability(benefit, self.need, p["muting"]))
+        if self.state != MUTED and model.rng.random() < mute:
+            self.state = MUTED  # muting refills patience: a muted group asks little
+            self.reservoir = capacity
+        else:
+            self.leave()
+
+    def settle_spammer(self) -> None:
+        """Reported by a reader (if it posted today) and removed, or moves on: the rules of
+        ``commsim.spam``."""
+        model, p = self.model, self.model.params
+        readers = model.readers_today
+        reported = self.state == CONTRIBUTOR and model.rng.random() < rules.report_probability(
+            readers, p["report_rate"]
+        )
+        moving = model.rng.random() < rules.spammer_leaving_probability(
+            readers, p["spam_move_on"], p["spam_readers"]
+        )
+        if reported or moving:
             self.leave()
         else:
             self.contributed_yesterday = self.state == CONTRIBUTOR
@@ -227,6 +297,7 @@ class ReferenceModel(mesa.Model):
         graph = small_world_network(self.rng, p["population"], p["mean_degree"], p["rewiring"])
         for i, person in enumerate(self.people):
             person.friends = [self.people[j] for j in graph.neighbors(i) if j != i]
+            person.friend_set = set(person.friends)
 
         self.load_yesterday = 0.0
         self._new_day()
@@ -234,11 +305,14 @@ class ReferenceModel(mesa.Model):
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "members": lambda m: len(m.members()),
-                "contributors": lambda m: sum(a.state == CONTRIBUTOR for a in m.people),
+                "contributors": lambda m: sum(
+                    a.state == CONTRIBUTOR and a.role != SPAMMER for a in m.people
+                ),
                 "lurkers": lambda m: sum(a.state == LURKER for a in m.people),
+                "muted": lambda m: sum(a.state == MUTED for a in m.people),
                 "joined": lambda m: len(m.joiners),
                 "left": lambda m: len(m.leavers),
-                "messages": lambda m: float(m.messages),
+                "messages": lambda m: float(m.messages - m.spam),
                 "mean_value": lambda m: _mean([a.value for a in m.members()]),
                 "joiner_value": lambda m: _mean([a.value for a in m.joiners]),
                 "leaver_value": lambda m: _mean([a.value for a in m.leavers]),
@@ -280,6 +354,8 @@ class ReferenceModel(mesa.Model):
         self.day += 1
         self._new_day()
         self.mean_value_at_dawn = _mean([a.value for a in self.members()], empty=0.0)
+        for person in self.people:
+            person.member_at_dawn = person.is_member
         self.ambient_today = min(
             float(rules.ambient_inflow_rate(p["ambient_inflow"], self.day, p["promotion_days"])),
             1.0,
@@ -287,6 +363,9 @@ class ReferenceModel(mesa.Model):
         self.agents.shuffle_do("step")
 
         self.mean_value_today = _mean([a.value for a in self.members()], empty=0.0)
+        self.readers_today = float(
+            sum(a.role != SPAMMER and a.state in (CONTRIBUTOR, LURKER) for a in self.people)
+        )
         load = rules.reading_load(self.messages, self.spam, p["attention_budget"], p["spam_weight"])
         self.reading_cost_today = float(
             rules.reading_cost(load, p["reading_cost"], p["overload_cost"])

@@ -29,21 +29,34 @@ if TYPE_CHECKING:
     from commsim.model import CommunityModel
 
 
-def linked_share(adjacency: sp.csr_array, members: np.ndarray, people: np.ndarray):
+def linked_share(adjacency: sp.csr_array, edge_keys: np.ndarray, members: np.ndarray,
+                 people: np.ndarray) -> np.ndarray:  # fmt: skip
     """For each of ``people``, the share of pairs of their friends who are members that are
     friends of each other:
 
         c_i = pairs_i / (k_i (k_i - 1) / 2),   pairs_i = 1/2 sum_j sum_l A_ij m_j A_jl m_l A_il
 
-    (0 when ``k_i < 2``; a tie counts as ``A_jl``, j counting l as a friend).
+    (0 when ``k_i < 2``; a tie counts as ``A_jl``, j counting l as a friend). Every ordered
+    pair of a person's member friends is looked up among the ties' sorted keys
+    ``edge_keys`` (``j * N + l``), so the cost is the pairs', not a product of matrices.
     """
-    rows = adjacency[people]
-    rows = sp.csr_array((members[rows.indices].astype(np.float64), rows.indices, rows.indptr),
-                        shape=rows.shape)  # fmt: skip
-    rows.eliminate_zeros()
-    k = np.diff(rows.indptr).astype(np.float64)
-    paths = (rows @ adjacency).multiply(rows)
-    pairs = np.asarray(paths.sum(axis=1)).ravel() / 2.0
+    indptr, indices = adjacency.indptr, adjacency.indices
+    starts, counts = indptr[people], indptr[people + 1] - indptr[people]
+    owner = np.repeat(np.arange(people.size), counts)
+    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    friends = indices[np.repeat(starts, counts) + within]
+    inside = members[friends]
+    friends, owner = friends[inside], owner[inside]
+    k = np.bincount(owner, minlength=people.size)
+    size = k[owner]  # each entry is paired with every entry of its owner's
+    first = np.repeat(np.arange(friends.size), size)
+    offset = (np.cumsum(k) - k)[owner[first]]
+    second = offset + np.arange(first.size) - np.repeat(np.cumsum(size) - size, size)
+    one, other = friends[first], friends[second]
+    keys = one.astype(np.int64) * adjacency.shape[1] + other
+    found = np.searchsorted(edge_keys, keys)
+    linked = (found < edge_keys.size) & (edge_keys[np.minimum(found, edge_keys.size - 1)] == keys)
+    pairs = np.bincount(owner[first][linked & (one != other)], minlength=people.size) / 2.0
     possible = k * (k - 1.0) / 2.0
     return np.divide(pairs, possible, out=np.zeros(people.size), where=possible > 0)
 
@@ -83,7 +96,7 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
     outsiders, draws, interest = outsiders[candidates], draws[candidates], interest[candidates]
     groups = groups[candidates]
     posted, member_friends = posted[candidates], member_friends[candidates]
-    linked = linked_share(model.adjacency, members, outsiders)
+    linked = linked_share(model.adjacency, model._edge_keys, members, outsiders)
     exposure = rules.friend_exposure(posted, member_friends, silent, linked, gain)
     chance = rules.discovery_probability(reach, exposure, pull) * interest
     applies = draws < chance

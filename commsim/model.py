@@ -235,10 +235,13 @@ class CommunityModel(Mutators, mesa.Model):
     def _friend_counts(self, mask: np.ndarray) -> np.ndarray:
         """For every person, how many of their friends have ``mask`` set (``A @ mask``).
 
-        Reads only the columns of the people in ``mask`` (few: the members) instead of
-        multiplying the whole matrix.
+        Reads only the columns of the people in ``mask`` when they are few (today's
+        contributors), else multiplies the matrix by the mask (the members of a big group).
         """
-        counted = self._adjacency_by_friend[:, np.flatnonzero(mask)].indices
+        chosen = np.flatnonzero(mask)
+        if chosen.size * 20 > mask.size:
+            return self._adjacency @ mask.astype(np.float32)
+        counted = self._adjacency_by_friend[:, chosen].indices
         return np.bincount(counted, minlength=self.population.size).astype(np.float32)
 
     def _group_mean_value(self) -> np.ndarray:
@@ -255,8 +258,10 @@ class CommunityModel(Mutators, mesa.Model):
         """Each member who has not muted the group contributes or lurks
         (``rules.contribution_probability``, with the talkativeness ``a_i * g_i`` raised
         by being answered, ``rules.response_factor``); spammers post ads with probability
-        ``spam_rate``. A contributor writes 1 + Poisson((messages_per_post - 1) * g_i)
-        messages. Then the members' posts are answered or not (``audience.answer``)."""
+        ``spam_rate``. A contributor writes 1 + Poisson((messages_per_post - 1) * g_i *
+        (1 + N_i)) messages: answered members and members new to the group (novelty
+        ``N_i``, introductions and first chats) write longer turns. Then the members'
+        posts are answered or not (``audience.answer``)."""
         pop, p = self.population, self.params
         members = pop.members
         members = members[pop.state[members] != MUTED]
@@ -268,17 +273,18 @@ class CommunityModel(Mutators, mesa.Model):
         if isinstance(boost, np.ndarray):
             boost = boost[members]
         response = rules.response_factor(pop.answered[members], p["response_gain"])
+        novelty = rules.novelty_utility(tenure, p["novelty"], p["novelty_days"])
         chance = rules.contribution_probability(
             np.minimum(pop.activity[members] * boost * response, 1.0),
             pop.satisfaction[members],
-            rules.novelty_utility(tenure, p["novelty"], p["novelty_days"]),
+            novelty,
             self._load[group],
         )
         chance = np.where(spammer, p["spam_rate"], chance)
         posts = self.stream("posting").random(members.size) < chance
         pop.state[members] = np.where(posts, CONTRIBUTOR, LURKER)
         writers, writer_group = members[posts], group[posts]
-        extra = (p["messages_per_post"] - 1.0) * response[posts]
+        extra = (p["messages_per_post"] - 1.0) * response[posts] * (1.0 + novelty[posts])
         written = 1 + self.stream("posting").poisson(extra)
         pop.contributions[writers] += written
         value = today.message_value(pop.value[writers])

@@ -297,3 +297,5 @@ class Mutators:
     def _set_adjacency(self, matrix) -> None:
         self._adjacency = sp.csr_array(matrix)
         self._adjacency_by_friend = self._adjacency.tocsc()  # column j: who counts j
+        coo = self._adjacency.tocoo()  # each tie i -> j as the sorted key i * N + j
+        self._edge_keys = np.sort(coo.row.astype(np.int64) * coo.shape[1] + coo.col)

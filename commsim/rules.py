@@ -8,7 +8,7 @@ shape. Symbols used in the docstrings:
     a_i   talkativeness (activity) in [0, 1]  tau_i tenure of member i, days
     k_i   friends of outsider i in the group  M_g   messages posted in group g today
     x_i   outsider i's exposure (friends)     R_g   readers of g (members not muted)
-    r_i   how often i's posts were answered
+    α_i   how often i's posts were answered
     V_g   value-weighted on-topic messages    S_g   spam messages in group g today
     vbar_g mean value of the members of g
 
@@ -227,9 +227,9 @@ def answer_probability(readers, reply_rate):
 def response_factor(answered, response_gain):
     """How being answered raises a member's posting (chance and length of their turn).
 
-        g_i = 1 + response_gain * r_i
+        g_i = 1 + response_gain * α_i
 
-    ``r_i`` in [0, 1] is how often their recent posts were answered
+    ``α_i`` in [0, 1] is how often their recent posts were answered
     (``response_memory_after``): members who are answered post again, and write more when
     they do; members never answered stay at 1. This feedback is what makes participation
     unequal (van Mierlo 2014: the top 1% write most of the messages).
@@ -240,7 +240,7 @@ def response_factor(answered, response_gain):
 def response_memory_after(answered, got_reply, response_memory):
     """How often a member's posts were answered, updated on a day they post.
 
-        r_i <- r_i + response_memory * (A_i - r_i)
+        α_i <- α_i + response_memory * (A_i - α_i)
 
     ``A_i`` is 1 when today's post was answered, else 0: an average over their recent
     posting days, each weighing ``response_memory``.

@@ -12,7 +12,10 @@ listed in ``SPACE``), as ``docs/validation.md`` describes:
    experiments, so the statistics and tolerances are the checks' own;
 3. score each point by its misfit: for every figure, how far its confidence bound lies
    on the wrong side of the tolerance, relative to the tolerance (0 when it passes),
-   summed over figures; print the candidates ranked by misfit, with the figures' passes.
+   summed over figures;
+4. refine: ``--refine`` more points drawn (same Sobol seed) in a box around the best point
+   so far, ``--shrink`` times each range wide, the box re-centred on each new best;
+   print the candidates ranked by misfit, with the figures' passes.
 
 The best point is then confirmed with ``commsim validate --size full`` at the new
 defaults. The search is reproducible: the same seed and sizes give the same table.
@@ -46,17 +49,22 @@ SPACE: dict[str, tuple[float, float]] = {
     "muting": (0.6, 1.0),
     "muted_reading": (0.02, 0.2),
     "mention_pull": (0.0, 0.05),
-    "reply_rate": (0.0005, 0.006),
-    "response_gain": (2.0, 12.0),
+    "reply_rate": (0.0005, 0.005),
+    "response_gain": (3.0, 15.0),
     "response_memory": (0.1, 0.6),
     "answer_utility": (0.0, 0.3),
-    "silent_exposure": (0.2, 1.0),
-    "social_pull": (0.02, 0.08),
+    "silent_exposure": (0.05, 0.6),
+    "social_pull": (0.005, 0.04),
+    "ambient_inflow": (0.02, 0.08),
+    "promotion_days": (4.0, 15.0),
     "activity_mean": (0.03, 0.15),
-    "activity_concentration": (0.2, 1.5),
-    "messages_per_post": (2.0, 8.0),
+    "activity_concentration": (0.1, 0.8),
+    "messages_per_post": (2.0, 6.0),
     "novelty": (0.4, 3.0),
-    "attention_budget": (150.0, 600.0),
+    "novelty_days": (7.0, 28.0),
+    "attention_budget": (150.0, 500.0),
+    "expectation": (0.3, 0.9),
+    "content_scale": (10.0, 80.0),
 }
 """Each searched parameter's range."""
 
@@ -120,6 +128,8 @@ def main(argv=None) -> None:
     parser.add_argument("--set", nargs="*", default=[], help="fixed name=value")
     parser.add_argument("--out", default=None, help="write the table as CSV")
     parser.add_argument("--only-defaults", action="store_true")
+    parser.add_argument("--refine", type=int, default=0, help="points around the best")
+    parser.add_argument("--shrink", type=float, default=0.25)
     args = parser.parse_args(argv)
     fixed = {k: float(v) for k, v in (s.split("=") for s in args.set)}
     space = {k: v for k, v in SPACE.items() if k not in fixed}
@@ -132,12 +142,28 @@ def main(argv=None) -> None:
         for u in qmc.scale(unit, low, high):
             points.append({**dict(zip(space, (float(x) for x in u), strict=True)), **fixed})
     rows = []
-    for i, point in enumerate(points):
+
+    def run(i, point):
         start = time.time()
         rows.append(evaluate(point, args.replications, args.seed, args.checks))
         passed = " ".join(f"{c[:5]}={rows[-1][c + '_passed']}" for c in args.checks)
         print(f"[{i}] misfit {rows[-1]['misfit']:.3f} {passed} ({time.time() - start:.0f} s)",
               flush=True)  # fmt: skip
+        if args.out:  # as it goes: an interrupted search keeps what it measured
+            pd.DataFrame(rows).to_csv(args.out, index=False)
+
+    for i, point in enumerate(points):
+        run(i, point)
+    if args.refine:
+        local = qmc.Sobol(len(space), scramble=True, seed=args.seed + 1).random(args.refine)
+        for j, u in enumerate(local):
+            best = min(rows, key=lambda r: r["misfit"])
+            point = dict(fixed)
+            for (name, (low, high)), x in zip(space.items(), u, strict=True):
+                half = args.shrink * (high - low) / 2
+                centre = min(max(best[name], low + half), high - half)
+                point[name] = float(centre - half + 2 * half * x)
+            run(len(points) + j, point)
     table = pd.DataFrame(rows).sort_values("misfit")
     if args.out:
         table.to_csv(args.out, index=False)

@@ -73,6 +73,8 @@ def trajectory_figures(df: pd.DataFrame) -> dict[str, float]:
         "total_joined": float(df["joined"].sum()),
         "total_left": float(df["left"].sum()),
         "lurker_share": float((df["lurkers"].to_numpy()[present] / members[present]).mean()),
+        "muted_share": float((df["muted"].to_numpy()[present] / members[present]).mean()),
+        "muted_day_120": float(df["muted"].iloc[120]),
         "posting_rate": float(df["contributors"].sum() / members.sum()),
         "early_posting_rate": float(df["contributors"][1:31].sum() / members[1:31].sum()),
         "messages_per_post": float(df["messages"].sum() / max(df["contributors"].sum(), 1)),
@@ -204,14 +206,14 @@ def test_permutation_test_holds_its_level_and_detects_a_shift():
 
 
 def test_reference_reports_the_core_columns():
-    model = ReferenceModel(rng=1, population=200)
+    model = ReferenceModel(rng=1, population=200, spammer_share=0.0)
     model.run_for(20)
     df = model.datacollector.get_model_vars_dataframe()
     assert list(df.columns) == list(CORE_COLUMNS)
     members = df["members"].to_numpy()
     previous = np.concatenate([[0], members[:-1]])
     assert np.array_equal(members, previous + df["joined"].to_numpy() - df["left"].to_numpy())
-    assert (df["contributors"] + df["lurkers"] == df["members"]).all()
+    assert (df["contributors"] + df["lurkers"] + df["muted"] == df["members"]).all()
 
 
 def test_reference_same_seed_same_numbers():
