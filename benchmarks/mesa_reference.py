@@ -182,7 +182,10 @@ class ReferenceMember(mesa.Agent):
             )
         if model.rng.random() < chance:
             self.state = CONTRIBUTOR
-            extra = (p["messages_per_post"] - 1.0) * response * (1.0 + novelty)
+            talk = p["activity_mean"] if self.role == SPAMMER else self.activity  # plain ads
+            extra = rules.turn_length(
+                p["messages_per_post"], talk, p["activity_mean"], response, novelty
+            )
             written = 1 + int(model.rng.poisson(extra))
             self.written_today = written
             self.contributions += written
@@ -242,7 +245,7 @@ class ReferenceMember(mesa.Agent):
         self.contributed_yesterday = self.state == CONTRIBUTOR
         if self.reservoir > 0:
             return
-        mute = float(rules.mute_probability(benefit, self.need, p["muting"]))
+        mute = float(rules.mute_probability(benefit, model.reading_cost_today, p["muting"]))
         if self.state != MUTED and model.rng.random() < mute:
             self.state = MUTED  # muting refills patience: a muted group asks little
             self.reservoir = capacity

@@ -258,10 +258,8 @@ class CommunityModel(Mutators, mesa.Model):
         """Each member who has not muted the group contributes or lurks
         (``rules.contribution_probability``, with the talkativeness ``a_i * g_i`` raised
         by being answered, ``rules.response_factor``); spammers post ads with probability
-        ``spam_rate``. A contributor writes 1 + Poisson((messages_per_post - 1) * g_i *
-        (1 + N_i)) messages: answered members and members new to the group (novelty
-        ``N_i``, introductions and first chats) write longer turns. Then the members'
-        posts are answered or not (``audience.answer``)."""
+        ``spam_rate``. A contributor writes 1 + Poisson(``rules.turn_length``) messages.
+        Then the members' posts are answered or not (``audience.answer``)."""
         pop, p = self.population, self.params
         members = pop.members
         members = members[pop.state[members] != MUTED]
@@ -284,7 +282,10 @@ class CommunityModel(Mutators, mesa.Model):
         posts = self.stream("posting").random(members.size) < chance
         pop.state[members] = np.where(posts, CONTRIBUTOR, LURKER)
         writers, writer_group = members[posts], group[posts]
-        extra = (p["messages_per_post"] - 1.0) * response[posts] * (1.0 + novelty[posts])
+        talk = np.where(spammer[posts], p["activity_mean"], pop.activity[writers])  # ads: plain
+        extra = rules.turn_length(
+            p["messages_per_post"], talk, p["activity_mean"], response[posts], novelty[posts]
+        )
         written = 1 + self.stream("posting").poisson(extra)
         pop.contributions[writers] += written
         value = today.message_value(pop.value[writers])
@@ -338,7 +339,7 @@ class CommunityModel(Mutators, mesa.Model):
             pop.reservoir[members], surplus, pop.patience[members] * p["patience_days"],
             p["recovery"],
         )  # fmt: skip
-        self._experienced = (members, benefit)
+        self._experienced = (members, benefit, cost[group])
 
     # ------------------------------------------------------------------ 4. mute or leave
     def _leave(self, today: Day) -> None:

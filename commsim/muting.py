@@ -8,8 +8,8 @@ tenfold). Two steps of the model's day apply it:
     surface   (before posting) each muted member comes back up with chance
               ``rules.surfacing_probability`` (today's pulls and friends' mentions)
     settle    (after the day's experience) a member whose patience is used up mutes with
-              chance ``rules.mute_probability`` (what the group still gives them) or
-              leaves; a muted member whose patience is used up leaves.
+              chance ``rules.mute_probability`` (what the group gives them against
+              what it costs) or leaves; a muted member whose patience is used up leaves.
 
 A muted member's experience is a share of a reader's (``rules.muted_surplus``); muting
 refills the reservoir (``CommunityModel.mute_members``). State changes go through the
@@ -48,13 +48,14 @@ def surface(model: CommunityModel, today: Day, posted_friends: np.ndarray) -> No
     model._unmute(up, today)
 
 
-def settle(model: CommunityModel, today: Day, members, benefit) -> None:
+def settle(model: CommunityModel, today: Day, members, benefit, cost) -> None:
     """Members whose patience is used up mute or leave (spammers are not settled here:
     ``commsim.spam``).
 
     Args:
         members: the members of today's experience (person indices).
-        benefit: what the group's content gave each of them today.
+        benefit, cost: what the group's content gave each of them today and what
+            reading it cost.
     """
     pop = model.population
     spent = (pop.reservoir[members] <= 0) & (pop.role[members] != SPAMMER)
@@ -62,8 +63,7 @@ def settle(model: CommunityModel, today: Day, members, benefit) -> None:
         return
     spent = np.flatnonzero(spent)
     reading = pop.state[members[spent]] != MUTED
-    need = pop.need[members[spent]]
-    chance = rules.mute_probability(benefit[spent], need, model.params["muting"])
+    chance = rules.mute_probability(benefit[spent], cost[spent], model.params["muting"])
     mutes = reading & (model.stream("muting").random(spent.size) < chance)
     model._mute(members[spent[mutes]], today)
     model._remove(members[spent[~mutes]], today)

@@ -252,7 +252,7 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "activity_mean",
-            0.12,
+            0.06,
             0,
             1,
             "mean talkativeness: daily chance of posting when content",
@@ -260,7 +260,7 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "activity_concentration",
-            1.0,
+            0.5,
             0,
             1000,
             "Beta concentration of talkativeness (low: a few chatty members, many silent)",
@@ -270,14 +270,14 @@ PARAMETERS: dict[str, Parameter] = {
         # --- discovery and joining ----------------------------------------------------------
         _p(
             "ambient_inflow",
-            0.015,
+            0.03,
             0,
             1,
             "daily chance that an outsider discovers the group via ads or public channels",
         ),
         _p(
             "promotion_days",
-            15.0,
+            12.0,
             0,
             math.inf,
             "e-folding time of the ambient inflow after launch, days",
@@ -285,7 +285,7 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "social_pull",
-            0.05,
+            0.015,
             0,
             1,
             "daily chance that one friend inside brings an outsider in (with diminishing "
@@ -293,7 +293,7 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "silent_exposure",
-            1.0,
+            0.2,
             0,
             1,
             "exposure through a friend inside who did not post yesterday, relative to one who did",
@@ -308,7 +308,7 @@ PARAMETERS: dict[str, Parameter] = {
         # --- what a member experiences ------------------------------------------------------
         _p(
             "content_scale",
-            20.0,
+            80.0,
             0,
             math.inf,
             "value-weighted messages that fill 63% of a member's need, per day",
@@ -316,7 +316,7 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "attention_budget",
-            150.0,
+            300.0,
             0,
             math.inf,
             "messages a member can read in a day",
@@ -327,16 +327,16 @@ PARAMETERS: dict[str, Parameter] = {
         _p(
             "spam_weight", 3.0, 0, 100, "reading cost of a spam message relative to an ordinary one"
         ),
-        _p("novelty", 0.4, 0, 10, "utility of a brand-new group's freshness on the first day"),
+        _p("novelty", 2.5, 0, 10, "utility of a brand-new group's freshness on the first day"),
         _p(
             "novelty_days",
-            21.0,
+            10.0,
             0,
             math.inf,
             "e-folding time of novelty with tenure, days",
             low_open=True,
         ),
-        _p("expectation", 0.45, 0, 10, "share of a member's need they expect the group to meet"),
+        _p("expectation", 0.55, 0, 10, "share of a member's need they expect the group to meet"),
         _p(
             "cooling",
             1.0,
@@ -356,7 +356,12 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p("recovery", 0.5, 0, 10, "patience regained per unit of surplus utility, days"),
         _p(
-            "messages_per_post", 3.0, 1, 1000, "mean messages a contributor writes on a posting day"
+            "messages_per_post",
+            2.0,
+            1,
+            1000,
+            "mean messages a writer of average talkativeness, never answered, writes on a "
+            "posting day (rules.turn_length)",
         ),
         _p("spam_rate", 0.5, 0, 1, "daily chance that a spammer member posts ads"),
         # --- spammers (commsim.spam) ---------------------------------------------------------
@@ -385,14 +390,14 @@ PARAMETERS: dict[str, Parameter] = {
         # --- audience and response (commsim.audience) -------------------------------------
         _p(
             "reply_rate",
-            0.01,
+            0.002,
             0,
             1,
             "chance that one reader of the group answers a given post",
         ),
         _p(
             "response_gain",
-            3.0,
+            8.0,
             0,
             100,
             "extra talkativeness (chance and length of a turn) of a member always answered",
@@ -412,7 +417,7 @@ PARAMETERS: dict[str, Parameter] = {
             0,
             1,
             "chance that a member out of patience mutes rather than leaves, when the group "
-            "still meets all their need",
+            "costs them nothing to read",
         ),
         _p(
             "muted_reading",

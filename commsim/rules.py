@@ -170,22 +170,23 @@ def contribution_probability(activity, surplus, novelty_now, load):
     return np.clip(activity * (1.0 + novelty_now) * engagement(surplus) * overload, 0.0, 1.0)
 
 
-def mute_probability(benefit, need, muting):
+def mute_probability(benefit, cost, muting):
     """Chance that a member whose patience is used up mutes the group rather than leaves.
 
-        q_i = muting * B_i / n_i        (q_i = 0 when n_i = 0)
+        q_i = muting * B_i / (B_i + C_g)        (q_i = muting when B_i + C_g = 0)
 
-    The member has run out of patience because the group costs them more than it gives
-    (reading, overload, spam, disappointed expectations). Muting (消息免打扰) sheds the
-    cost of reading and keeps a glance at what the group gives, at no social cost;
-    leaving sheds both. So the choice turns on what the group still gives: ``B_i / n_i``
-    is the share of their need today's content meets (``content_benefit``). A member whom
-    the group still serves, tired of its noise, mostly mutes; one it gives nothing leaves
-    (004: chatter drowns members, "who then mute or leave").
+    ``B_i`` is what the group's content gave them today (``content_benefit``), ``C_g``
+    what reading it cost (``reading_cost``). Staying is the default and quitting an act:
+    muting (消息免打扰) sheds the cost of reading and keeps a glance at what the group
+    gives, at no social cost. A member mostly leaves when the group annoys more than it
+    gives (noise, overload, spam: 004, chatter drowns members, "who then mute or leave";
+    a group full of junk becomes a dead group); a quiet group costs nothing, so its tired
+    members mute it and stay.
     """
-    need = np.asarray(need, dtype=float)
-    met = np.divide(benefit, need, out=np.zeros_like(need), where=need > 0)
-    return muting * np.clip(met, 0.0, 1.0)
+    benefit = np.maximum(benefit, 0.0)
+    total = benefit + np.maximum(cost, 0.0)
+    share = np.divide(benefit, total, out=np.ones_like(total, dtype=float), where=total > 0)
+    return muting * share
 
 
 def muted_surplus(surplus, muted_reading):
@@ -283,3 +284,19 @@ def report_probability(readers, report_rate):
         b_g = 1 - (1 - report_rate) ** R_g
     """
     return 1.0 - np.power(1.0 - report_rate, readers)
+
+
+def turn_length(messages_per_post, activity, activity_mean, response, novelty_now):
+    """Mean messages beyond the first that a member writes on a day they post.
+
+        T_i = (messages_per_post - 1) * (a_i / abar) * g_i * (1 + N_i)
+
+    Talkativeness sets how long a member talks as well as how often (``a_i`` over the
+    population's mean ``abar = activity_mean``: an active chatter writes a stream, 004's
+    "活跃用户" who mostly chat); an answered member's turn is a conversation
+    (``response_factor`` ``g_i``); a newcomer introduces themself and chats (novelty
+    ``N_i``). A writer of average talkativeness, never answered, in a group grown old
+    writes ``messages_per_post`` messages on average (so does a spammer: the model gives
+    spammers ``a_i = abar`` here, their ads are of a fixed length).
+    """
+    return (messages_per_post - 1.0) * (activity / activity_mean) * response * (1.0 + novelty_now)
