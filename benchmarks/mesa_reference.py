@@ -167,25 +167,25 @@ class ReferenceMember(mesa.Agent):
 
     def post_or_lurk(self) -> None:
         """Contribute with ``rules.contribution_probability`` (spammers: ``spam_rate``),
-        talkativeness raised by being answered (``rules.response_factor``)."""
+        talkativeness raised by being answered (``rules.response_factor``); a propensity
+        above 1 lengthens the turn (``rules.turn_length``)."""
         model, p = self.model, self.model.params
         response = float(rules.response_factor(self.answered, p["response_gain"]))
         novelty = float(rules.novelty_utility(self.tenure, p["novelty"], p["novelty_days"]))
         if self.role == SPAMMER:
-            chance = p["spam_rate"]
+            propensity = p["spam_rate"]
         else:
-            chance = rules.contribution_probability(
-                min(self.activity * response, 1.0),  # no posting boost: no strategies here
-                self.satisfaction,
-                novelty,
-                model.load_yesterday,
+            propensity = float(
+                rules.posting_propensity(
+                    self.activity * response,  # no posting boost: no strategies here
+                    self.satisfaction,
+                    novelty,
+                    model.load_yesterday,
+                )
             )
-        if model.rng.random() < chance:
+        if model.rng.random() < min(propensity, 1.0):
             self.state = CONTRIBUTOR
-            talk = p["activity_mean"] if self.role == SPAMMER else self.activity  # plain ads
-            extra = rules.turn_length(
-                p["messages_per_post"], talk, p["activity_mean"], response, novelty
-            )
+            extra = float(rules.turn_length(p["messages_per_post"], propensity))
             written = 1 + int(model.rng.poisson(extra))
             self.written_today = written
             self.contributions += written

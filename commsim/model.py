@@ -255,11 +255,13 @@ class CommunityModel(Mutators, mesa.Model):
 
     # ------------------------------------------------------------------ 2. post
     def _post(self, today: Day) -> None:
-        """Each member who has not muted the group contributes or lurks
-        (``rules.contribution_probability``, with the talkativeness ``a_i * g_i`` raised
-        by being answered, ``rules.response_factor``); spammers post ads with probability
-        ``spam_rate``. A contributor writes 1 + Poisson(``rules.turn_length``) messages.
-        Then the members' posts are answered or not (``audience.answer``)."""
+        """Each member who has not muted the group contributes or lurks, with the
+        propensity ``rules.posting_propensity`` (talkativeness ``a_i * posting_boost *
+        g_i``, raised by being answered, ``rules.response_factor``): the chance to post
+        is ``min(x_i, 1)`` and a contributor writes 1 + Poisson(``rules.turn_length``)
+        messages; spammers post ads with probability ``spam_rate``, turns of
+        ``messages_per_post``. Then the members' posts are answered or not
+        (``audience.answer``)."""
         pop, p = self.population, self.params
         members = pop.members
         members = members[pop.state[members] != MUTED]
@@ -272,20 +274,16 @@ class CommunityModel(Mutators, mesa.Model):
             boost = boost[members]
         response = rules.response_factor(pop.answered[members], p["response_gain"])
         novelty = rules.novelty_utility(tenure, p["novelty"], p["novelty_days"])
-        chance = rules.contribution_probability(
-            np.minimum(pop.activity[members] * boost * response, 1.0),
-            pop.satisfaction[members],
-            novelty,
+        propensity = rules.posting_propensity(
+            pop.activity[members] * boost * response, pop.satisfaction[members], novelty,
             self._load[group],
-        )
-        chance = np.where(spammer, p["spam_rate"], chance)
+        )  # fmt: skip
+        propensity[spammer] = p["spam_rate"]  # ads: a chance, and turns of plain length
+        chance = np.minimum(propensity, 1.0)
         posts = self.stream("posting").random(members.size) < chance
         pop.state[members] = np.where(posts, CONTRIBUTOR, LURKER)
         writers, writer_group = members[posts], group[posts]
-        talk = np.where(spammer[posts], p["activity_mean"], pop.activity[writers])  # ads: plain
-        extra = rules.turn_length(
-            p["messages_per_post"], talk, p["activity_mean"], response[posts], novelty[posts]
-        )
+        extra = rules.turn_length(p["messages_per_post"], propensity[posts])
         written = 1 + self.stream("posting").poisson(extra)
         pop.contributions[writers] += written
         value = today.message_value(pop.value[writers])

@@ -157,17 +157,42 @@ def engagement(surplus):
     return 2.0 * expit(4.0 * surplus)
 
 
+def posting_propensity(activity, surplus, novelty_now, load):
+    """A member's propensity to post today: their expected turns of talk.
+
+        x_i = a_i * (1 + N_i) * 2 * sigmoid(4 * surplus_i) * 2 / (1 + max(L_g / A, 1))
+
+    Talkative members post more (``a_i``: talkativeness, with the day's levers and being
+    answered already applied: ``a_i * posting_boost * g_i``); a fresh group and a
+    satisfying one invite posting (``2 * sigmoid`` is 1 at zero surplus); an overloaded
+    group (load above the attention budget, ``L_g / A > 1``) turns members into lurkers.
+    Below 1 it is the chance to post (``contribution_probability``); above 1 the member
+    posts and talks longer (``turn_length``).
+    """
+    overload = 2.0 / (1.0 + np.maximum(load, 1.0))
+    return np.maximum(activity * (1.0 + novelty_now) * engagement(surplus) * overload, 0.0)
+
+
 def contribution_probability(activity, surplus, novelty_now, load):
     """Chance that a member posts today rather than lurks.
 
-        p_i = clip(a_i * (1 + N_i) * 2 * sigmoid(4 * surplus_i) * 2 / (1 + max(L_g / A, 1)), 0, 1)
-
-    Talkative members post more; a fresh group and a satisfying one invite posting
-    (``2 * sigmoid`` is 1 at zero surplus); an overloaded group (load above the attention
-    budget, ``L_g / A > 1``) turns members into lurkers.
+    p_i = min(x_i, 1)       (x_i: ``posting_propensity``)
     """
-    overload = 2.0 / (1.0 + np.maximum(load, 1.0))
-    return np.clip(activity * (1.0 + novelty_now) * engagement(surplus) * overload, 0.0, 1.0)
+    return np.minimum(posting_propensity(activity, surplus, novelty_now, load), 1.0)
+
+
+def turn_length(messages_per_post, propensity):
+    """Mean messages beyond the first that a member writes on a day they post.
+
+        T_i = (messages_per_post - 1) * max(x_i, 1)
+
+    A propensity above 1 (``posting_propensity``: a talkative, answered or new member, a
+    red-packet or event day) cannot raise the chance to post past certainty: it lengthens
+    the member's turn, so the day's expected messages keep growing with the propensity
+    (an active chatter writes a stream, 004's "活跃用户" who mostly chat). A member of
+    propensity at most 1 writes ``messages_per_post`` messages on average.
+    """
+    return (messages_per_post - 1.0) * np.maximum(propensity, 1.0)
 
 
 def mute_probability(benefit, cost, muting):
@@ -284,19 +309,3 @@ def report_probability(readers, report_rate):
         b_g = 1 - (1 - report_rate) ** R_g
     """
     return 1.0 - np.power(1.0 - report_rate, readers)
-
-
-def turn_length(messages_per_post, activity, activity_mean, response, novelty_now):
-    """Mean messages beyond the first that a member writes on a day they post.
-
-        T_i = (messages_per_post - 1) * (a_i / abar) * g_i * (1 + N_i)
-
-    Talkativeness sets how long a member talks as well as how often (``a_i`` over the
-    population's mean ``abar = activity_mean``: an active chatter writes a stream, 004's
-    "活跃用户" who mostly chat); an answered member's turn is a conversation
-    (``response_factor`` ``g_i``); a newcomer introduces themself and chats (novelty
-    ``N_i``). A writer of average talkativeness, never answered, in a group grown old
-    writes ``messages_per_post`` messages on average (so does a spammer: the model gives
-    spammers ``a_i = abar`` here, their ads are of a fixed length).
-    """
-    return (messages_per_post - 1.0) * (activity / activity_mean) * response * (1.0 + novelty_now)

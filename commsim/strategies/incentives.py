@@ -29,10 +29,12 @@ class RedPackets(Strategy):
     On day t every member's chance to post is multiplied by ``1 + boost * s(t)`` (lurkers
     surface to grab and thank, 004: "万年潜水看见红包才冒泡"), muted members come back up
     with the hazard ``surface * s(t)`` (``today.surface_pull``,
-    ``rules.surfacing_probability``), and the day's utility gets ``bonus * s(t)``. The
-    extra messages are grabbing and thanks, off the group's topic: ``today.on_topic`` is
-    divided by the same factor, so they add reading load but no value. Cost: ``amount``
-    per drop.
+    ``rules.surfacing_probability``), and the day's utility gets ``bonus * s(t)``. On a
+    drop day each member, muted or not, grabs with chance ``min(pull_d, 1)`` and writes
+    ``thanks`` messages of no value (grabbing and thanks, ``model.add_posts``; a muted
+    grabber comes back up). The extra messages are off the group's topic:
+    ``today.on_topic`` is divided by the posting factor, so they add reading load but no
+    value. Cost: ``amount`` per drop.
     """
 
     PARAMETERS = {
@@ -46,9 +48,11 @@ class RedPackets(Strategy):
             Parameter("bonus", 0.05, float, 0, 10, "utility of a fresh, full-pull drop"),
             Parameter("surface", 2.0, float, 0, 100,
                       "hazard that a muted member comes back up at a fresh, full-pull drop"),
+            Parameter("thanks", 3.0, float, 0, 1000,
+                      "messages a member who grabs a drop writes (grabbing and thanks)"),
             Parameter("decay_days", 1.5, float, 0, math.inf, "e-folding time of a drop's effect",
                       low_open=True),
-            Parameter("fatigue", 0.3, float, 0, 100, "loss of pull per earlier drop"),
+            Parameter("fatigue", 1.0, float, 0, 100, "loss of pull per earlier drop"),
             Parameter("half_amount", 1.0, float, 0, math.inf,
                       "money per member at which a drop has half its full pull", low_open=True),
         ]
@@ -65,14 +69,17 @@ class RedPackets(Strategy):
         super().setup(model)
         self.strength = 0.0
         self.drop_days: list[int] = []
+        self._grab = 0.0
 
     def start_day(self, model: CommunityModel, today: Day) -> None:
         self.strength *= math.exp(-1.0 / self.decay_days)
+        self._grab = 0.0
         due = today.day >= self.start and (today.day - self.start) % self.every == 0
         if due and self.spent + self.amount <= self.budget:
             members = max(int(np.count_nonzero(model.population.member_mask)), 1)
             pull = saturating(self.amount / members, self.half_amount)
-            self.strength += pull / (1.0 + self.fatigue * len(self.drop_days))
+            self._grab = pull / (1.0 + self.fatigue * len(self.drop_days))
+            self.strength += self._grab
             self.drop_days.append(today.day)
             self.pay(today, self.amount)
         if self.strength > 0:
@@ -81,6 +88,13 @@ class RedPackets(Strategy):
             today.on_topic = today.on_topic / gain
             today.utility_bonus = today.utility_bonus + self.bonus * self.strength
             today.surface_pull = today.surface_pull + self.surface * self.strength
+
+    def add_content(self, model: CommunityModel, today: Day) -> None:
+        if self._grab <= 0 or self.thanks <= 0:
+            return
+        members = model.population.members
+        grabbers = members[self.stream(model).random(members.size) < min(self._grab, 1.0)]
+        model.add_posts(grabbers, self.thanks, 0.0, today)
 
 
 class Badges(Strategy):
