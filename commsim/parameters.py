@@ -270,14 +270,14 @@ PARAMETERS: dict[str, Parameter] = {
         # --- discovery and joining ----------------------------------------------------------
         _p(
             "ambient_inflow",
-            0.03,
+            0.05,
             0,
             1,
             "daily chance that an outsider discovers the group via ads or public channels",
         ),
         _p(
             "promotion_days",
-            12.0,
+            8.0,
             0,
             math.inf,
             "e-folding time of the ambient inflow after launch, days",
@@ -285,7 +285,7 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "social_pull",
-            0.015,
+            0.005,
             0,
             1,
             "daily chance that one friend inside brings an outsider in (with diminishing "
@@ -308,7 +308,7 @@ PARAMETERS: dict[str, Parameter] = {
         # --- what a member experiences ------------------------------------------------------
         _p(
             "content_scale",
-            80.0,
+            300.0,
             0,
             math.inf,
             "value-weighted messages that fill 63% of a member's need, per day",
@@ -316,21 +316,21 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "attention_budget",
-            300.0,
+            600.0,
             0,
             math.inf,
             "messages a member can read in a day",
             low_open=True,
         ),
         _p("reading_cost", 0.1, 0, 10, "cost of reading a full attention budget of messages"),
-        _p("overload_cost", 0.4, 0, 10, "extra cost per attention budget of messages beyond it"),
+        _p("overload_cost", 0.2, 0, 10, "extra cost per attention budget of messages beyond it"),
         _p(
             "spam_weight", 3.0, 0, 100, "reading cost of a spam message relative to an ordinary one"
         ),
-        _p("novelty", 2.5, 0, 10, "utility of a brand-new group's freshness on the first day"),
+        _p("novelty", 3.5, 0, 10, "utility of a brand-new group's freshness on the first day"),
         _p(
             "novelty_days",
-            10.0,
+            8.0,
             0,
             math.inf,
             "e-folding time of novelty with tenure, days",
@@ -357,7 +357,7 @@ PARAMETERS: dict[str, Parameter] = {
         _p("recovery", 0.5, 0, 10, "patience regained per unit of surplus utility, days"),
         _p(
             "messages_per_post",
-            2.0,
+            6.0,
             1,
             1000,
             "mean messages a writer of average talkativeness, never answered, writes on a "
@@ -413,7 +413,7 @@ PARAMETERS: dict[str, Parameter] = {
         # --- muting and going quiet (commsim.muting) --------------------------------------
         _p(
             "muting",
-            0.8,
+            1.0,
             0,
             1,
             "chance that a member out of patience mutes rather than leaves, when the group "
@@ -421,7 +421,7 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "muted_reading",
-            0.1,
+            0.05,
             0,
             1,
             "share of the group a muted member still reads (and of its utility they feel)",

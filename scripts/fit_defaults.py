@@ -62,10 +62,10 @@ SPACE: dict[str, tuple[float, float]] = {
     "messages_per_post": (1.5, 8.0),
     "novelty": (1.0, 4.0),
     "novelty_days": (7.0, 21.0),
-    "attention_budget": (200.0, 800.0),
+    "attention_budget": (200.0, 1000.0),
     "overload_cost": (0.05, 0.5),
-    "expectation": (0.3, 0.8),
-    "content_scale": (20.0, 100.0),
+    "expectation": (0.3, 0.9),
+    "content_scale": (20.0, 400.0),
 }
 """Each searched parameter's range."""
 
