@@ -1,0 +1,137 @@
+"""The mechanisms of muting, audience and response, exposure through friends who are
+members, spam and the random streams: their rules, and what they do over replications."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from commsim import CommunityModel, rules
+from commsim.population import MUTED, SPAMMER
+from commsim.stats import lower_bound, paired_test
+from commsim.strategies import RedPackets
+
+
+# ---------------------------------------------------------------- the rules
+def test_exposure_rises_with_friends_inside_with_diminishing_returns_and_links():
+    k = np.arange(1, 6, dtype=float)
+    chance = rules.discovery_probability(0.0, rules.friend_exposure(k, k, 1.0, 0.0, 0.5), 0.05)
+    steps = np.diff(chance)
+    assert (steps > 0).all() and (np.diff(steps) < 0).all()  # increasing, concave
+    linked = rules.discovery_probability(0.0, rules.friend_exposure(k, k, 1.0, 1.0, 0.5), 0.05)
+    assert (linked > chance).all()
+    silent = rules.friend_exposure(0.0, k, 0.3, 0.0, 0.0)  # members who did not post
+    assert (silent < rules.friend_exposure(k, k, 0.3, 0.0, 0.0)).all() and (silent > 0).all()
+
+
+def test_answers_follow_the_audience_and_raise_posting():
+    readers = np.array([0.0, 10.0, 100.0, 1000.0])
+    answered = rules.answer_probability(readers, 0.002)
+    assert answered[0] == 0 and (np.diff(answered) > 0).all() and answered[-1] < 1
+    memory = rules.response_memory_after(np.zeros(3), np.array([1.0, 0.0, 1.0]), 0.3)
+    np.testing.assert_allclose(memory, [0.3, 0.0, 0.3])
+    assert rules.response_factor(1.0, 4.0) == 5.0 and rules.response_factor(0.0, 4.0) == 1.0
+
+
+def test_a_propensity_above_one_lengthens_the_turn_not_the_chance():
+    propensity = rules.posting_propensity(np.array([0.2, 1.0, 5.0]), 0.0, 0.0, 0.0)
+    np.testing.assert_allclose(propensity, [0.2, 1.0, 5.0])
+    chance = rules.contribution_probability(np.array([0.2, 1.0, 5.0]), 0.0, 0.0, 0.0)
+    np.testing.assert_allclose(chance, [0.2, 1.0, 1.0])
+    np.testing.assert_allclose(rules.turn_length(3.0, propensity), [2.0, 2.0, 10.0])
+
+
+def test_tired_members_of_a_quiet_group_mute_those_of_an_annoying_one_leave():
+    quiet = rules.mute_probability(0.2, 0.0, 0.9)
+    annoying = rules.mute_probability(0.2, 1.0, 0.9)
+    assert quiet == pytest.approx(0.9) and annoying < 0.2
+    assert rules.mute_probability(0.0, 0.0, 0.9) == pytest.approx(0.9)
+    assert rules.muted_surplus(-1.0, 0.1) == pytest.approx(-0.1)
+    assert rules.surfacing_probability(0.0, 0, 0.1) == 0.0
+    assert 0 < rules.surfacing_probability(0.0, 2, 0.1) < rules.surfacing_probability(1.0, 2, 0.1)
+
+
+def test_spammers_leave_groups_nobody_reads_and_are_reported_where_many_do():
+    readers = np.array([0.0, 20.0, 500.0])
+    leaving = rules.spammer_leaving_probability(readers, 0.2, 20.0)
+    np.testing.assert_allclose(leaving, [0.2, 0.1, 0.2 * 20 / 520])
+    reported = rules.report_probability(readers, 0.002)
+    assert reported[0] == 0 and (np.diff(reported) > 0).all()
+
+
+# ---------------------------------------------------------------- over replications
+SEEDS = range(12)
+
+
+def _year(seed, **parameters):
+    model = CommunityModel(rng=seed, population=1000, **parameters)
+    model.run_for(365)
+    return model, model.datacollector.get_model_vars_dataframe()
+
+
+def test_the_default_group_goes_quiet_more_than_it_empties():
+    """At day 365 of the default group more of its peak stays as members than it lost
+    messages, and spammers are a minority of the members (12 seeds, one-sided bounds)."""
+    kept, quiet, spammers = [], [], []
+    for seed in SEEDS:
+        _, df = _year(seed)
+        weekly = df["messages"].rolling(7).mean()
+        kept.append(df["members"].iloc[-1] / df["members"].max())
+        quiet.append(1 - weekly.iloc[-1] / weekly.max())
+        spammers.append(df["spammers"].iloc[-1] / max(df["members"].iloc[-1], 1))
+    assert lower_bound(np.subtract(quiet, kept)) > 0  # messages fell more than members
+    assert lower_bound(np.subtract(0.5, spammers)) > 0  # spammers a minority
+
+
+def test_muting_off_empties_the_group_muting_on_keeps_it():
+    on = [_year(seed)[1]["members"].iloc[-1] for seed in SEEDS]
+    off = [_year(seed, muting=0.0)[1]["members"].iloc[-1] for seed in SEEDS]
+    assert paired_test(on, off, alternative="greater").pvalue < 0.01
+
+
+def test_messages_and_contributors_leave_spam_and_spammers_out():
+    model = CommunityModel(rng=3, population=600, spammer_share=0.1)
+    for _ in range(40):
+        model.step()
+        row, today, pop = model._metrics, model.today, model.population
+        assert row["messages"] == pytest.approx(today.messages.sum() - today.spam.sum())
+        members = pop.members
+        own = (pop.role[members] != SPAMMER) & (pop.state[members] == 1)
+        assert row["contributors"] == np.count_nonzero(own)
+
+
+def test_a_red_packet_brings_muted_members_up():
+    surfaced = []
+    for seed in SEEDS:
+        model = CommunityModel(rng=seed, population=600, strategies=[
+            RedPackets(start=40, every=1000, budget=100, amount=100)])  # fmt: skip
+        model.run_for(39)
+        muted = np.flatnonzero(model.population.state == MUTED)
+        model.step()
+        surfaced.append(np.mean(model.population.state[muted] != MUTED) if muted.size else 0)
+    assert lower_bound(surfaced) > 0.2
+
+
+# ---------------------------------------------------------------- random streams
+def test_a_strategy_changes_only_what_it_acts_on():
+    """Same seed, with and without a strategy that acts from day 50: the first 49 days are
+    identical (every mechanism draws from its own stream)."""
+    plain = CommunityModel(rng=5, population=500)
+    treated = CommunityModel(rng=5, population=500, strategies=[RedPackets(start=50)])
+    np.testing.assert_array_equal(plain.population.need, treated.population.need)
+    assert (plain.adjacency != treated.adjacency).nnz == 0
+    for _ in range(49):
+        plain.step()
+        treated.step()
+    a = plain.datacollector.get_model_vars_dataframe()
+    b = treated.datacollector.get_model_vars_dataframe()
+    assert a.drop(columns=["spend"]).equals(b.drop(columns=["spend"]))
+
+
+def test_streams_are_named_children_of_the_seed():
+    first, again = CommunityModel(rng=9, population=50), CommunityModel(rng=9, population=50)
+    assert first.stream("posting").random() == again.stream("posting").random()
+    assert first.stream("spam").random() != first.stream("posting").random()
+    generator = CommunityModel(rng=np.random.default_rng(4), population=50)
+    same = CommunityModel(rng=np.random.default_rng(4), population=50)
+    np.testing.assert_array_equal(generator.population.value, same.population.value)
