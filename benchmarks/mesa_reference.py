@@ -218,7 +218,8 @@ class ReferenceMember(mesa.Agent):
         answer = 0.0
         if self.written_today:
             others = max(model.readers_today - 1.0, 0.0)
-            got = float(model.rng.random() < rules.answer_probability(others, p["reply_rate"]))
+            reads = others * self.written_today
+            got = float(model.rng.random() < rules.answer_probability(reads, p["reply_rate"]))
             self.answered = float(
                 rules.response_memory_after(self.answered, got, p["response_memory"])
             )

@@ -33,10 +33,11 @@ def readers(model: CommunityModel) -> np.ndarray:
     return np.bincount(pop.group[members[reading]], minlength=model.n_groups).astype(float)
 
 
-def answer(model: CommunityModel, writers: np.ndarray, audience: np.ndarray) -> np.ndarray:
-    """Draw which of today's ``writers`` (not spammers) were answered, update their memory
-    of being answered, and return the utility each writer gets from it (aligned with
-    ``writers``): ``answer_utility`` when answered, else 0.
+def answer(model: CommunityModel, writers: np.ndarray, written: np.ndarray,
+           audience: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Draw which of today's ``writers`` (not spammers; ``written`` messages each) were
+    answered, update their memory of being answered, and return the utility each writer
+    gets from it (aligned with ``writers``): ``answer_utility`` when answered, else 0.
 
     A writer does not answer themself: their audience is ``R_g - 1`` when they read it.
     """
@@ -44,7 +45,7 @@ def answer(model: CommunityModel, writers: np.ndarray, audience: np.ndarray) -> 
     if writers.size == 0:
         return np.zeros(0)
     others = np.maximum(audience[pop.group[writers]] - 1.0, 0.0)
-    chance = rules.answer_probability(others, p["reply_rate"])
+    chance = rules.answer_probability(others * written, p["reply_rate"])
     got = (model.stream("audience").random(writers.size) < chance).astype(float)
     pop.answered[writers] = rules.response_memory_after(
         pop.answered[writers], got, p["response_memory"]

@@ -288,8 +288,8 @@ class CommunityModel(Mutators, mesa.Model):
         pop.contributions[writers] += written
         value = today.message_value(pop.value[writers])
         today.add_messages(writer_group, written, value, spam=spammer[posts])
-        own = writers[~spammer[posts]]
-        self._answered = (own, audience.answer(self, own, readers))
+        own = ~spammer[posts]
+        self._answered = (writers[own], audience.answer(self, writers[own], written[own], readers))
         for strategy in self.strategies:
             strategy.add_content(self, today)
 

@@ -270,14 +270,14 @@ PARAMETERS: dict[str, Parameter] = {
         # --- discovery and joining ----------------------------------------------------------
         _p(
             "ambient_inflow",
-            0.05,
+            0.025,
             0,
             1,
             "daily chance that an outsider discovers the group via ads or public channels",
         ),
         _p(
             "promotion_days",
-            8.0,
+            16.0,
             0,
             math.inf,
             "e-folding time of the ambient inflow after launch, days",
@@ -327,10 +327,10 @@ PARAMETERS: dict[str, Parameter] = {
         _p(
             "spam_weight", 3.0, 0, 100, "reading cost of a spam message relative to an ordinary one"
         ),
-        _p("novelty", 3.5, 0, 10, "utility of a brand-new group's freshness on the first day"),
+        _p("novelty", 5.0, 0, 10, "utility of a brand-new group's freshness on the first day"),
         _p(
             "novelty_days",
-            8.0,
+            6.0,
             0,
             math.inf,
             "e-folding time of novelty with tenure, days",
@@ -357,7 +357,7 @@ PARAMETERS: dict[str, Parameter] = {
         _p("recovery", 0.5, 0, 10, "patience regained per unit of surplus utility, days"),
         _p(
             "messages_per_post",
-            6.0,
+            10.0,
             1,
             1000,
             "mean messages a writer of average talkativeness, never answered, writes on a "
@@ -390,7 +390,7 @@ PARAMETERS: dict[str, Parameter] = {
         # --- audience and response (commsim.audience) -------------------------------------
         _p(
             "reply_rate",
-            0.002,
+            0.0005,
             0,
             1,
             "chance that one reader of the group answers a given post",

@@ -238,16 +238,18 @@ def surfacing_probability(pull, mentions, mention_pull):
     return 1.0 - np.exp(-(pull + mention_pull * mentions))
 
 
-def answer_probability(readers, reply_rate):
-    """Chance that a member's post today draws at least one reply.
+def answer_probability(reads, reply_rate):
+    """Chance that a member's turn today draws at least one reply.
 
-        q_g = 1 - exp(-reply_rate * R_g)
+        q_i = 1 - exp(-reply_rate * R_g * m_i)
 
-    ``R_g`` is the group's audience today: its members who have not muted it (spammers
-    aside); each reads the post and answers it with a small chance, independently. A post
-    in a group half as large is answered less often (Zhang & Zhu 2011).
+    ``reads = R_g * m_i``: the group's audience today (its members who have not muted
+    it, spammers aside, the writer apart) times the messages of the turn; each reader
+    answers each message with a small chance, independently. A turn in a group half as
+    large is answered less often (Zhang & Zhu 2011); a long turn more often than a short
+    one, so the talkative are answered most and talk more (van Mierlo 2014).
     """
-    return 1.0 - np.exp(-reply_rate * readers)
+    return 1.0 - np.exp(-reply_rate * reads)
 
 
 def response_factor(answered, response_gain):
