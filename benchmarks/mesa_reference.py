@@ -219,7 +219,8 @@ class ReferenceMember(mesa.Agent):
         if self.written_today:
             others = max(model.readers_today - 1.0, 0.0)
             reads = others * self.written_today
-            got = float(model.rng.random() < rules.answer_probability(reads, p["reply_rate"]))
+            replies = model.rng.poisson(float(rules.expected_replies(reads, p["reply_rate"])))
+            got = float(rules.answered_share(replies, p["reply_half"]))
             self.answered = float(
                 rules.response_memory_after(self.answered, got, p["response_memory"])
             )

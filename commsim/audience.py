@@ -7,9 +7,10 @@ contributions by 42.8%: people write for readers. Posting after being answered i
 concentrates the content on a few writers (van Mierlo 2014).
 
 The model's day uses it twice: before posting, ``readers`` counts each group's audience;
-after posting, ``answer`` draws which writers were answered (``rules.answer_probability``),
-updates their response memory (``rules.response_memory_after``) and returns the utility
-each member gets from it, ``answer_utility * A_i``, added to their day.
+after posting, ``answer`` draws the replies each writer drew (``rules.expected_replies``),
+updates their response memory (``rules.answered_share``, ``rules.response_memory_after``)
+and returns the utility each member gets from it, ``answer_utility * A_i``, added to their
+day.
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ def readers(model: CommunityModel) -> np.ndarray:
 
 def answer(model: CommunityModel, writers: np.ndarray, written: np.ndarray,
            audience: np.ndarray) -> np.ndarray:  # fmt: skip
-    """Draw which of today's ``writers`` (not spammers; ``written`` messages each) were
-    answered, update their memory of being answered, and return the utility each writer
-    gets from it (aligned with ``writers``): ``answer_utility`` when answered, else 0.
+    """Draw the replies each of today's ``writers`` (not spammers; ``written`` messages
+    each) drew (``rules.expected_replies``), update their memory of being answered
+    (``rules.answered_share``, ``rules.response_memory_after``), and return the utility
+    each writer gets from it (aligned with ``writers``): ``answer_utility * A_i``.
 
     A writer does not answer themself: their audience is ``R_g - 1`` when they read it.
     """
@@ -45,8 +47,10 @@ def answer(model: CommunityModel, writers: np.ndarray, written: np.ndarray,
     if writers.size == 0:
         return np.zeros(0)
     others = np.maximum(audience[pop.group[writers]] - 1.0, 0.0)
-    chance = rules.answer_probability(others * written, p["reply_rate"])
-    got = (model.stream("audience").random(writers.size) < chance).astype(float)
+    replies = model.stream("audience").poisson(
+        rules.expected_replies(others * written, p["reply_rate"])
+    )
+    got = rules.answered_share(replies, p["reply_half"])
     pop.answered[writers] = rules.response_memory_after(
         pop.answered[writers], got, p["response_memory"]
     )

@@ -14,9 +14,10 @@ from commsim import CommunityModel, analysis, plots
 
 
 def lifecycle_table(df: pd.DataFrame, every: int = 30) -> pd.DataFrame:
-    """Every ``every``-th day of a run: members, activity, value and inequality."""
-    columns = ["members", "contributors", "lurkers", "joined", "left", "messages",
-               "mean_value", "gini", "top10_share"]  # fmt: skip
+    """Every ``every``-th day of a run: members (muted ones and spammers among them),
+    activity (members' own: contributors and messages spam aside), value and inequality."""
+    columns = ["members", "muted", "spammers", "contributors", "lurkers", "joined", "left",
+               "messages", "mean_value", "gini", "top10_share"]  # fmt: skip
     table = df.loc[::every, columns].copy()
     table.insert(0, "stage", analysis.lifecycle_stages(df).loc[table.index])
     table.index.name = "day"
@@ -45,9 +46,10 @@ def main(argv: list[str] | None = None) -> None:
     joiners = (window.joiner_value * window.joined).sum() / max(window.joined.sum(), 1)
     leavers = (window.leaver_value.fillna(0) * window.left).sum() / max(window.left.sum(), 1)
     lurking = (df.lurkers / df.members.where(df.members > 0)).loc[:peak].mean()
+    last = df.iloc[-1]
     print(
-        f"\nPeak: {df.members.max()} members on day {peak}; "
-        f"{df.members.iloc[-1]} left on day {args.days}."
+        f"\nPeak: {df.members.max()} members on day {peak}; {last.members} left on day "
+        f"{args.days}, {last.muted} of them muted, {last.spammers} spammers."
     )
     print(f"Lurkers: {lurking:.0%} of members on an average day up to the peak.")
     print(

@@ -316,7 +316,7 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "attention_budget",
-            600.0,
+            1200.0,
             0,
             math.inf,
             "messages a member can read in a day",
@@ -393,11 +393,11 @@ PARAMETERS: dict[str, Parameter] = {
             0.0005,
             0,
             1,
-            "chance that one reader of the group answers a given post",
+            "chance that one reader of the group answers a given message",
         ),
         _p(
             "response_gain",
-            8.0,
+            12.0,
             0,
             100,
             "extra talkativeness (chance and length of a turn) of a member always answered",
@@ -409,7 +409,15 @@ PARAMETERS: dict[str, Parameter] = {
             1,
             "weight of the latest posting day in a member's memory of being answered",
         ),
-        _p("answer_utility", 0.1, 0, 10, "utility of having one's post answered today"),
+        _p(
+            "reply_half",
+            20.0,
+            0,
+            math.inf,
+            "replies to a turn that make it half as rewarding as an endless stream of them",
+            low_open=True,
+        ),
+        _p("answer_utility", 0.1, 0, 10, "utility of being fully answered today"),
         # --- muting and going quiet (commsim.muting) --------------------------------------
         _p(
             "muting",

@@ -238,18 +238,31 @@ def surfacing_probability(pull, mentions, mention_pull):
     return 1.0 - np.exp(-(pull + mention_pull * mentions))
 
 
-def answer_probability(reads, reply_rate):
-    """Chance that a member's turn today draws at least one reply.
+def expected_replies(reads, reply_rate):
+    """Replies a member's turn today draws, on average.
 
-        q_i = 1 - exp(-reply_rate * R_g * m_i)
+        rho_i = reply_rate * (R_g - 1) * m_i
 
-    ``reads = R_g * m_i``: the group's audience today (its members who have not muted
-    it, spammers aside, the writer apart) times the messages of the turn; each reader
-    answers each message with a small chance, independently. A turn in a group half as
-    large is answered less often (Zhang & Zhu 2011); a long turn more often than a short
-    one, so the talkative are answered most and talk more (van Mierlo 2014).
+    ``reads = (R_g - 1) * m_i``: the group's audience today (its members who have not
+    muted it, spammers aside, the writer apart) times the messages of the turn; each
+    reader answers each message with a small chance. A turn in a group half as large
+    draws half the replies (Zhang & Zhu 2011); a long turn more than a short one, so the
+    talkative are answered most and talk more (van Mierlo 2014). The model draws the
+    replies as Poisson(rho_i).
     """
-    return 1.0 - np.exp(-reply_rate * reads)
+    return reply_rate * np.asarray(reads, dtype=float)
+
+
+def answered_share(replies, reply_half):
+    """How answered a member feels after a turn that drew ``replies`` replies, in [0, 1).
+
+        A_i = c_i / (c_i + reply_half)
+
+    (``c_i`` replies): the first replies matter most; a turn with ``reply_half`` replies
+    is half as rewarding as one that is answered without end.
+    """
+    replies = np.asarray(replies, dtype=float)
+    return replies / (replies + reply_half)
 
 
 def response_factor(answered, response_gain):
@@ -266,12 +279,12 @@ def response_factor(answered, response_gain):
 
 
 def response_memory_after(answered, got_reply, response_memory):
-    """How often a member's posts were answered, updated on a day they post.
+    """How answered a member's posts were, updated on a day they post.
 
         α_i <- α_i + response_memory * (A_i - α_i)
 
-    ``A_i`` is 1 when today's post was answered, else 0: an average over their recent
-    posting days, each weighing ``response_memory``.
+    ``A_i`` is today's ``answered_share``: an average over their recent posting days,
+    each weighing ``response_memory``.
     """
     return answered + response_memory * (got_reply - answered)
 

@@ -25,8 +25,10 @@ def test_exposure_rises_with_friends_inside_with_diminishing_returns_and_links()
 
 
 def test_answers_follow_the_audience_and_raise_posting():
-    readers = np.array([0.0, 10.0, 100.0, 1000.0])
-    answered = rules.answer_probability(readers, 0.002)
+    reads = np.array([0.0, 10.0, 100.0, 1000.0])  # readers x messages of the turn
+    replies = rules.expected_replies(reads, 0.002)
+    np.testing.assert_allclose(replies, 0.002 * reads)  # half the audience, half the replies
+    answered = rules.answered_share(replies, 0.5)
     assert answered[0] == 0 and (np.diff(answered) > 0).all() and answered[-1] < 1
     memory = rules.response_memory_after(np.zeros(3), np.array([1.0, 0.0, 1.0]), 0.3)
     np.testing.assert_allclose(memory, [0.3, 0.0, 0.3])

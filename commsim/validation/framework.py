@@ -268,15 +268,9 @@ def replicate(
 
 
 def own_messages(frame: pd.DataFrame) -> pd.Series:
-    """Members' own messages per day (spam apart), from a model frame.
-
-    Reads the model's reporter of members' own messages when it has one
-    (``member_messages`` or ``own_messages``), else ``messages - spam_messages``.
-    """
-    for name in ("member_messages", "own_messages"):
-        if name in frame:
-            return frame[name].astype(float)
-    return (frame["messages"] - frame.get("spam_messages", 0.0)).astype(float)
+    """Members' own messages per day (spam apart), from a model frame: the model's
+    ``messages`` reporter, which leaves spam out (``spam_messages`` is its own column)."""
+    return frame["messages"].astype(float)
 
 
 def regular(model: CommunityModel) -> np.ndarray:
