@@ -107,6 +107,7 @@ class ReferenceMember(mesa.Agent):
         self.contributions = 0
         self.contributed_yesterday = False
         self.member_at_dawn = False
+        self.muted_at_dawn = False
         self.answered = 0.0
         self.written_today = 0
 
@@ -131,11 +132,12 @@ class ReferenceMember(mesa.Agent):
         """Join with chance p_discover(ambient, exposure through friends) x interest."""
         model, p = self.model, self.model.params
         inside = [friend for friend in self.friends if friend.member_at_dawn]
+        reading = sum(1 for friend in inside if not friend.muted_at_dawn)
         posted = sum(1 for friend in inside if friend.contributed_yesterday)
         pairs = sum(1 for i, a in enumerate(inside) for b in inside[i + 1 :] if b in a.friend_set)
         possible = len(inside) * (len(inside) - 1) / 2
         exposure = rules.friend_exposure(
-            posted, len(inside), p["silent_exposure"], pairs / possible if possible else 0.0,
+            posted, reading, p["silent_exposure"], pairs / possible if possible else 0.0,
             p["linked_gain"],
         )  # fmt: skip
         discover = rules.discovery_probability(model.ambient_today, exposure, p["social_pull"])
@@ -361,6 +363,7 @@ class ReferenceModel(mesa.Model):
         self.mean_value_at_dawn = _mean([a.value for a in self.members()], empty=0.0)
         for person in self.people:
             person.member_at_dawn = person.is_member
+            person.muted_at_dawn = person.state == MUTED
         self.ambient_today = min(
             float(rules.ambient_inflow_rate(p["ambient_inflow"], self.day, p["promotion_days"])),
             1.0,

@@ -4,8 +4,10 @@ through friends who are members, and join if they need it.
 Exposure through friends who are members, not only through friends who posted today
 (Backstrom, Huttenlocher, Kleinberg & Lan 2006, KDD): the chance of joining rises with the
 number ``k`` of friends inside with diminishing returns, and is higher when those friends
-are linked to each other. A friend who posted today counts fully, one who did not (lurking
-or muted) counts ``silent_exposure`` (``rules.friend_exposure``).
+are linked to each other. A friend who posted yesterday counts fully, one who reads
+without posting counts ``silent_exposure``, one who muted the group not at all (they do not
+bring it up); the linked share is over all friends who are members
+(``rules.friend_exposure``).
 
 The linked share of an outsider's member friends costs a sparse product per outsider; it is
 computed only for the few whose draw could make them join at the highest possible linked
@@ -22,7 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from commsim import rules
-from commsim.population import AMBIENT, CONTRIBUTOR, FRIENDS, KOL, KOL_PULL, SPAMMER
+from commsim.population import AMBIENT, CONTRIBUTOR, FRIENDS, KOL, KOL_PULL, MUTED, SPAMMER
 
 if TYPE_CHECKING:
     from commsim.day import Day
@@ -81,7 +83,8 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
     if outsiders.size == 0:
         return
     members = pop.member_mask
-    member_friends = model._friend_counts(members)[outsiders]
+    # muted members do not bring the group up with their friends
+    member_friends = model._friend_counts(members & (pop.state != MUTED))[outsiders]
     posted = posted_friends[outsiders]
     ambient = today.ambient_boost * rules.ambient_inflow_rate(
         p["ambient_inflow"], model.day, p["promotion_days"]

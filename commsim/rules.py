@@ -295,9 +295,10 @@ def friend_exposure(posted, members, silent_exposure, linked_share, linked_gain)
         e_i = p_i + silent_exposure * (k_i - p_i)
         x_i = log2(1 + e_i) * (1 + linked_gain * c_i)
 
-    ``k_i`` counts friends who are members, ``p_i`` those of them who posted yesterday
-    (they count fully; lurking and muted friends count ``silent_exposure``), ``c_i`` the
-    share of pairs of those friends who are friends of each other. ``x_i`` takes the place
+    ``k_i`` counts friends who are members and have not muted the group, ``p_i`` those of
+    them who posted yesterday (they count fully; lurking friends count
+    ``silent_exposure``), ``c_i`` the share of pairs of friends who are members (muted
+    ones too) who are friends of each other. ``x_i`` takes the place
     of a number of friends in ``discovery_probability``: the logarithm gives diminishing
     returns in friends inside, and linked friends (a group one's circle shares) expose more
     (Backstrom et al. 2006: rising and concave in k, higher when the friends are linked).
