@@ -286,7 +286,7 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "social_pull",
-            0.005,
+            0.01,
             0,
             1,
             "daily chance that one friend inside brings an outsider in (with diminishing "
@@ -294,7 +294,7 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "silent_exposure",
-            0.2,
+            0.35,
             0,
             1,
             "exposure through a friend inside who did not post yesterday, relative to one who did",
