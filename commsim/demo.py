@@ -48,8 +48,8 @@ def main(argv: list[str] | None = None) -> None:
     lurking = (df.lurkers / df.members.where(df.members > 0)).loc[:peak].mean()
     last = df.iloc[-1]
     print(
-        f"\nPeak: {df.members.max()} members on day {peak}; {last.members} left on day "
-        f"{args.days}, {last.muted} of them muted, {last.spammers} spammers."
+        f"\nPeak: {df.members.max()} members on day {peak}; {int(last.members)} left on day "
+        f"{args.days}, {int(last.muted)} of them muted, {int(last.spammers)} spammers."
     )
     print(f"Lurkers: {lurking:.0%} of members on an average day up to the peak.")
     print(

@@ -14,7 +14,8 @@ asserts that it fails.
   group's content and load, not who reads or answers (``AUDIENCE_TERMS`` off).
 - ``quiet_decline``: members who go quiet leave (``SilentLeave``, ``MUTING`` off): a group
   declines by emptying.
-- ``red_packets``: a red packet pleases but pulls nobody up (``red_packets_boost=0``).
+- ``red_packets``: a red packet pleases but pulls nobody up (``red_packets_boost=0``, and
+  nobody surfaces or grabs and thanks: ``red_packets_surface=0``, ``red_packets_thanks=0``).
 - ``social_comparison``: a goal gradient instead of a comparison (``Badges`` shown from
   the same day): everyone is pushed the same way.
 - ``thresholds``: a lottery at the door (``Lottery``): as many turned away, at random, so
@@ -146,7 +147,8 @@ ALTERNATIVES: dict[str, Alternative] = {
         Alternative("quiet_decline", "members who go quiet leave instead of muting",
                     _known(MUTING), options=lambda: {"strategies": lambda: [SilentLeave()]}),
         Alternative("red_packets", "a red packet pleases but pulls nobody up",
-                    {"red_packets_boost": 0.0}),
+                    {"red_packets_boost": 0.0, "red_packets_surface": 0.0,
+                     "red_packets_thanks": 0.0}),
         Alternative("social_comparison", "a goal gradient instead of a comparison",
                     options=lambda: {"strategy": "Badges"}),
         Alternative("thresholds", "a lottery at the door",
