@@ -25,8 +25,9 @@ class ArrivalsThroughFriends(Strategy, register=False):
 
 # ---------------------------------------------------------------------- KOLs
 def test_a_kol_departure_lowers_messages_and_raises_leaving_in_the_following_weeks():
-    staying = runs(lambda: [KOLSeeding()], days=90)
-    leaving = runs(lambda: [KOLSeeding(leave_on=60)], days=90)
+    # members who tire leave rather than mute (muting=0), so leaving is what rises
+    staying = runs(lambda: [KOLSeeding()], days=90, muting=0.0)
+    leaving = runs(lambda: [KOLSeeding(leave_on=60)], days=90, muting=0.0)
     for stay, leave in zip(staying, leaving, strict=True):  # the same run until day 60
         assert frame(stay).iloc[:60].equals(frame(leave).iloc[:60])
     weeks = slice(61, 89)
@@ -56,7 +57,9 @@ def test_kols_draw_members_in_and_share_on_schedule():
 
 def test_kols_leave_on_an_event_when_their_group_shrinks():
     strategy = KOLSeeding(count=2, leave_below=30)
-    model = CommunityModel(rng=1, population=300, expectation=0.6, strategies=[strategy])
+    # a group whose tired members leave (muting=0): one that shrinks
+    model = CommunityModel(rng=1, population=300, expectation=0.6, muting=0.0,
+                           strategies=[strategy])  # fmt: skip
     model.run_for(120)
     members = frame(model)["members"]
     assert len(strategy.departures) == 2, "the group shrank below 30 members: both KOLs left"

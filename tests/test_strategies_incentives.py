@@ -93,7 +93,9 @@ def test_red_packets_spend_their_budget_and_stop():
 
 # ---------------------------------------------------------------------- badges
 def posting_rates(make):
-    observers = [m.strategies[-1] for m in runs(lambda: [*make(), PostingByProgress(5, 6)])]
+    # turns of about 3 messages, so that a band of 5 messages is a day or two of posting
+    observers = [m.strategies[-1]
+                 for m in runs(lambda: [*make(), PostingByProgress(5, 6)], messages_per_post=3.0)]
     return np.array([o.posts / np.maximum(o.days, 1) for o in observers])
 
 
