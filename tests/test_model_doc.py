@@ -52,7 +52,7 @@ def test_parameter_table_lists_every_parameter_with_its_default():
 
 def test_table_check_notices_a_change(doc):
     script = _table_script()
-    stale = doc.replace("| `novelty_days` | 21 |", "| `novelty_days` | 14 |")
+    stale = doc.replace("| `novelty_days` | 6 |", "| `novelty_days` | 14 |")
     assert script.current_table(stale) != script.parameter_table()
 
 
