@@ -36,7 +36,8 @@ def constructed_run() -> pd.DataFrame:
     messages = np.where(days <= 30, 7.0 * days, 0.0)
     spam = np.where(days == 40, 1000.0, 0.0)
     return pd.DataFrame(
-        {"members": np.cumsum(change), "messages": messages + spam, "spam_messages": spam},
+        # the model's messages are members' own (spam apart), spam its own column
+        {"members": np.cumsum(change), "messages": messages, "spam_messages": spam},
         index=pd.RangeIndex(46, name="day"),
     )
 
@@ -300,7 +301,7 @@ def test_stages_so_far_smooth_over_the_window_and_ignore_spam():
             "members": [10, 30, 30, 30],
             "joined": [10, 20, 0, 0],
             "left": [0, 0, 0, 0],
-            "messages": [0, 10, 10, 14],
+            "messages": [0, 10, 10, 4],  # members' own, spam apart
             "spam_messages": [0, 0, 0, 10],
         }
     )

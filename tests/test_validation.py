@@ -378,7 +378,8 @@ def test_silent_members_leave_after_their_quiet_days():
 def test_active_friends_only_brings_people_in_through_friends():
     from commsim.population import AMBIENT, FRIENDS
 
-    model = _tiny_model(strategies=[ActiveFriendsOnly()], ambient_inflow=0.0)
+    model = _tiny_model(strategies=[ActiveFriendsOnly()], ambient_inflow=0.0, social_pull=0.2,
+                        activity_mean=0.3)  # fmt: skip
     model.run_for(30)
     routes = model.population.entry_route
     assert (routes == FRIENDS).sum() > 0
