@@ -71,7 +71,7 @@ def join_interest(need, value, group_mean_value, cooling):
 def ambient_inflow_rate(ambient_inflow, day, promotion_days):
     """Daily chance of discovery through ads and public channels, fading after launch.
 
-        ambient(t) = ambient_inflow * exp(-t / promotion_days)
+    ambient(t) = ambient_inflow * exp(-t / promotion_days)
     """
     return ambient_inflow * np.exp(-day / promotion_days)
 
@@ -114,7 +114,7 @@ def reading_cost(load, reading_cost, overload_cost):
 def novelty_utility(tenure, novelty, novelty_days):
     """Freshness of the group to a member, fading with their tenure.
 
-        N_i = novelty * exp(-tau_i / novelty_days)
+    N_i = novelty * exp(-tau_i / novelty_days)
     """
     return novelty * np.exp(-tenure / novelty_days)
 
@@ -162,3 +162,17 @@ def contribution_probability(activity, surplus, novelty_now, load):
     """
     overload = 2.0 / (1.0 + np.maximum(load, 1.0))
     return np.clip(activity * (1.0 + novelty_now) * engagement(surplus) * overload, 0.0, 1.0)
+
+
+def comparison_gain(written, median, conformity, max_gain):
+    """How seeing where one stands moves a ranked member's posting (social comparison;
+    Chen, Harper, Konstan & Li 2010, American Economic Review 100(4)).
+
+        g_i = clip((m / c_i) ** conformity, 1 / max_gain, max_gain)
+
+    with ``c_i`` the member's messages since joining (at least 1: the ranked) and ``m`` the
+    median of the ranked members' ``c``. A member below the median posts more, one above
+    it less, both toward the norm the median shows; at the median nothing changes.
+    """
+    written = np.maximum(np.asarray(written, dtype=float), 1.0)
+    return np.clip((median / written) ** conformity, 1.0 / max_gain, max_gain)
