@@ -176,3 +176,40 @@ def comparison_gain(written, median, conformity, max_gain):
     """
     written = np.maximum(np.asarray(written, dtype=float), 1.0)
     return np.clip((median / written) ** conformity, 1.0 / max_gain, max_gain)
+
+
+def fee_worth(need, willingness_to_pay):
+    """What a fee tests: the group's worth to an applicant in money.
+
+        W_i = n_i * w_i
+
+    An applicant pays a fee of ``level`` when ``W_i + e_i >= level``: one who needs the
+    group but will not pay, or would pay but needs little, stays out (000, 004).
+    """
+    return need * willingness_to_pay
+
+
+def invitation_chance(member_friends, level):
+    """Chance that an applicant is invited: each of their ``k_i`` friends who are members
+    invites them with chance ``1 - level``, independently,
+
+        p_i = 1 - level ** k_i
+
+    so an applicant with no friend inside is never invited, and more friends inside make
+    an invitation likelier (an invitation-only group grows through its members' ties).
+    """
+    return 1.0 - np.power(level, member_friends)
+
+
+def initiation_commitment(level, commitment):
+    """Commitment of a member who got over a bar of height ``level`` in [0, 1]:
+
+        c = x / (1 + x),   x = commitment * level
+
+    0 for an open door, rising with diminishing returns (the severity of initiation
+    raises liking for the group: Aronson & Mills 1959; 000: the higher the bar, the lower
+    the loss afterwards). A committed member's patience and expectation follow
+    (``strategies.EntryThreshold``).
+    """
+    x = commitment * level
+    return x / (1.0 + x)
