@@ -9,6 +9,8 @@ shape. Symbols used in the docstrings:
     k_i   friends of outsider i in the group  M_g   messages posted in group g today
     V_g   value-weighted on-topic messages    S_g   spam messages in group g today
     vbar_g mean value of the members of g
+    q_i   willingness to pay in [0, 1]       f_i   effort in [0, 1] (entry thresholds)
+    c_i   messages member i wrote since joining
 
 Sources (see ``docs/model.md``): 004 for novelty, overload, cooling and patience;
 001 for off-topic content; 000 and 004 for entry thresholds and joining through friends.
@@ -181,7 +183,7 @@ def comparison_gain(written, median, conformity, max_gain):
 def fee_worth(need, willingness_to_pay):
     """What a fee tests: the group's worth to an applicant in money.
 
-        W_i = n_i * w_i
+        W_i = n_i * q_i
 
     An applicant pays a fee of ``level`` when ``W_i + e_i >= level``: one who needs the
     group but will not pay, or would pay but needs little, stays out (000, 004).

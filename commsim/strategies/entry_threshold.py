@@ -22,7 +22,7 @@ class EntryThreshold(Strategy):
     Each applicant (an outsider who discovered the group and wants in) is tested on what
     the door really tests; ``e_i ~ Normal(0, noise)``:
 
-        fee:        n_i * w_i + e_i >= level     need times willingness to pay
+        fee:        n_i * q_i + e_i >= level     need times willingness to pay
                                                  (``rules.fee_worth``)
         invitation: invited with chance 1 - level ** k_i, k_i: friends who are members
                     (not spammers); each invites with chance 1 - level
@@ -31,7 +31,7 @@ class EntryThreshold(Strategy):
         task:       f_i + e_i >= level           doing the task takes effort f_i
                                                  (buying, downloading, a form)
 
-    (``w_i`` and ``f_i``: the population's ``willingness_to_pay`` and ``effort``.)
+    (``q_i`` and ``f_i``: the population's ``willingness_to_pay`` and ``effort``.)
 
     Getting over the bar commits a joiner (the higher the initiation, the lower the loss
     afterwards, 000; a fee is money as a vote, 004; Aronson & Mills 1959), whatever the
