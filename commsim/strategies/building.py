@@ -1,6 +1,7 @@
 """Strategies built from names: from a dictionary of parameters (``build``), from values
 read from a file, checked for type (``build_strategy``; one parameter alone:
-``check_parameter``), and from dotted names (``build_dotted``). Names are looked up in the registry (``commsim.strategies.registry``)."""
+``check_parameter``), and from dotted names (``build_dotted``). Names are looked up in the
+registry (``commsim.strategies.registry``)."""
 
 from __future__ import annotations
 

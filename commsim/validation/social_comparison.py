@@ -8,11 +8,11 @@ median raised their monthly ratings by 530% and members above it lowered theirs 
 
 Design: the strategy ``SocialComparison`` by name (a ranking or leaderboard with the
 median, built by the model's mechanisms) with its defaults, acting from day ``SHOWN_DAY``
-(``framework.FromDay``; a strategy with a ``start`` parameter gets ``start=SHOWN_DAY``), against the same seeds without it. The members compared are the
-members on the day before who are not spammers and had written at least one message (as
-MovieLens users had rated; with most members silent, the median of everyone would be
-zero). Below and above: their messages since
-joining under and over the median of that set.
+(``framework.FromDay``; a strategy with a ``start`` parameter gets ``start=SHOWN_DAY``),
+against the same seeds without it. The members compared are the members on the day before
+who are not spammers and had written at least one message (as MovieLens users had rated;
+with most members silent, the median of everyone would be zero). Below and above: their
+messages since joining under and over the median of that set.
 
 Statistic: each side's messages over the next ``WINDOW`` days, treated over control, minus
 one (the relative change).
