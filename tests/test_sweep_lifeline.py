@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 
 import psutil
-from test_sweep_resume import slow_file, wait_for_first_part
+from test_sweep_resume import slow_sweep, wait_for_first_part
 
 TESTS = Path(__file__).resolve().parent
 LIMIT = 60  # seconds: generous, for a loaded machine; "a few seconds" when idle
@@ -54,9 +54,8 @@ def wait_until(condition, limit=LIMIT, what="the condition"):
 
 def test_sigkill_leaves_no_process_no_open_pipe_and_no_temporary_folder(tmp_path):
     marker = uuid.uuid4().hex
-    path, out = slow_file(tmp_path, 0.3), tmp_path / "results"
-    process = start(["sweep", str(path), "--workers", "2", "--out", str(out), "--no-progress",
-                     "--allow-import", "helpers.strategies"], tmp_path, marker)  # fmt: skip
+    command, out = slow_sweep(tmp_path, 0.3)
+    process = start(command, tmp_path, marker)
     wait_for_first_part(out, process)
     started = marked(marker)
     names = " ".join(" ".join(p.cmdline()) for p in started)
