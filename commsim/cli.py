@@ -37,6 +37,17 @@ _TERMINATED = threading.Event()  # set by SIGTERM: what breaks after it is an in
 _DEFERRED = threading.Event()  # set while interruptions wait (_interruptions_deferred)
 
 
+def _add_base(command: argparse.ArgumentParser, default: str, what: str) -> None:
+    """``--out BASE``: the base folder, inside which the experiment's name is the folder."""
+    command.add_argument(
+        "--out",
+        type=Path,
+        default=Path(default),
+        metavar="BASE",
+        help=f"base folder: {what} go to BASE/<name> (default {default}/)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="commsim", description="Sweeps, single runs and reports of commsim models."
@@ -45,13 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sweep = commands.add_parser("sweep", help="run (or resume) the runs of an experiment file")
     sweep.add_argument("experiment", type=Path, help="experiment file (TOML)")
-    sweep.add_argument(
-        "--out",
-        type=Path,
-        default=Path("results"),
-        metavar="BASE",
-        help="base folder: the results go to BASE/<name> (default results/)",
-    )
+    _add_base(sweep, "results", "the results")
     sweep.add_argument(
         "--workers",
         type=int,
@@ -74,13 +79,7 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="one run: a scenario file, or one run of a sweep")
     run.add_argument("source", type=Path, help="scenario file (TOML) or a results folder")
-    run.add_argument(
-        "--out",
-        type=Path,
-        default=Path("output"),
-        metavar="BASE",
-        help="base folder: the run's files go to BASE/<name> (default output/)",
-    )
+    _add_base(run, "output", "the run's files")
     run.add_argument("--setting", type=int, help="setting of the sweep run to re-run")
     run.add_argument("--replication", type=int, help="replication of the sweep run to re-run")
 
