@@ -11,6 +11,8 @@ shape. Symbols used in the docstrings:
     α_i   how often i's posts were answered
     V_g   value-weighted on-topic messages    S_g   spam messages in group g today
     vbar_g mean value of the members of g
+    q_i   willingness to pay in [0, 1]       f_i   effort in [0, 1] (entry thresholds)
+    c_i   messages member i wrote since joining
 
 Sources (see ``docs/model.md``): 004 for novelty, overload, cooling and patience;
 001 for off-topic content; 000 and 004 for entry thresholds and joining through friends.
@@ -325,3 +327,54 @@ def report_probability(readers, report_rate):
         b_g = 1 - (1 - report_rate) ** R_g
     """
     return 1.0 - np.power(1.0 - report_rate, readers)
+
+
+def comparison_gain(written, median, conformity, max_gain):
+    """How seeing where one stands moves a ranked member's posting (social comparison;
+    Chen, Harper, Konstan & Li 2010, American Economic Review 100(4)).
+
+        g_i = clip((m / c_i) ** conformity, 1 / max_gain, max_gain)
+
+    with ``c_i`` the member's messages since joining (at least 1: the ranked) and ``m`` the
+    median of the ranked members' ``c``. A member below the median posts more, one above
+    it less, both toward the norm the median shows; at the median nothing changes.
+    """
+    written = np.maximum(np.asarray(written, dtype=float), 1.0)
+    return np.clip((median / written) ** conformity, 1.0 / max_gain, max_gain)
+
+
+def fee_worth(need, willingness_to_pay):
+    """What a fee tests: the group's worth to an applicant in money.
+
+        W_i = n_i * q_i
+
+    An applicant pays a fee of ``level`` when ``W_i + e_i >= level``: one who needs the
+    group but will not pay, or would pay but needs little, stays out (000, 004).
+    """
+    return need * willingness_to_pay
+
+
+def invitation_chance(member_friends, level):
+    """Chance that an applicant is invited: each of their ``k_i`` friends who are members
+    invites them with chance ``1 - level``, independently,
+
+        p_i = 1 - level ** k_i
+
+    so an applicant with no friend inside is never invited, and more friends inside make
+    an invitation likelier (an invitation-only group grows through its members' ties).
+    """
+    return 1.0 - np.power(level, member_friends)
+
+
+def initiation_commitment(level, commitment):
+    """Commitment of a member who got over a bar of height ``level`` in [0, 1]:
+
+        c = x / (1 + x),   x = commitment * level
+
+    0 for an open door, rising with diminishing returns (the severity of initiation
+    raises liking for the group: Aronson & Mills 1959; 000: the higher the bar, the lower
+    the loss afterwards). A committed member's patience and expectation follow
+    (``strategies.EntryThreshold``).
+    """
+    x = commitment * level
+    return x / (1.0 + x)

@@ -91,9 +91,9 @@ def run_red_packets() -> None:
     """Run (or resume) the red-packets sweep, write its report and copy it."""
     from commsim import cli
 
-    out = ROOT / "results" / "red-packets"
-    arguments = ["sweep", str(ROOT / "experiments" / "red-packets.toml"), "--out", str(out),
-                 "--no-progress", "--report"]  # fmt: skip
+    out = ROOT / "results" / "red-packets"  # --out: the base folder; the file names red-packets
+    arguments = ["sweep", str(ROOT / "experiments" / "red-packets.toml"), "--out",
+                 str(out.parent), "--no-progress", "--report"]  # fmt: skip
     if cli.main(arguments) != 0:
         raise SystemExit("the red-packets sweep failed")
     shutil.copytree(out / "report", RED_PACKETS_REPORT.parent, dirs_exist_ok=True)
@@ -105,7 +105,8 @@ def run_forecast() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         text = _printed(forecasting.main, [*FORECAST_ARGS, "--out", folder, "--workers", "2"])
-        shutil.copyfile(Path(folder) / "forecast.png", FORECAST_FIGURE)
+        written = Path(folder) / f"forecast-{Path(FORECAST_ARGS[0]).stem}"
+        shutil.copyfile(written / "forecast.png", FORECAST_FIGURE)
     ANSWERS.mkdir(parents=True, exist_ok=True)
     FORECAST_OUTPUT.write_text(text)
 

@@ -25,6 +25,7 @@ from commsim.strategies import (
     build_dotted,
     registry,
 )
+from commsim.strategies.building import build_strategy
 from commsim.sweep import Experiment, ExperimentError, ExperimentFileError, load_experiment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,7 +112,7 @@ def test_a_class_defined_after_import_gets_flat_keywords_signature_and_names(scr
     (on,) = CommunityModel(rng=1, population=100, lifter_lift=0.5).strategies
     assert isinstance(on, Lifter) and on.lift == 0.5
     assert isinstance(build_dotted({"Lifter.lift": 0.2})[0], Lifter)
-    assert isinstance(registry.build_strategy("user_module:Lifter", {"lift": 1.0}), Lifter)
+    assert isinstance(build_strategy("user_module:Lifter", {"lift": 1.0}), Lifter)
     with pytest.raises(ValueError, match=r"lifter_lift=9\.0 is out of range"):
         CommunityModel(rng=1, population=100, lifter_lift=9)
     experiment = Experiment(days=5, replications=1, parameters={"population": 100},
@@ -273,9 +274,9 @@ def test_a_module_beside_the_file_runs_only_when_allowed(tmp_path):
     assert refused.returncode == 1 and not mark.exists(), refused.stderr
     assert "line 7" in refused.stderr and "--allow-import planted" in refused.stderr
 
-    out = tmp_path / "results"
+    out = tmp_path / "results" / "planted"  # the default base folder, the file's name
     allowed = cli(tmp_path, "sweep", str(path), "--workers", "2", "--no-progress",
-                  "--out", str(out), "--allow-import", "planted")  # fmt: skip
+                  "--allow-import", "planted")  # fmt: skip
     assert allowed.returncode == 0, allowed.stderr
     assert mark.exists() and "2 of 2 runs" in allowed.stderr
 

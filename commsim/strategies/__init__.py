@@ -17,6 +17,7 @@ of the registry. The reference, with each rule, cost model and source article, i
 """
 
 from commsim.strategies.base import Strategy
+from commsim.strategies.building import build, build_dotted
 from commsim.strategies.content_mix import ContentMix
 from commsim.strategies.conversion import Conversion
 from commsim.strategies.entry_threshold import EntryThreshold
@@ -27,8 +28,6 @@ from commsim.strategies.referral import Referral
 from commsim.strategies.registry import (
     ImportNotAllowed,
     allowed_imports,
-    build,
-    build_dotted,
     flat_parameters,
     registered_strategies,
     strategies_from_keywords,
@@ -36,6 +35,7 @@ from commsim.strategies.registry import (
 )
 from commsim.strategies.scheduled_events import ScheduledEvents
 from commsim.strategies.size_cap import SizeCap
+from commsim.strategies.social_comparison import SocialComparison
 
 STRATEGIES = registered_strategies()
 FLAT_PARAMETERS = flat_parameters()
@@ -43,7 +43,7 @@ FLAT_PARAMETERS = flat_parameters()
 __all__ = [
     "Badges", "ContentMix", "Conversion", "EntryThreshold", "FLAT_PARAMETERS",
     "ImportNotAllowed", "InviteLeaderboard", "KOLSeeding", "Moderation", "RedPackets",
-    "Referral", "STRATEGIES", "ScheduledEvents", "SizeCap", "Strategy", "allowed_imports",
-    "build", "build_dotted", "flat_parameters", "registered_strategies",
+    "Referral", "STRATEGIES", "ScheduledEvents", "SizeCap", "SocialComparison", "Strategy",
+    "allowed_imports", "build", "build_dotted", "flat_parameters", "registered_strategies",
     "strategies_from_keywords", "strategy_class",
 ]  # fmt: skip
