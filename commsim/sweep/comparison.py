@@ -9,11 +9,13 @@ difference of setting ``s`` from the baseline ``b`` is then estimated from the p
     d_r = x_{s,r} - x_{b,r},   mean d  ±  t(1 - alpha/2, n - 1) * sd(d) / sqrt(n)
 
 over the ``n`` replications where both runs have a value (the t interval of the
-``d_r``, ``commsim.stats.t_interval``; a difference has no bounded range to leave).
-Without common seeds the runs are independent and the interval is Welch's for ``mean(x_s) - mean(x_b)`` (``scipy.stats.ttest_ind(equal_var=False)``),
-with ``n`` the smaller of the two samples. A pair or run without a value (an outcome
-that is NaN, e.g. no silence within the run, or infinite, a cost per contributor when
-none is left) is left out and counted in ``undefined``.
+``d_r``, ``commsim.stats.t_interval``; a difference of an outcome in ``[lo, hi]`` lies
+in ``[lo - hi, hi - lo]``, and a test checks that reports keep it there). Without common
+seeds the runs are independent and the interval is Welch's for ``mean(x_s) - mean(x_b)``
+(``scipy.stats.ttest_ind(equal_var=False)``), with ``n`` the smaller of the two
+samples. A pair or run without a value (an outcome that is NaN, e.g. no silence within
+the run, or infinite, a cost per contributor when none is left) is left out and counted
+in ``undefined``.
 
 The decision at ``level``: ``better`` or ``worse`` than the baseline when the interval
 excludes 0 on that side (for the goal ``max`` or ``min``), else ``indistinguishable``.
