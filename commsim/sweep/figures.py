@@ -82,19 +82,19 @@ def _errors(rows: pd.DataFrame, name: str) -> list[np.ndarray]:
     ]
 
 
-def plot_outcomes(
+def outcomes_figure(
     summary: pd.DataFrame,
     names: Sequence[str],
     x: str | None,
     others: Sequence[str],
-    path: os.PathLike,
     *,
     title: str,
     sampled: bool = False,
     axis: str | None = None,
-) -> str:
-    """Each outcome's mean and 95% interval against ``x``, one line per combination of
-    the ``others`` (points only for a ``sampled`` design). Returns the axis kind used."""
+) -> tuple[Figure, str]:
+    """Each outcome's mean and 95% interval (``summary_table``'s columns) against ``x``,
+    one line per combination of the ``others`` (points only for a ``sampled`` design).
+    Returns the figure and the axis kind used."""
     kind = axis_kind(summary[x].tolist() if x else [], axis)
     fig = Figure(figsize=(8, 2.9 * len(names) + 0.5))
     axes = fig.subplots(len(names), 1, squeeze=False)
@@ -129,21 +129,27 @@ def plot_outcomes(
             ax.set_xticks(range(len(categories)), categories,
                           rotation=20 if len(categories) > 5 else 0)  # fmt: skip
         else:
+            switch = f"{x.rpartition('.')[0] or x} off"
             for _, row in summary[off].iterrows():  # a strategy off: a reference line
-                ax.axhline(row[name], color="0.4", linestyle="--", linewidth=1,
-                           label=f"{x.rpartition('.')[0] or x} off")  # fmt: skip
+                if math.isnan(row[name]):
+                    ax.annotate(f"{switch}: no value", (0.01, 0.02), xycoords="axes fraction",
+                                fontsize="x-small", color="0.3")  # fmt: skip
+                    continue
+                ax.axhline(row[name], color="0.4", linestyle="--", linewidth=1, label=switch)
                 if not math.isnan(row[f"{name}_low"]):
                     ax.axhspan(row[f"{name}_low"], row[f"{name}_high"], color="0.4", alpha=0.12)
             if kind == "log":
                 ax.set_xscale("log")
+                ticks = sorted(set(summary.loc[~off, x].astype(float)))
+                ax.set_xticks(ticks, [_text(t) for t in ticks])
+                ax.minorticks_off()
         ax.set_ylabel(name)
         ax.set_xlabel(f"{x or ''} ({kind} axis)" if x else "")
-        if others or off.any():
+        if ax.get_legend_handles_labels()[1]:
             ax.legend(fontsize="small")
     axes[0, 0].set_title(title)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    return kind
+    return fig, kind
 
 
 def plot_timeseries(

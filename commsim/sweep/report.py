@@ -36,7 +36,7 @@ from commsim.stats import mean_interval
 from commsim.sweep.comparison import baseline_lines, compare_to_baseline
 from commsim.sweep.decision import cost_lines, decision_line
 from commsim.sweep.experiment import Experiment, Range, missing
-from commsim.sweep.figures import plot_outcomes, plot_timeseries
+from commsim.sweep.figures import outcomes_figure, plot_timeseries
 from commsim.sweep.sensitivity import sobol_figure, sobol_indices
 from commsim.sweep.store import STATUS_FAILED, STATUS_OK, ResultStore
 
@@ -302,12 +302,13 @@ def write_report(results: str | os.PathLike, outcomes: Sequence[str] | None = No
             *undefined_lines(summary, names),
         ]
         x = _x_axis(experiment)
-        kind = plot_outcomes(
-            summary, names, x, _others(experiment, x), folder / "outcomes.png",
+        figure, kind = outcomes_figure(
+            summary, names, x, _others(experiment, x),
             title=f"{experiment.name}: mean per design point" if experiment.ranges
             else f"{experiment.name}: mean and 95% interval per setting",
             sampled=bool(experiment.ranges), axis=experiment.report.get("axis"),
         )  # fmt: skip
+        figure.savefig(folder / "outcomes.png", dpi=110)
         lines += [f"![outcomes](outcomes.png) (x: {x}, {kind} axis)", ""]
     metrics = [
         m
