@@ -110,8 +110,8 @@ def cost_lines(
         "|---" * len(header) + "|",
     ]
     for setting, extra in spend.iterrows():
-        cells = [label(row_of.loc[setting]) or str(setting),
-                 f"{extra.difference:+.4g} [{extra.low:.4g}, {extra.high:.4g}]"]  # fmt: skip
+        spent = f"{extra.difference:+.4g} [{extra.low:.4g}, {extra.high:.4g}] (n={int(extra.n)})"
+        cells = [label(row_of.loc[setting]) or str(setting), spent]
         for effect in kept:
             gain = effects[effect].loc[setting]
             if not extra.difference > 0:
