@@ -84,8 +84,9 @@ def test_runs_without_a_value_are_counted_with_their_reason(spending_sweep):
 def test_every_row_of_the_report_states_its_replications(spending_sweep):
     _, out = spending_sweep
     report = (out / "report" / "report.md").read_text()
-    rows = [line for line in report.splitlines() if line.startswith("| RedPackets.budget")]
-    assert len(rows) >= 3 + 2  # the outcomes table and the baseline table
+    rows = [line for line in report.splitlines() if line.startswith("| RedPackets.budget =")]
+    rows += [line for line in report.splitlines() if line.startswith(("| 0 |", "| 200 |"))]
+    assert len(rows) == 2 + 2 + 2  # the baseline, cost and outcomes tables
     for row in rows:
         assert "(n=" in row, row
 
