@@ -112,8 +112,8 @@ def check_experiment(e: Experiment) -> None:
     for name in e.vary:
         kind = factor_kind(name)
         strategy = name if kind == "switch" else name.rpartition(".")[0]
-        if kind == "parameter":
-            continue
+        if kind == "parameter" or (kind == "switch" and not _is_strategy(name)):
+            continue  # a model parameter, or a name _check_varied refuses
         homes = [e.strategies, *e.policies.values()]
         if not any(strategy in home for home in homes):
             _check_strategy(("vary", name), strategy, {})
@@ -363,9 +363,20 @@ def _check_varied(e: Experiment, name: str, values: Sequence[Any] | Range) -> No
                 raise ExperimentError(key, str(error)) from None
 
 
+def _is_strategy(name: str) -> bool:
+    try:
+        strategy_parameters(name)
+    except ValueError:
+        return False
+    return True
+
+
 def _check_switch(e: Experiment, name: str, values: Sequence[Any] | Range) -> None:
-    """A strategy switched on and off: a list of true/false, of a known strategy."""
+    """A strategy switched on and off: a list of true/false, of a known strategy (a name
+    that is neither is refused as an unknown model parameter)."""
     key = ("vary", name)
+    if not _is_strategy(name) and ":" not in name:
+        _check_model_value(key, name, 0)  # raises: unknown model parameter, the known ones
     if isinstance(values, Range) or not all(isinstance(v, bool) for v in values):
         raise ExperimentError(
             key,
