@@ -30,17 +30,15 @@ per replication, so run ``(s, r)`` has spawn key ``(1, s, r)``. The model of tha
 seeded with the 63-bit integer ``seed`` drawn from that child sequence, recorded with the
 run: ``CommunityModel(rng=seed, **parameters)`` re-runs it alone. A run's seed does not
 depend on the executor, the worker count, the batch, or the number of replications.
+
 A strategy can be switched on and off as a factor: ``vary={"SizeCap": [False, True]}``
 (applied with its ``strategies`` table, or its defaults, when on). Its own varied
 parameters then matter only when it is on: the settings where it is off keep none of
 them (``None`` in ``settings()``) and appear once, so ``{"SizeCap": [False, True],
 "SizeCap.max_members": [50, 100]}`` has three settings, "no cap" and two caps.
 
-An experiment with ``adaptive = {"width": w, "step": k, "max_runs": m}`` runs ``k``
-replications of every setting, then adds ``k`` at a time, in rounds, to the settings
-whose interval against the baseline is still wider than ``w``, until none is, or ``m``
-runs (or ``replications``, then the most a setting gets) are reached
-(``commsim.sweep.adaptive``).
+``adaptive = {"width": w, "step": k}`` adds replications in rounds of ``k`` until each
+setting's interval against the baseline is narrower than ``w`` (``commsim.sweep.adaptive``).
 
 With ``seeds="common"`` (common random numbers) replication ``r`` of every setting takes
 the seed of setting 0's replication ``r`` (spawn key ``(1, 0, r)``): the same population,
