@@ -35,7 +35,7 @@ from commsim.outcomes import RANGES
 from commsim.stats import mean_interval
 from commsim.sweep.comparison import baseline_lines, compare_to_baseline
 from commsim.sweep.decision import cost_lines, decision_line
-from commsim.sweep.experiment import Experiment, Range, missing
+from commsim.sweep.experiment import Experiment, Range, factor_kind, missing
 from commsim.sweep.figures import outcomes_figure, plot_timeseries
 from commsim.sweep.sensitivity import sobol_figure, sobol_indices
 from commsim.sweep.store import STATUS_FAILED, STATUS_OK, ResultStore
@@ -119,8 +119,16 @@ def best_setting(
 
 def _label(row: pd.Series, columns: Sequence[str]) -> str:
     """``column = value`` of each setting column with a value (a switched-off strategy's
-    parameters have none)."""
-    return ", ".join(f"{c} = {_number(row[c])}" for c in columns if not missing(row[c]))
+    parameters have none; a switched-on one is implied by its parameters)."""
+    shown = [c for c in columns if not missing(row[c])]
+    implied = {
+        c
+        for c in shown
+        if factor_kind(c) == "switch"
+        and row[c] is not False
+        and any(o.startswith(f"{c}.") for o in shown)
+    }  # "on" said by its parameters
+    return ", ".join(f"{c} = {_number(row[c])}" for c in shown if c not in implied)
 
 
 def _number(value) -> str:
