@@ -47,7 +47,8 @@ READY = ("threshold-level", "red-packets", "kol-count", "cap-split", "cooling-po
          "lifecycle-sensitivity")  # fmt: skip
 #: Lines of a report's answer quoted, by how they start.
 ANSWER_LINES = ("Highest mean ", "Lowest mean ", "Every setting's 95% interval",
-                "Not every interval", "Better than the baseline on ",
+                "Not every interval", "Better than the baseline on ", "Cheapest per ",
+                "No setting shows an ",
                 "With ", "cooling explains", "ambient_inflow explains")  # fmt: skip
 FORECAST_OUTPUT = ANSWERS / "forecast-brand.txt"
 FORECAST_FIGURE = ROOT / "docs" / "img" / "forecast_brand.png"

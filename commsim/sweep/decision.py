@@ -109,6 +109,7 @@ def cost_lines(
         "| " + " | ".join(header) + " |",
         "|---" * len(header) + "|",
     ]
+    cheapest: dict[str, tuple[float, str]] = {}
     for setting, extra in spend.iterrows():
         spent = f"{extra.difference:+.4g} [{extra.low:.4g}, {extra.high:.4g}] (n={int(extra.n)})"
         cells = [label(row_of.loc[setting]) or str(setting), spent]
@@ -123,8 +124,16 @@ def cost_lines(
                 ratio, low, high = cost_per_effect(ok, setting, baseline, effect,
                                                    paired=paired, level=level)  # fmt: skip
                 cells.append(f"{ratio:.4g} [{low:.4g}, {high:.4g}]")
+                if effect not in cheapest or ratio < cheapest[effect][0]:
+                    cheapest[effect] = (ratio, f"{cells[0]}, {cells[-1]}")
         lines.append("| " + " | ".join(cells) + " |")
-    return [*lines, ""]
+    lines.append("")
+    for effect in kept:
+        if effect in cheapest:
+            lines += [f"Cheapest per {EFFECTS[effect]}: {cheapest[effect][1]}.", ""]
+        else:
+            lines += [f"No setting shows an {EFFECTS[effect]} over the baseline.", ""]
+    return lines
 
 
 def decision_line(
