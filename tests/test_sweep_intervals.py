@@ -4,6 +4,7 @@ a value counted and said, replications on every row."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import matplotlib
 
@@ -15,7 +16,13 @@ import pytest  # noqa: E402
 
 from commsim.outcomes import RANGES  # noqa: E402
 from commsim.stats import mean_interval, t_interval  # noqa: E402
-from commsim.sweep import OUTCOMES, Experiment, SerialExecutor, run_sweep  # noqa: E402
+from commsim.sweep import (  # noqa: E402
+    OUTCOMES,
+    Experiment,
+    SerialExecutor,
+    load_experiment,
+    run_sweep,
+)
 from commsim.sweep.comparison import compare_to_baseline  # noqa: E402
 from commsim.sweep.figures import outcomes_figure  # noqa: E402
 from commsim.sweep.report import summary_table, write_report  # noqa: E402
@@ -103,3 +110,20 @@ def test_the_outcomes_plot_says_which_points_have_no_value():
     figure, kind = outcomes_figure(summary, ["y"], "ambient_inflow", [], title="t")
     texts = [t.get_text() for t in figure.axes[0].texts]
     assert kind == "linear" and "1 undefined" in texts and "no value" in texts
+
+
+ANSWERS = Path(__file__).resolve().parents[1] / "docs" / "answers"
+
+
+@pytest.mark.parametrize(
+    "summary", sorted(ANSWERS.glob("*/summary.csv")), ids=lambda p: p.parent.name
+)
+def test_no_interval_of_the_ready_experiments_reports_leaves_its_range(summary):
+    days = load_experiment(
+        ANSWERS.parent.parent / "experiments" / f"{summary.parent.name}.toml"
+    ).days
+    table = pd.read_csv(summary)
+    for name in [c[: -len("_low")] for c in table.columns if c.endswith("_low")]:
+        low, high = RANGES[name].bounds(days)
+        bounds = table[[f"{name}_low", f"{name}_high"]].stack().dropna()
+        assert ((bounds >= low) & (bounds <= high)).all(), name
