@@ -369,7 +369,8 @@ def _sobol_markdown(table: pd.DataFrame) -> str:
 
 
 def _sobol_answer(table: pd.DataFrame, outcome: str) -> str:
-    """A sentence naming the parameter with the largest total index in each block."""
+    """A sentence naming the parameter with the largest total index in each block, and
+    whether its 95% interval lies above every other parameter's (a decided ranking)."""
     keys = [c for c in table.columns if c not in _SOBOL_COLUMNS]
     blocks = table.groupby(keys, sort=False) if keys else [((), table)]
     sentences = []
@@ -380,6 +381,15 @@ def _sobol_answer(table: pd.DataFrame, outcome: str) -> str:
         sentences.append(
             f"{'With ' + where + ', ' if where else ''}{top['parameter']} explains most of the "
             f"variance of {outcome}: total index {top['ST']:.2f} ± {top['ST_conf']:.2f}, "
-            f"first order {top['S1']:.2f} ± {top['S1_conf']:.2f}."
+            f"first order {top['S1']:.2f} ± {top['S1_conf']:.2f}" + _apart(top, rows.drop(top.name))
         )
     return " ".join(sentences)
+
+
+def _apart(top: pd.Series, others: pd.DataFrame) -> str:
+    """``"; above every other ..."`` when the top total index's interval lies above the
+    others', else the parameters whose intervals overlap it."""
+    overlapping = others[others["ST"] + others["ST_conf"] >= top["ST"] - top["ST_conf"]]
+    if overlapping.empty:
+        return "; its interval lies above every other parameter's."
+    return "; its interval overlaps that of " + ", ".join(overlapping["parameter"]) + "."
