@@ -146,7 +146,8 @@ def run_sweep(
             wanted = None
             if experiment.adaptive:
                 state = adaptive_state(experiment, settings, store.outcomes())
-                wanted, total = state.pending, len(state.planned())
+                # runs kept from an earlier width or cap count too (the report uses them)
+                wanted, total = state.pending, len(state.planned() | finished_now)
             pending = (
                 run
                 for run in experiment.runs(settings)
