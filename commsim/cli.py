@@ -1,7 +1,7 @@
 """The ``commsim`` command: sweeps, single runs and reports.
 
     commsim sweep experiments/<name>.toml [--workers N] [--scheduler ADDRESS | --dask]
-    commsim run <scenario>.toml [--out FOLDER]
+    commsim run <scenario>.toml [--out BASE]
     commsim run <results> --setting S --replication R     # re-run one run of a sweep
     commsim report <results> [--outcomes NAME ...]
     commsim forecast <series>.csv [--fit-days N] ...     # a forecast for my own group
@@ -11,10 +11,11 @@ imported only with ``--allow-import package.module`` (repeatable; a package allo
 submodules): importing a module runs its code, and a file is data.
 
 ``sweep`` validates the experiment file before any run and writes results to
-``results/<name>/`` (``--out`` to choose the folder; a name from a file is always one
-folder inside ``results/``, ``run``'s inside ``output/``); run the same command again to resume an
-interrupted sweep. ``--workers 0`` runs in this process, ``--dask`` on a local dask
-cluster, ``--scheduler tcp://host:8786`` on a running one.
+``<base>/<name>/``: ``--out`` names the base folder (default ``results/``; ``run``'s default
+is ``output/``) and the experiment's ``name`` the one folder inside it, which a name from a
+file can never leave. Run the same command again to resume an interrupted sweep.
+``--workers 0`` runs in this process, ``--dask`` on a local dask cluster,
+``--scheduler tcp://host:8786`` on a running one.
 """
 
 from __future__ import annotations
@@ -36,6 +37,17 @@ _TERMINATED = threading.Event()  # set by SIGTERM: what breaks after it is an in
 _DEFERRED = threading.Event()  # set while interruptions wait (_interruptions_deferred)
 
 
+def _add_base(command: argparse.ArgumentParser, default: str, what: str) -> None:
+    """``--out BASE``: the base folder, inside which the experiment's name is the folder."""
+    command.add_argument(
+        "--out",
+        type=Path,
+        default=Path(default),
+        metavar="BASE",
+        help=f"base folder: {what} go to BASE/<name> (default {default}/)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="commsim", description="Sweeps, single runs and reports of commsim models."
@@ -44,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sweep = commands.add_parser("sweep", help="run (or resume) the runs of an experiment file")
     sweep.add_argument("experiment", type=Path, help="experiment file (TOML)")
-    sweep.add_argument("--out", type=Path, help="results folder (default results/<name>)")
+    _add_base(sweep, "results", "the results")
     sweep.add_argument(
         "--workers",
         type=int,
@@ -67,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="one run: a scenario file, or one run of a sweep")
     run.add_argument("source", type=Path, help="scenario file (TOML) or a results folder")
-    run.add_argument("--out", type=Path, help="folder for the run's files (default output/<name>)")
+    _add_base(run, "output", "the run's files")
     run.add_argument("--setting", type=int, help="setting of the sweep run to re-run")
     run.add_argument("--replication", type=int, help="replication of the sweep run to re-run")
 
@@ -161,7 +173,7 @@ def folder_inside(base: Path, name: str) -> Path:
     ):
         raise ValueError(
             f"{folder} is not a folder directly inside {base}/ (the name {name!r} comes from "
-            "the file); use a plain name, or --out to choose the folder"
+            "the file); use a plain name (--out chooses the base folder, not the name)"
         )
     return folder
 
@@ -203,7 +215,7 @@ def _sweep(args: argparse.Namespace) -> int:
     experiment = load_experiment(args.experiment)
     if args.workers is not None and args.workers < 0:
         raise ValueError(f"--workers={args.workers}: expected 0 (this process) or more")
-    out = args.out or folder_inside(Path("results"), experiment.name)
+    out = folder_inside(args.out, experiment.name)
     _interrupt_on_sigterm()
     print(
         f"{experiment.name}: {'at most ' if experiment.adaptive else ''}"
@@ -282,7 +294,7 @@ def _run(args: argparse.Namespace) -> int:
     strategies = [build_strategy(n, p) for n, p in strategies]
     frame = daily_frame(run_model(seed, experiment.days, strategies, **parameters))
     outcomes = run_outcomes(frame)
-    out = args.out or folder_inside(Path("output"), name)
+    out = folder_inside(args.out, name)
     out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(out / "timeseries.csv")
     (out / "outcomes.json").write_text(json.dumps(outcomes, indent=2))

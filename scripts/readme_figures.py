@@ -104,9 +104,9 @@ def run_experiment(name: str) -> None:
     copy it to ``docs/answers/<name>/``."""
     from commsim import cli
 
-    out = ROOT / "results" / name
-    arguments = ["sweep", str(ROOT / "experiments" / f"{name}.toml"), "--out", str(out),
-                 "--no-progress", "--report"]  # fmt: skip
+    out = ROOT / "results" / name  # --out: the base folder; the file names the one inside
+    arguments = ["sweep", str(ROOT / "experiments" / f"{name}.toml"), "--out",
+                 str(out.parent), "--no-progress", "--report"]  # fmt: skip
     if cli.main(arguments) != 0:
         raise SystemExit(f"the {name} sweep failed")
     shutil.copytree(out / "report", ANSWERS / name, dirs_exist_ok=True)
@@ -135,7 +135,8 @@ def run_forecast() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         text = _printed(forecasting.main, [*FORECAST_ARGS, "--out", folder, "--workers", "2"])
-        shutil.copyfile(Path(folder) / "forecast.png", FORECAST_FIGURE)
+        written = Path(folder) / f"forecast-{Path(FORECAST_ARGS[0]).stem}"
+        shutil.copyfile(written / "forecast.png", FORECAST_FIGURE)
     ANSWERS.mkdir(parents=True, exist_ok=True)
     FORECAST_OUTPUT.write_text(text)
 

@@ -422,6 +422,28 @@ def test_lifecycle_plots_rescale_as_the_group_grows():
 
 
 # --------------------------------------------------------------------------- sessions
+def render_page():
+    """One browser session of the app, rendered without a browser (``solara.render``)."""
+    pytest.importorskip("solara", reason="the app extra (solara) is not installed")
+    import solara
+
+    import commsim.classroom.app as app
+
+    @solara.component
+    def Session():
+        with solara.AppLayout():
+            app.Page()
+
+    return solara.render(Session(), handle_error=False)[1]
+
+
+def html_texts(rc) -> list[str]:
+    """The HTML of every text widget on a rendered page."""
+    import solara.widgets
+
+    return [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
+
+
 def test_the_page_reports_a_mistyped_seed_instead_of_failing():
     pytest.importorskip("solara", reason="the app extra (solara) is not installed")
     from commsim.classroom.app import PageModel
@@ -433,26 +455,16 @@ def test_the_page_reports_a_mistyped_seed_instead_of_failing():
 
 
 def test_each_session_has_its_own_model():
-    pytest.importorskip("solara", reason="the app extra (solara) is not installed")
+    first, second = render_page(), render_page()
     import ipyvuetify as v
-    import solara
-    import solara.widgets
 
     import commsim.classroom.app as app
 
     assert not any(isinstance(value, CommunityModel) for value in vars(app).values())
 
-    @solara.component
-    def Session():
-        with solara.AppLayout():
-            app.Page()
-
     def day_shown(rc) -> str:
-        texts = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
-        return next(t for t in texts if t.startswith("<b>Day")).split("</b>")[0][3:]
+        return next(t for t in html_texts(rc) if t.startswith("<b>Day")).split("</b>")[0][3:]
 
-    _, first = solara.render(Session(), handle_error=False)
-    _, second = solara.render(Session(), handle_error=False)
     for _ in range(3):
         first.find(v.Btn, children=["Step"]).widget.click()
     assert day_shown(first) == "Day 3"
@@ -462,23 +474,12 @@ def test_each_session_has_its_own_model():
 
 
 def test_reset_after_a_change_of_scenario_keeps_the_scenario_and_the_moved_slider():
-    pytest.importorskip("solara", reason="the app extra (solara) is not installed")
+    rc = render_page()
     import ipyvuetify as v
-    import solara
-    import solara.widgets
-
-    import commsim.classroom.app as app
-
-    @solara.component
-    def Session():
-        with solara.AppLayout():
-            app.Page()
 
     def running_with(rc) -> str:
-        texts = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
-        return next(t for t in texts if "Running with" in t)
+        return next(t for t in html_texts(rc) if "Running with" in t)
 
-    _, rc = solara.render(Session(), handle_error=False)
     rc.find(v.Select, label="Preset scenario").widget.v_model = "Capped and split group"
     assert "Strategies on: SizeCap(max_members=200, split=True" in running_with(rc)
     rc.find(v.Btn, children=["Reset"]).widget.click()
@@ -527,14 +528,8 @@ def test_the_red_packets_story_is_the_open_group_until_its_first_drop(seed):
 def test_a_model_left_playing_stops_when_its_scenario_is_replaced():
     pytest.importorskip("solara", reason="the app extra (solara) is not installed")
     import ipyvuetify as v
-    import solara
 
     import commsim.classroom.app as app
-
-    @solara.component
-    def Session():
-        with solara.AppLayout():
-            app.Page()
 
     def wait_until(condition, limit=180.0):
         """Poll a state until it holds (a generous limit for a loaded machine)."""
@@ -552,7 +547,7 @@ def test_a_model_left_playing_stops_when_its_scenario_is_replaced():
 
     with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(io.StringIO()):
         patch.setattr(app.PageModel, "__init__", recording_init)
-        _, rc = solara.render(Session(), handle_error=False)
+        rc = render_page()
         first = built[-1]
         rc.find(v.Btn, children=["▶"]).widget.click()
         wait_until(lambda: first.steps >= 2)

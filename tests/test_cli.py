@@ -64,8 +64,10 @@ def test_sweep_then_report(experiment, tmp_path, capsys, monkeypatch):
 
 
 def test_report_chooses_outcomes_and_rejects_unknown_ones(experiment, tmp_path, capsys):
-    out = tmp_path / "r"
-    cli.main(["sweep", str(experiment), "--workers", "0", "--out", str(out), "--no-progress"])
+    out = tmp_path / "r" / "tiny"
+    cli.main(
+        ["sweep", str(experiment), "--workers", "0", "--out", str(out.parent), "--no-progress"]
+    )
     assert cli.main(["report", str(out), "--outcomes", "total_messages"]) == 0
     assert "| total_messages |" in capsys.readouterr().out
     assert cli.main(["report", str(out), "--outcomes", "messagez"]) == 1
@@ -85,18 +87,21 @@ def test_run_a_scenario_and_rerun_one_sweep_run(experiment, tmp_path, capsys):
     scenario = tmp_path / "one.toml"
     scenario.write_text("days = 30\nseed = 3\n[parameters]\npopulation = 300\n"
                         "[strategies.ScheduledEvents]\nevery = 7\n")  # fmt: skip
-    assert cli.main(["run", str(scenario), "--out", str(tmp_path / "one")]) == 0
-    outcomes = json.loads((tmp_path / "one" / "outcomes.json").read_text())
-    series = pd.read_csv(tmp_path / "one" / "timeseries.csv")
+    assert cli.main(["run", str(scenario), "--out", str(tmp_path / "runs")]) == 0
+    one = tmp_path / "runs" / "one"  # --out names the base folder, the file's name the run's
+    outcomes = json.loads((one / "outcomes.json").read_text())
+    series = pd.read_csv(one / "timeseries.csv")
     assert len(series) == 31 and outcomes["total_spend"] > 0  # the events cost money
-    assert (tmp_path / "one" / "lifecycle.png").stat().st_size > 0
+    assert (one / "lifecycle.png").stat().st_size > 0
 
-    out = tmp_path / "sweep"
-    cli.main(["sweep", str(experiment), "--workers", "0", "--out", str(out), "--no-progress"])
+    out = tmp_path / "sweeps" / "tiny"
+    cli.main(["sweep", str(experiment), "--workers", "0", "--out", str(out.parent),
+              "--no-progress"])  # fmt: skip
     capsys.readouterr()
     args = ["run", str(out), "--setting", "1", "--replication", "2", "--out", str(tmp_path / "x")]
     assert cli.main(args) == 0
     assert "Same outcomes as stored by the sweep." in capsys.readouterr().out
+    assert (tmp_path / "x" / "tiny-s1-r2" / "outcomes.json").is_file()
     assert cli.main(["run", str(out), "--setting", "5", "--replication", "0"]) == 1
     assert "--setting=5: expected 0..1" in capsys.readouterr().err
 
@@ -104,9 +109,9 @@ def test_run_a_scenario_and_rerun_one_sweep_run(experiment, tmp_path, capsys):
 def test_console_script_runs_a_sweep_on_a_local_dask_cluster(experiment, tmp_path):
     commsim = shutil.which("commsim", path=str(__import__("pathlib").Path(sys.executable).parent))
     assert commsim, "pip install -e . installs the commsim command"
-    out = tmp_path / "dask"
+    out = tmp_path / "dask" / "tiny"
     done = subprocess.run(
-        [commsim, "sweep", str(experiment), "--dask", "--workers", "2", "--out", str(out),
+        [commsim, "sweep", str(experiment), "--dask", "--workers", "2", "--out", str(out.parent),
          "--no-progress"], capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

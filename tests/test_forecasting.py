@@ -189,7 +189,9 @@ def test_the_command(tmp_path, capsys):
     assert code == 0
     assert "Stage today (day 30):" in printed and "Days until silence:" in printed
     assert "RedPackets" in printed and "inside the band" in printed
-    assert {p.name for p in out.iterdir()} == {"forecast.png", "strategies.csv", "bands.csv"}
+    assert [p.name for p in out.iterdir()] == ["forecast-group"]  # --out: the base folder
+    written = {p.name for p in (out / "forecast-group").iterdir()}
+    assert written == {"forecast.png", "strategies.csv", "bands.csv"}
     assert main(["forecast", str(path), "--fit", "novelty=1"]) == 1
     assert "expected NAME=LOW:HIGH" in capsys.readouterr().err
 

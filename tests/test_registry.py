@@ -274,9 +274,9 @@ def test_a_module_beside_the_file_runs_only_when_allowed(tmp_path):
     assert refused.returncode == 1 and not mark.exists(), refused.stderr
     assert "line 7" in refused.stderr and "--allow-import planted" in refused.stderr
 
-    out = tmp_path / "results"
+    out = tmp_path / "results" / "planted"  # the default base folder, the file's name
     allowed = cli(tmp_path, "sweep", str(path), "--workers", "2", "--no-progress",
-                  "--out", str(out), "--allow-import", "planted")  # fmt: skip
+                  "--allow-import", "planted")  # fmt: skip
     assert allowed.returncode == 0, allowed.stderr
     assert mark.exists() and "2 of 2 runs" in allowed.stderr
 

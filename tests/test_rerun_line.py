@@ -32,8 +32,9 @@ ambient_inflow = [0.01, 0.03]
 def test_the_printed_line_re_runs_the_run_when_pasted(tmp_path, capsys):
     path = tmp_path / "pasted.toml"
     path.write_text(EXPERIMENT)
-    out = tmp_path / "results"
-    assert cli.main(["sweep", str(path), "--workers", "0", "--out", str(out), "--no-progress"]) == 0
+    out = tmp_path / "results" / "pasted"
+    assert cli.main(["sweep", str(path), "--workers", "0", "--out", str(out.parent),
+                     "--no-progress"]) == 0  # fmt: skip
     stored = ResultStore(out).outcomes()
     settings = ResultStore(out).settings()
     checked = 0

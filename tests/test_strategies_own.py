@@ -117,10 +117,10 @@ days = 5
 
 
 def test_by_name_in_an_experiment_file_on_the_process_pool(welcome, tmp_path):
-    path, out = tmp_path / "welcome.toml", tmp_path / "results"
+    path, out = tmp_path / "welcome.toml", tmp_path / "results" / "welcome"
     path.write_text(EXPERIMENT)
     command = [sys.executable, "-m", "commsim.cli", "sweep", str(path), "--workers", "2",
-               "--no-progress", "--out", str(out)]  # fmt: skip
+               "--no-progress", "--out", str(out.parent)]  # fmt: skip
     refused = subprocess.run(command, capture_output=True, text=True, env=environment())
     assert refused.returncode == 1 and "--allow-import welcome" in refused.stderr
     done = subprocess.run(

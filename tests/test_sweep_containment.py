@@ -52,28 +52,47 @@ def test_a_name_that_is_not_one_plain_folder_is_refused(name):
         Experiment(name=name)
 
 
+@pytest.mark.parametrize("out", [[], ["--out", "base"]])
 @pytest.mark.parametrize("command", ["sweep", "run"])
-def test_a_file_naming_a_folder_elsewhere_writes_nothing(tmp_path, monkeypatch, capsys, command):
+def test_a_file_naming_a_folder_elsewhere_writes_nothing(tmp_path, monkeypatch, capsys, command,
+                                                         out):  # fmt: skip
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
     path = work / "bad.toml"
     path.write_text('name = "../../escaped"\ndays = 3\n[parameters]\npopulation = 50\n')
-    assert cli.main([command, str(path)]) == 1
+    assert cli.main([command, str(path), *out]) == 1
     assert "name: '../../escaped' cannot name a folder" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["bad.toml", "work"]
 
 
-def test_a_link_in_place_of_the_named_folder_is_refused(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize(
+    "command, extra",
+    [(["sweep", "--workers", "0", "--no-progress"], "replications = 1\n"), (["run"], "")],
+)
+def test_out_names_the_base_folder_and_the_name_the_folder_inside_it(
+    tmp_path, monkeypatch, command, extra
+):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "plain.toml"
+    path.write_text(f'name = "mine"\ndays = 3\n{extra}[parameters]\npopulation = 50\n')
+    assert cli.main([command[0], str(path), *command[1:], "--out", "base"]) == 0
+    assert [p.name for p in (tmp_path / "base").iterdir()] == ["mine"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["base", "plain.toml"]
+
+
+@pytest.mark.parametrize("base", [None, "mine"])
+def test_a_link_in_place_of_the_named_folder_is_refused(tmp_path, monkeypatch, capsys, base):
     monkeypatch.chdir(tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    (tmp_path / "results").mkdir()
-    (tmp_path / "results" / "linked").symlink_to(elsewhere)
+    (tmp_path / (base or "results")).mkdir()
+    (tmp_path / (base or "results") / "linked").symlink_to(elsewhere)
     path = tmp_path / "linked.toml"
     path.write_text("days = 3\n[parameters]\npopulation = 50\n")
-    assert cli.main(["sweep", str(path), "--workers", "0", "--no-progress"]) == 1
-    assert "is not a folder directly inside results/" in capsys.readouterr().err
+    out = ["--out", base] if base else []
+    assert cli.main(["sweep", str(path), "--workers", "0", "--no-progress", *out]) == 1
+    assert f"is not a folder directly inside {base or 'results'}/" in capsys.readouterr().err
     assert not any(elsewhere.iterdir())
 
 

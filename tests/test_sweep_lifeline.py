@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 
 import psutil
-from test_sweep_resume import slow_file, wait_for_first_part
+from test_sweep_resume import slow_sweep, wait_for_first_part
 
 TESTS = Path(__file__).resolve().parent
 LIMIT = 60  # seconds: generous, for a loaded machine; "a few seconds" when idle
@@ -54,9 +54,8 @@ def wait_until(condition, limit=LIMIT, what="the condition"):
 
 def test_sigkill_leaves_no_process_no_open_pipe_and_no_temporary_folder(tmp_path):
     marker = uuid.uuid4().hex
-    path, out = slow_file(tmp_path, 0.3), tmp_path / "results"
-    process = start(["sweep", str(path), "--workers", "2", "--out", str(out), "--no-progress",
-                     "--allow-import", "helpers.strategies"], tmp_path, marker)  # fmt: skip
+    command, out = slow_sweep(tmp_path, 0.3)
+    process = start(command, tmp_path, marker)
     wait_for_first_part(out, process)
     started = marked(marker)
     names = " ".join(" ".join(p.cmdline()) for p in started)
@@ -77,6 +76,36 @@ def test_sigkill_leaves_no_process_no_open_pipe_and_no_temporary_folder(tmp_path
             left.kill()
 
 
+def test_sigkill_of_a_sweep_on_a_local_dask_cluster_leaves_nothing_behind(tmp_path):
+    """The local cluster's scheduler and nannies live in the sweeping process; its worker
+    processes, their multiprocessing helpers and their scratch folders must go with it."""
+    marker = uuid.uuid4().hex
+    command, out = slow_sweep(tmp_path, 0.3, ("--dask", "--workers", "2"))
+    process = start(command, tmp_path, marker)
+    wait_for_first_part(out, process, limit=LIMIT * 3)
+    started = marked(marker)
+    assert len(started) >= 3  # the sweep and its two workers
+    ours = {out.parent.name, Path(command[1]).name}  # the results and the experiment file
+    scratch = [p.name for p in tmp_path.iterdir() if p.name not in ours]
+    assert scratch, "the cluster's scratch folder is in the temporary directory (TMPDIR)"
+
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=LIMIT)
+    closed = threading.Event()
+    reader = threading.Thread(target=lambda: (process.stderr.read(), closed.set()), daemon=True)
+    reader.start()
+    try:
+        wait_until(lambda: not marked(marker), what="every dask worker's exit")
+        wait_until(closed.is_set, what="the end of the sweep's stderr")
+        wait_until(
+            lambda: {p.name for p in tmp_path.iterdir()} == ours,
+            what=f"removing the temporary folders {scratch}",
+        )
+    finally:
+        for survivor in marked(marker):
+            survivor.kill()
+
+
 def test_sigterm_while_a_dask_cluster_starts_is_a_clean_interruption(tmp_path):
     marker = uuid.uuid4().hex
     path = tmp_path / "e.toml"
@@ -93,6 +122,8 @@ def test_sigterm_while_a_dask_cluster_starts_is_a_clean_interruption(tmp_path):
     assert "Traceback" not in stderr and "Error" not in stderr, stderr
     try:
         wait_until(lambda: not marked(marker), what="the dask workers' exit")
+        left = {p.name for p in tmp_path.iterdir()} - {path.name, out.name}
+        assert not left, f"temporary folders left behind: {left}"
     finally:
         for left in marked(marker):
             left.kill()

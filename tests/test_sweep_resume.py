@@ -50,6 +50,18 @@ def slow_file(tmp_path: Path, seconds: float) -> Path:
     return path
 
 
+def slow_sweep(
+    tmp_path: Path, seconds: float, where: tuple[str, ...] = ("--workers", "2")
+) -> tuple[list[str], Path]:
+    """The ``commsim`` arguments of a sweep of the slow experiment (on two worker
+    processes, or ``where``), and its results folder (``--out`` names the base folder, the
+    experiment's name the folder inside it)."""
+    path, base = slow_file(tmp_path, seconds), tmp_path / "results"
+    command = ["sweep", str(path), *where, "--out", str(base), "--no-progress",
+               "--allow-import", "helpers.strategies"]  # fmt: skip
+    return command, base / "slow"
+
+
 def start_cli(args: list[str]) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get(
         "PYTHONPATH", "")])}  # fmt: skip
@@ -90,9 +102,7 @@ def assert_every_run_once(out: Path, expected: pd.DataFrame) -> None:
 
 
 def test_sigkill_part_way_then_the_same_command_resumes(tmp_path, reference):
-    path, out = slow_file(tmp_path, 0.5), tmp_path / "results"
-    command = ["sweep", str(path), "--workers", "2", "--out", str(out), "--no-progress",
-               "--allow-import", "helpers.strategies"]  # fmt: skip
+    command, out = slow_sweep(tmp_path, 0.5)
     process = start_cli(command)
     wait_for_first_part(out, process)
     process.send_signal(signal.SIGKILL)
@@ -109,9 +119,7 @@ def test_sigkill_part_way_then_the_same_command_resumes(tmp_path, reference):
 
 
 def test_ctrl_c_saves_finished_runs_and_exits_130_then_resumes(tmp_path, reference):
-    path, out = slow_file(tmp_path, 0.5), tmp_path / "results"
-    command = ["sweep", str(path), "--workers", "2", "--out", str(out), "--no-progress",
-               "--allow-import", "helpers.strategies"]  # fmt: skip
+    command, out = slow_sweep(tmp_path, 0.5)
     process = start_cli(command)
     wait_for_first_part(out, process)
     process.send_signal(signal.SIGINT)
@@ -122,7 +130,7 @@ def test_ctrl_c_saves_finished_runs_and_exits_130_then_resumes(tmp_path, referen
     assert 0 < len(saved) < 12 and not saved.duplicated(["setting", "replication"]).any()
 
     # the same call from Python resumes too (in this process, without the workers' start)
-    summary = run_sweep(load_experiment(path), out, executor=SerialExecutor(), progress=False)
+    summary = run_sweep(load_experiment(command[1]), out, executor=SerialExecutor(), progress=False)
     assert summary.skipped == len(saved) and summary.remaining == 0
     assert_every_run_once(out, reference)
 

@@ -70,21 +70,13 @@ def _parameter(name: str) -> Parameter | Choice:
 
 
 @dataclass(frozen=True)
-class SliderSpec:
-    """A slider over one model parameter or strategy parameter (flat keyword).
-
-    ``low`` and ``high`` lie inside the parameter's allowed range (``PARAMETERS`` or
-    ``commsim.strategies.FLAT_PARAMETERS``); they differ from it only where that range is
-    unbounded or far wider than a class needs.
-    """
+class _ControlSpec:
+    """What every control shows: its parameter (model parameter or flat keyword) and label."""
 
     name: str
-    low: float
-    high: float
-    step: float
 
     @property
-    def parameter(self) -> Parameter:
+    def parameter(self) -> Parameter | Choice:
         return _parameter(self.name)
 
     @property
@@ -96,30 +88,34 @@ class SliderSpec:
         """The label without a strategy's prefix: ``red_packets_budget`` -> ``budget``."""
         return self.name.removeprefix(f"{key}_").replace("_", " ")
 
+
+@dataclass(frozen=True)
+class SliderSpec(_ControlSpec):
+    """A slider over one model parameter or strategy parameter (flat keyword).
+
+    ``low`` and ``high`` lie inside the parameter's allowed range (``PARAMETERS`` or
+    ``commsim.strategies.FLAT_PARAMETERS``); they differ from it only where that range is
+    unbounded or far wider than a class needs.
+    """
+
+    low: float
+    high: float
+    step: float
+
     @property
     def is_int(self) -> bool:
         return self.parameter.kind is int
 
 
 @dataclass(frozen=True)
-class ChoiceSpec:
+class ChoiceSpec(_ControlSpec):
     """A pick among a strategy parameter's choices: a checkbox for on/off, else a list."""
-
-    name: str
-
-    @property
-    def parameter(self) -> Choice:
-        return _parameter(self.name)
-
-    @property
-    def label(self) -> str:
-        return self.name.replace("_", " ")
 
     def short_label(self, key: str) -> str:
         """``red_packets`` -> ``use red packets``; ``size_cap_split`` -> ``split``."""
         if self.name == key:
             return f"use {self.label}"
-        return self.name.removeprefix(f"{key}_").replace("_", " ")
+        return super().short_label(key)
 
     @property
     def is_switch(self) -> bool:

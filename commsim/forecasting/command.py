@@ -33,7 +33,8 @@ def _assignment(text: str, kind: str) -> tuple[str, object]:
 
 def main(argv: list[str] | None = None) -> int:
     """``commsim forecast SERIES.csv [--fit-days N] ...``: print the forecast and write
-    ``forecast.png``, ``strategies.csv`` and ``bands.csv`` to ``--out``."""
+    ``forecast.png``, ``strategies.csv`` and ``bands.csv`` to ``BASE/forecast-<series>``
+    (``--out BASE``, default ``output/``)."""
     import argparse
     import sys
     from concurrent.futures import ProcessPoolExecutor
@@ -76,8 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--level", type=float, default=0.9, help="share of runs in a band")
     parser.add_argument("--seed", type=int, default=0, help="root seed")
     parser.add_argument("--workers", type=int, default=0, help="processes (0: this one)")
-    parser.add_argument("--out", type=Path, help="folder for the files "
-                        "(default output/forecast-<series name>)")  # fmt: skip
+    parser.add_argument("--out", type=Path, default=Path("output"), metavar="BASE",
+                        help="base folder: the files go to BASE/forecast-<series name> "
+                        "(default output/)")  # fmt: skip
     args = parser.parse_args(argv)
     try:
         if args.workers < 0:
@@ -103,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     for column, row in coverage.iterrows():
         print(f"Observed {column} after day {result.today}: {row['covered']:.0%} of "
               f"{int(row['days'])} days inside the band.")  # fmt: skip
-    out = args.out or Path("output") / f"forecast-{args.series.stem}"
+    out = args.out / f"forecast-{args.series.stem}"
     out.mkdir(parents=True, exist_ok=True)
     result.plot(out / "forecast.png")
     result.table().to_csv(out / "strategies.csv")

@@ -11,15 +11,19 @@ import logging
 import multiprocessing
 import multiprocessing.util
 import os
-import select
 import shutil
 import signal
+import subprocess
+import sys
+import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
+
+from commsim.sweep import lifeline
+from commsim.sweep.lifeline import exit_when_gone
 
 #: dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in workers it starts, which makes
 #: numpy's allocations ~1.5x slower; the workers commsim starts run without it.
@@ -55,42 +59,6 @@ def _start_worker(sweeper: int, temporary: str | None) -> None:
     threading.Thread(
         target=exit_when_gone, args=(sweeper, temporary), name="commsim-lifeline", daemon=True
     ).start()
-
-
-def exit_when_gone(pid: int, temporary: str | None = None, poll: float = 0.5) -> None:
-    """Block until process ``pid`` has exited, remove its ``temporary`` folder (the
-    ``pymp-*`` folder multiprocessing could not remove, the process being killed) and
-    end this process at once (``os._exit``).
-
-    The wait is a ``pidfd`` (Linux: readable when the process exits, immune to pid
-    reuse), else a poll of ``os.kill(pid, 0)`` every ``poll`` seconds. A worker that
-    ends this way lets the forkserver and the resource tracker end too: they live only
-    while a process holds their pipes, and the workers are the last to hold them.
-    """
-    try:
-        descriptor = os.pidfd_open(pid)
-    except ProcessLookupError:
-        descriptor = None
-    except (AttributeError, OSError):  # pragma: no cover - not Linux >= 5.3
-        descriptor = -1
-    if descriptor is not None and descriptor >= 0:
-        select.select([descriptor], [], [])
-    elif descriptor == -1:  # pragma: no cover
-        while _alive(pid):
-            time.sleep(poll)
-    if temporary:
-        shutil.rmtree(temporary, ignore_errors=True)
-    os._exit(1)
-
-
-def _alive(pid: int) -> bool:  # pragma: no cover - the pidfd is used on Linux
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def process_executor(workers: int | None = None) -> ProcessPoolExecutor:
@@ -136,24 +104,49 @@ def dask_executor(
     import dask
     from distributed import Client, LocalCluster
 
-    with dask.config.set(DASK_CONFIG):
-        if scheduler is not None:
+    if scheduler is not None:
+        with dask.config.set(DASK_CONFIG):
             client = Client(scheduler)
-            cluster = None
-        else:
-            cluster = LocalCluster(
-                n_workers=workers or available_cores(),
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
-            client = Client(cluster)
-    try:
-        threads = sum(client.nthreads().values()) or 1
-        yield client.get_executor(pure=False), threads
-    finally:
-        client.close()
-        if cluster is not None:
+        try:
+            yield client.get_executor(pure=False), sum(client.nthreads().values()) or 1
+        finally:
+            client.close()
+        return
+    with (
+        _scratch_folder() as scratch,
+        dask.config.set({**DASK_CONFIG, "temporary-directory": scratch}),
+    ):
+        cluster = LocalCluster(
+            n_workers=workers or available_cores(),
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        client = Client(cluster)
+        try:
+            yield client.get_executor(pure=False), sum(client.nthreads().values()) or 1
+        finally:
+            client.close()
             cluster.close()
+
+
+@contextmanager
+def _scratch_folder() -> Iterator[str]:
+    """A temporary folder for a local dask cluster's scratch space (its scheduler's, its
+    nannies' and its workers' folders), removed when the block ends, and by a lifeline
+    process (``commsim.sweep.lifeline``, run by path: a bare interpreter) when this
+    process dies without ending it, even by SIGKILL."""
+    folder = tempfile.mkdtemp(prefix="commsim-dask-")
+    janitor = subprocess.Popen(
+        [sys.executable, "-I", lifeline.__file__, str(os.getpid()), folder],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,  # Ctrl-C at the terminal is this process's to handle
+    )  # fmt: skip
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        janitor.kill()
+        janitor.wait()

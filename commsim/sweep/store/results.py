@@ -127,7 +127,8 @@ class ResultStore:
                 raise ResultsFolderError(
                     f"{self.path} holds results of a different experiment "
                     f"({_differences(stored['experiment'], experiment.to_dict())}); "
-                    "write to another folder (--out) or delete this one"
+                    "give the experiment another name or another base folder (--out), or "
+                    "delete this folder"
                 )
             self.repaired = self._drop_damaged()
             self._remove_leftovers()
