@@ -218,7 +218,8 @@ def _sweep(args: argparse.Namespace) -> int:
     out = folder_inside(args.out, experiment.name)
     _interrupt_on_sigterm()
     print(
-        f"{experiment.name}: {experiment.run_count()} runs of {experiment.days} days -> {out}",
+        f"{experiment.name}: {'at most ' if experiment.adaptive else ''}"
+        f"{experiment.run_count()} runs of {experiment.days} days -> {out}",
         file=sys.stderr,
     )
     progress = not args.no_progress

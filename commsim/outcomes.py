@@ -3,16 +3,66 @@
 ``run_outcomes(df)`` turns the DataFrame of ``model.datacollector`` (one row a day) into
 the figures a strategist compares across runs: how big the group got and when, what was
 left at the end, when it fell silent, and what the operator spent and earned.
+``model_outcomes(model)`` adds the figures that need the members' roles (spammers apart).
+
+``RANGES`` declares, for every outcome a run can have (these and a sweep's), the range
+its values can take and when it has no value: the one place reports read to keep every
+interval inside what the outcome can be (``commsim.sweep.report``).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+
+from commsim.population import CONTRIBUTOR, SPAMMER
 
 SILENCE_WINDOW = 7
 SILENCE_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class OutcomeRange:
+    """The values an outcome can take: ``low <= value <= high`` (``high`` may be
+    ``math.inf``, or ``"days"`` for the run's length in days), and ``undefined``: when a
+    run has no value of it (stored as NaN, or ``inf`` for a ratio whose denominator is 0)."""
+
+    low: float
+    high: float | str = math.inf
+    undefined: str = ""
+
+    def bounds(self, days: int) -> tuple[float, float]:
+        """``(low, high)`` for runs of ``days`` days."""
+        return self.low, float(days) if self.high == "days" else float(self.high)
+
+
+COUNT = OutcomeRange(0.0)
+DAY = OutcomeRange(0.0, "days")
+#: Every per-run outcome's range (``run_outcomes``, ``model_outcomes`` and a sweep's).
+RANGES: dict[str, OutcomeRange] = {
+    "peak_members": COUNT,
+    "peak_day": DAY,
+    "end_members": COUNT,
+    "end_contributors": COUNT,
+    "end_mean_value": OutcomeRange(0.0, 1.0, "no member left at the end"),
+    "days_until_silence": OutcomeRange(0.0, "days", "the group never fell silent in the run"),
+    "total_joined": COUNT,
+    "total_left": COUNT,
+    "total_messages": COUNT,
+    "total_spend": COUNT,
+    "total_revenue": COUNT,
+    "total_conversions": COUNT,
+    "return_on_spend": OutcomeRange(-1.0, math.inf, "nothing spent"),
+    "cost_per_retained_contributor": OutcomeRange(
+        0.0, math.inf, "nothing spent, or no contributor left"
+    ),
+    "end_regular_contributors": COUNT,
+    "active_member_days": COUNT,
+    "active_days": DAY,
+}
 
 
 def daily_activity(df: pd.DataFrame, window: int = SILENCE_WINDOW) -> pd.Series:
@@ -88,3 +138,14 @@ def run_outcomes(df: pd.DataFrame) -> dict[str, float]:
         "return_on_spend": return_on_spend,
         "cost_per_retained_contributor": cost_per_contributor,
     }
+
+
+def regular_contributors(model) -> int:
+    """Members who posted today and are not spammers: ``#{i in members : state_i =
+    contributor and role_i != spammer}`` (the model's ``contributors`` counts spammers
+    who posted ads too)."""
+    pop = model.population
+    members = pop.members
+    return int(
+        np.count_nonzero((pop.state[members] == CONTRIBUTOR) & (pop.role[members] != SPAMMER))
+    )

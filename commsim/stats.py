@@ -14,7 +14,10 @@ sample, their mean ``m`` and standard deviation ``s`` (``ddof=1``), and
 * paired t test of ``a - b`` (``paired_test``) and Welch's unequal-variance t test of
   ``a`` against ``b`` (``welch_test``);
 * bootstrap interval of any statistic (``bootstrap_interval``, ``scipy.stats.bootstrap``,
-  BCa by default).
+  BCa by default), and of a mean (``mean_interval``: BCa, percentile where BCa is
+  undefined), which reports use: every resampled mean lies between the sample's
+  smallest and largest value, so the interval stays inside whatever range the values
+  respect (a count's ``>= 0``, a share's ``[0, 1]``) and follows their skew.
 
 Small or degenerate samples, the same rule everywhere: NaN values are dropped first;
 with fewer than two values a bound, an interval's bounds and a test's p-value are NaN
@@ -48,6 +51,7 @@ __all__ = [
     "TestResult",
     "bootstrap_interval",
     "lower_bound",
+    "mean_interval",
     "paired_test",
     "standard_error",
     "t_interval",
@@ -285,4 +289,42 @@ def bootstrap_interval(
     interval = result.confidence_interval
     return Interval(
         float(statistic(values)), float(interval.low), float(interval.high), values.size
+    )
+
+
+def mean_interval(
+    values, level: float = 0.95, resamples: int = 4999, rng: int | np.random.Generator = 0
+) -> Interval:
+    """Bootstrap ``level`` interval of the mean of the non-NaN ``values``: BCa
+    (``scipy.stats.bootstrap``, vectorised), the percentile interval where BCa is
+    undefined (e.g. two values). Its bounds are quantiles of resampled means, so
+    ``min(values) <= low <= high <= max(values)``: inside any range the values respect.
+    Seeded by ``rng``; the small-sample rules of ``t_interval``.
+
+    >>> mean_interval([0.0, 0.0, 0.0, 1.0, 0.0, 2.0, 0.0, 0.0]).low >= 0
+    True
+    """
+    level = _check_level(level)
+    values = _sample(values)
+    small = _degenerate_interval(values, np.mean)
+    if small is not None:
+        return small
+    bounds = (math.nan, math.nan)
+    for method in ("BCa", "percentile"):
+        with warnings.catch_warnings():  # BCa warns (and gives NaN) for degenerate samples
+            warnings.simplefilter("ignore", stats.DegenerateDataWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            interval = stats.bootstrap(
+                (values,), np.mean, n_resamples=resamples, confidence_level=level,
+                method=method, rng=rng, vectorized=True,
+            ).confidence_interval  # fmt: skip
+        bounds = (float(interval.low), float(interval.high))
+        if not (math.isnan(bounds[0]) or math.isnan(bounds[1])):
+            break
+    low, high = float(values.min()), float(values.max())  # guard rounding at the ends
+    return Interval(
+        float(values.mean()),
+        min(max(bounds[0], low), high),
+        max(min(bounds[1], high), low),
+        values.size,
     )

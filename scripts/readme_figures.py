@@ -1,21 +1,23 @@
-"""Regenerate the outputs quoted in README.md and docs/forecast.md.
+"""Regenerate the outputs quoted in README.md, docs/experiments.md and docs/forecast.md.
 
 Each quoted output sits between ``<!-- figures:NAME -->`` and ``<!-- /figures:NAME -->``
 and is replaced by what this script prints for NAME:
 
 * ``demo``: ``bash scripts/demo.sh`` (``python -m commsim.demo``), abridged to days 0-150
   and the summary lines;
-* ``red-packets``: the answer of the red-packets sweep's report. The sweep
-  (``experiments/red-packets.toml``, 160 year-long runs) is run or resumed in
-  ``results/red-packets``; its report (report.md, summary.csv and the plots) is copied to
-  ``docs/answers/red-packets/``, and the README quotes its answer;
+* ``experiments``: the answers of the ready experiments' reports. Each sweep
+  (``experiments/<name>.toml``, adaptive: rounds of replications until decided) is run
+  or resumed in ``results/<name>``; its report (report.md, summary.csv and the plots) is
+  copied to ``docs/answers/<name>/``, and docs/experiments.md quotes each answer;
+* ``red-packets``: the red-packets answer again, as the README quotes it (from
+  ``docs/answers/red-packets/``: run ``experiments`` first);
 * ``forecast``: ``commsim forecast commsim/data/brand_group.csv --fit-days 30``, copied to
   ``docs/answers/forecast-brand.txt`` and quoted in docs/forecast.md, with its plot saved
   as ``docs/img/forecast_brand.png``.
 
 Run from the repository root after a change to the model or its defaults::
 
-    python scripts/readme_figures.py                  # everything (a few minutes)
+    python scripts/readme_figures.py                  # everything (an hour on 2 cores)
     python scripts/readme_figures.py demo forecast    # some
 
 ``tests/test_readme_figures.py`` fails when the README's demo output differs from what
@@ -39,6 +41,15 @@ README = ROOT / "README.md"
 FORECAST_DOC = ROOT / "docs" / "forecast.md"
 ANSWERS = ROOT / "docs" / "answers"
 RED_PACKETS_REPORT = ANSWERS / "red-packets" / "report.md"
+EXPERIMENTS_DOC = ROOT / "docs" / "experiments.md"
+#: The ready experiments whose answers docs/experiments.md quotes, in its order.
+READY = ("threshold-level", "red-packets", "kol-count", "cap-split", "cooling-policies",
+         "lifecycle-sensitivity")  # fmt: skip
+#: Lines of a report's answer quoted, by how they start.
+ANSWER_LINES = ("Highest mean ", "Lowest mean ", "Every setting's 95% interval",
+                "Not every interval", "Better than the baseline on ", "Cheapest per ",
+                "No setting shows an ",
+                "With ", "cooling explains", "ambient_inflow explains")  # fmt: skip
 FORECAST_OUTPUT = ANSWERS / "forecast-brand.txt"
 FORECAST_FIGURE = ROOT / "docs" / "img" / "forecast_brand.png"
 FORECAST_ARGS = ["commsim/data/brand_group.csv", "--fit-days", "30"]
@@ -74,29 +85,48 @@ def demo_text() -> str:
     return _indent("\n".join([*rows, "...", "", *summary]))
 
 
-def red_packets_answer(report: str) -> str:
-    """The answer sentence of a report.md and, when it has one, its comparison with the
-    baseline ("Better than the baseline on ..."), wrapped as the README quotes them."""
-    match = re.search(r"^(Highest|Lowest) mean .*$", report, flags=re.MULTILINE)
-    if match is None:
-        raise ValueError("the red-packets report has no answer line ('Highest mean ...')")
-    quoted = [textwrap.fill(match.group(0), width=88)]
-    against = re.search(r"^Better than the baseline on .*$", report, flags=re.MULTILINE)
-    if against is not None:
-        quoted.append(textwrap.fill(against.group(0), width=88))
-    return _indent("\n\n".join(quoted))
+def answer(report: str) -> str:
+    """The answer lines of a report.md (``ANSWER_LINES``: the best setting and those
+    indistinguishable from it, whether the intervals reached their width, the settings
+    better than the baseline; a Sobol report's sentence), each wrapped, as quoted."""
+    quoted = [
+        textwrap.fill(line, width=88)
+        for line in report.splitlines()
+        if line.startswith(ANSWER_LINES) or " explains most of the variance" in line
+    ]
+    if not quoted:
+        raise ValueError("the report has no answer line ('Highest mean ...')")
+    return _indent("\n\n".join(dict.fromkeys(quoted)))
 
 
-def run_red_packets() -> None:
-    """Run (or resume) the red-packets sweep, write its report and copy it."""
+def run_experiment(name: str) -> None:
+    """Run (or resume) the sweep of ``experiments/<name>.toml``, write its report and
+    copy it to ``docs/answers/<name>/``."""
     from commsim import cli
 
-    out = ROOT / "results" / "red-packets"  # --out: the base folder; the file names red-packets
-    arguments = ["sweep", str(ROOT / "experiments" / "red-packets.toml"), "--out",
+    out = ROOT / "results" / name  # --out: the base folder; the file names the one inside
+    arguments = ["sweep", str(ROOT / "experiments" / f"{name}.toml"), "--out",
                  str(out.parent), "--no-progress", "--report"]  # fmt: skip
     if cli.main(arguments) != 0:
-        raise SystemExit("the red-packets sweep failed")
-    shutil.copytree(out / "report", RED_PACKETS_REPORT.parent, dirs_exist_ok=True)
+        raise SystemExit(f"the {name} sweep failed")
+    shutil.copytree(out / "report", ANSWERS / name, dirs_exist_ok=True)
+
+
+def run_experiments() -> None:
+    """``run_experiment`` for each ready experiment."""
+    for name in READY:
+        run_experiment(name)
+
+
+def experiments_text() -> str:
+    """Each ready experiment's question and quoted answer, from ``docs/answers/``."""
+    parts = []
+    for name in READY:
+        report = (ANSWERS / name / "report.md").read_text()
+        question = re.search(r"^\*\*Question:\*\* (.*)$", report, flags=re.MULTILINE)
+        parts.append(f"**{name}** ({question.group(1) if question else ''}, "
+                     f"[report](answers/{name}/report.md)):\n\n{answer(report)}")  # fmt: skip
+    return "\n\n".join(parts)
 
 
 def run_forecast() -> None:
@@ -138,19 +168,21 @@ def expected(name: str) -> tuple[Path, str]:
     if name == "demo":
         return README, f"\n{demo_text()}\n"
     if name == "red-packets":
-        return README, f"\n{red_packets_answer(RED_PACKETS_REPORT.read_text())}\n"
+        return README, f"\n{answer(RED_PACKETS_REPORT.read_text())}\n"
+    if name == "experiments":
+        return EXPERIMENTS_DOC, f"\n{experiments_text()}\n"
     if name == "forecast":
         return FORECAST_DOC, f"\n{_indent(FORECAST_OUTPUT.read_text().rstrip())}\n"
-    raise ValueError(f"unknown block {name!r}: expected demo, red-packets or forecast")
+    raise ValueError(f"unknown block {name!r}: expected one of {', '.join(BLOCKS)}")
 
 
-RUNS = {"red-packets": run_red_packets, "forecast": run_forecast}
+RUNS = {"experiments": run_experiments, "forecast": run_forecast}
+BLOCKS = ("demo", "experiments", "red-packets", "forecast")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("names", nargs="*", default=["demo", "red-packets", "forecast"],
-                        choices=["demo", "red-packets", "forecast"])  # fmt: skip
+    parser.add_argument("names", nargs="*", default=list(BLOCKS), choices=BLOCKS)
     args = parser.parse_args(argv)
     for name in args.names:
         if name in RUNS:

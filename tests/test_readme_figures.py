@@ -1,6 +1,7 @@
-"""The outputs quoted in README.md and docs/forecast.md are those scripts/readme_figures.py
-produces: the demo's is regenerated here; the sweep's and the forecast's answers (minutes
-of runs) must be quoted exactly from the files the script writes in docs/answers/."""
+"""The outputs quoted in README.md, docs/experiments.md and docs/forecast.md are those
+scripts/readme_figures.py produces: the demo's is regenerated here; the sweeps' and the
+forecast's answers (minutes of runs) must be quoted exactly from the files the script
+writes in docs/answers/."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ figures = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(figures)
 
 
-@pytest.mark.parametrize("name", ["demo", "red-packets", "forecast"])
+@pytest.mark.parametrize("name", ["demo", "experiments", "red-packets", "forecast"])
 def test_quoted_outputs_are_what_the_script_produces(name):
     path, content = figures.expected(name)
     assert figures.block(path.read_text(), name) == content, (

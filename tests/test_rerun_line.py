@@ -19,12 +19,11 @@ seed = 4
 population = 300
 promotion_days = 30.0
 
-[policies.none]
-
-[policies.packets.RedPackets]
+[strategies.RedPackets]
 every = 3
 
 [vary]
+RedPackets = [false, true]
 "RedPackets.budget" = [0.0, 500.0]
 ambient_inflow = [0.01, 0.03]
 """

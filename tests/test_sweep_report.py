@@ -29,7 +29,7 @@ def test_best_setting_names_the_best_and_the_indistinguishable():
     summary = summary.rename(columns={"ambient_inflow": "level"})
     sentence = best_setting(outcomes, summary, "y", "max", ["level"])
     assert sentence.startswith("Highest mean y: level = 0")  # 0 or 0.2, whichever came out
-    assert "Not distinguishable from it" in sentence and "level = 0.4" not in sentence
+    assert "Indistinguishable from it (Welch" in sentence and "level = 0.4" not in sentence
     assert best_setting(outcomes, summary, "y", "min", ["level"]).startswith(
         "Lowest mean y: level = 0.4")  # fmt: skip
 

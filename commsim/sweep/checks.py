@@ -28,6 +28,7 @@ from commsim.strategies import STRATEGIES
 from commsim.strategies.building import build_strategy, check_parameter
 from commsim.strategies.registry import strategy_parameters
 from commsim.sweep.experiment import (
+    AXES,
     DESIGNS,
     OUTCOMES,
     POLICY,
@@ -35,6 +36,7 @@ from commsim.sweep.experiment import (
     Experiment,
     ExperimentError,
     Range,
+    factor_kind,
     plain_value,
 )
 
@@ -66,7 +68,7 @@ def check_experiment(e: Experiment) -> None:
         raise ExperimentError(
             ("design",), f"{e.design!r} is not a design: expected one of " + ", ".join(DESIGNS)
         )
-    for key in ("parameters", "strategies", "vary", "policies", "report"):
+    for key in ("parameters", "strategies", "vary", "policies", "report", "adaptive"):
         if not isinstance(getattr(e, key), Mapping):
             raise ExperimentError((key,), f"expected a table, got {getattr(e, key)!r}")
     e.parameters = dict(e.parameters)
@@ -80,6 +82,7 @@ def check_experiment(e: Experiment) -> None:
     }
     e.vary = {name: _range_or_values(("vary", name), v) for name, v in e.vary.items()}
     e.report = dict(e.report)
+    e.adaptive = dict(e.adaptive)
     for key, names, known, what in (
         ("metrics", e.metrics, REPORTERS, "metric"),
         ("outcomes", e.outcomes, OUTCOMES, "outcome"),
@@ -114,10 +117,24 @@ def check_experiment(e: Experiment) -> None:
                 )
             _check_strategy(("policies", policy, name), name, params)
     for name in e.vary:
-        strategy = name.rpartition(".")[0]
-        if strategy and not any(strategy in home for home in [e.strategies, *e.policies.values()]):
+        kind = factor_kind(name)
+        strategy = name if kind == "switch" else name.rpartition(".")[0]
+        if kind == "parameter" or (kind == "switch" and not _is_strategy(name)):
+            continue  # a model parameter, or a name _check_varied refuses
+        homes = [e.strategies, *e.policies.values()]
+        if not any(strategy in home for home in homes):
             _check_strategy(("vary", name), strategy, {})
             e.strategies[strategy] = {}
+        elif strategy not in e.strategies:
+            without = [policy for policy, home in e.policies.items() if strategy not in home]
+            if without:
+                raise ExperimentError(
+                    ("vary", name),
+                    f"policy {without[0]!r} has no {strategy}, so its settings would ignore "
+                    f"the varied {name}: add [policies.{without[0]}.{strategy}], or apply "
+                    f"{strategy} in every run ([strategies.{strategy}]) and switch it off "
+                    f'with vary."{strategy}" = [false, true]',
+                )
     for name, values in e.vary.items():
         _check_varied(e, name, values)
     if e.design == "grid" and e.ranges:
@@ -139,6 +156,7 @@ def check_experiment(e: Experiment) -> None:
     _check_report(e)
     _check_size(e)
     _check_settings(e)
+    _check_adaptive(e)
     if "baseline" in e.report:
         from commsim.sweep.comparison import baseline_setting
 
@@ -177,13 +195,13 @@ def _check_settings(e: Experiment) -> None:
     """Every setting's model parameters together (``parameters.check_together``), so a
     sweep whose settings cannot all be built fails before any run, not run by run."""
     for row in e.settings().to_dict("records"):
+        varied = [name for name in e.vary if factor_kind(name) == "parameter"]
         parameters = validate({**e.parameters, **{
-            name: plain_value(row[name]) for name in e.vary if "." not in name
+            name: plain_value(row[name]) for name in varied
         }})  # fmt: skip
         try:
             check_together(parameters)
         except ValueError as error:
-            varied = [name for name in e.vary if "." not in name]
             key = ("vary", varied[0]) if varied else ("parameters",)
             raise ExperimentError(key, f"setting {row['setting']}: {error}") from None
 
@@ -312,7 +330,10 @@ def _check_varied(e: Experiment, name: str, values: Sequence[Any] | Range) -> No
         raise ExperimentError(key, f"low={values.low!r} must be below high={values.high!r}")
     if name == POLICY:
         raise ExperimentError(key, "list the alternatives under [policies] instead")
-    if "." not in name:
+    if factor_kind(name) == "switch":
+        _check_switch(e, name, values)
+        return
+    if factor_kind(name) == "parameter" or "." not in name:
         if name in e.parameters:
             raise ExperimentError(key, f"{name} is both fixed (parameters) and varied")
         for value in ends:
@@ -349,8 +370,78 @@ def _check_varied(e: Experiment, name: str, values: Sequence[Any] | Range) -> No
                 raise ExperimentError(key, str(error)) from None
 
 
+def _is_strategy(name: str) -> bool:
+    try:
+        strategy_parameters(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_switch(e: Experiment, name: str, values: Sequence[Any] | Range) -> None:
+    """A strategy switched on and off: a list of true/false, of a known strategy (a name
+    that is neither is refused as an unknown model parameter)."""
+    key = ("vary", name)
+    if not _is_strategy(name) and ":" not in name:
+        _check_model_value(key, name, 0)  # raises: unknown model parameter, the known ones
+    if isinstance(values, Range) or not all(isinstance(v, bool) for v in values):
+        raise ExperimentError(
+            key,
+            f"{name} is not a model parameter, so it names a strategy switched on and off: "
+            f"expected a list of true/false (e.g. [false, true]), got {values!r}; a "
+            f'strategy\'s parameter is varied as "{name}.<parameter>"',
+        )
+    try:
+        strategy_parameters(name)
+    except ValueError as error:
+        raise ExperimentError(key, str(error)) from None
+
+
+def _check_adaptive(e: Experiment) -> None:
+    """``adaptive = {width, step, max_runs}`` (``commsim.sweep.adaptive``): a positive
+    width, a step of 1..``replications`` (then the most per setting), a cap of at least
+    the first round's runs; needs ``report.best`` (the outcome decided on) and at least
+    two settings."""
+    if not e.adaptive:
+        return
+    known = {"width", "max_runs", "step"}
+    for option in e.adaptive:
+        if option not in known:
+            raise ExperimentError(
+                ("adaptive", option), "unknown option; known: " + ", ".join(sorted(known))
+            )
+    width = e.adaptive.get("width")
+    if isinstance(width, bool) or not isinstance(width, (int, float)) or not 0 < width < math.inf:
+        raise ExperimentError(
+            ("adaptive", "width"),
+            f"expected a number > 0 (the widest 95% interval of a difference from the "
+            f"baseline to stop at, in the outcome's units), got {shown(width)}",
+        )
+    if "step" not in e.adaptive:
+        raise ExperimentError(
+            ("adaptive", "step"),
+            "expected the replications added per round (an integer; replications is then "
+            "the most a setting gets)",
+        )
+    _check_int(("adaptive", "step"), e.adaptive["step"], 1, e.replications)
+    settings = len(e.settings())
+    if "max_runs" in e.adaptive:
+        _check_int(("adaptive", "max_runs"), e.adaptive["max_runs"],
+                   settings * e.adaptive["step"], MAX_RUNS)  # fmt: skip
+    if "best" not in e.report:
+        raise ExperimentError(
+            ("adaptive",),
+            "an adaptive experiment decides on report.best's outcome: give report.best = "
+            '{outcome = ..., goal = "max" | "min"}',
+        )
+    if settings < 2:
+        raise ExperimentError(
+            ("adaptive",), "needs at least two settings (a baseline and another) to compare"
+        )
+
+
 def _check_report(e: Experiment) -> None:
-    known = {"x", "outcomes", "timeseries", "best", "sensitivity", "baseline"}
+    known = {"x", "outcomes", "timeseries", "best", "sensitivity", "baseline", "axis"}
     for name in e.report:
         if name not in known:
             raise ExperimentError(
@@ -377,6 +468,11 @@ def _check_report(e: Experiment) -> None:
                     ("report", option),
                     f"{name!r} is not kept by this experiment; choose from: {', '.join(allowed)}",
                 )
+    axis = e.report.get("axis")
+    if axis is not None and axis not in AXES:
+        raise ExperimentError(
+            ("report", "axis"), f"{axis!r}: expected one of " + ", ".join(map(repr, AXES))
+        )
     if e.report.get("sensitivity") and e.design != "sobol":
         raise ExperimentError(("report", "sensitivity"), 'Sobol indices need design = "sobol"')
     best = e.report.get("best")

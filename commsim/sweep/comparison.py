@@ -9,11 +9,13 @@ difference of setting ``s`` from the baseline ``b`` is then estimated from the p
     d_r = x_{s,r} - x_{b,r},   mean d  ±  t(1 - alpha/2, n - 1) * sd(d) / sqrt(n)
 
 over the ``n`` replications where both runs have a value (the t interval of the
-``d_r``, ``commsim.stats.t_interval``). Without common seeds the runs are independent and
-the interval is Welch's for ``mean(x_s) - mean(x_b)`` (``scipy.stats.ttest_ind(equal_var=False)``),
-with ``n`` the smaller of the two samples. A pair or run without a value (an outcome
-that is NaN, e.g. no silence within the run) is left out and counted in
-``undefined``.
+``d_r``, ``commsim.stats.t_interval``; a difference of an outcome in ``[lo, hi]`` lies
+in ``[lo - hi, hi - lo]``, and a test checks that reports keep it there). Without common
+seeds the runs are independent and the interval is Welch's for ``mean(x_s) - mean(x_b)``
+(``scipy.stats.ttest_ind(equal_var=False)``), with ``n`` the smaller of the two
+samples. A pair or run without a value (an outcome that is NaN, e.g. no silence within
+the run, or infinite, a cost per contributor when none is left) is left out and counted
+in ``undefined``.
 
 The decision at ``level``: ``better`` or ``worse`` than the baseline when the interval
 excludes 0 on that side (for the goal ``max`` or ``min``), else ``indistinguishable``.
@@ -86,6 +88,9 @@ def compare_to_baseline(
     table = outcomes.pivot_table(
         index="replication", columns="setting", values=outcome, aggfunc="first", dropna=False
     )
+    ran = outcomes.pivot_table(index="replication", columns="setting", values=outcome,
+                               aggfunc="size").reindex_like(table).fillna(0) > 0  # fmt: skip
+    table = table.where(np.isfinite(table.astype(float)))  # inf: no value (a ratio over 0)
     base = table[baseline]
     rows = []
     for setting in settings:
@@ -94,12 +99,14 @@ def compare_to_baseline(
         mine = table[setting]
         if paired:
             both = mine.notna() & base.notna()
-            undefined = int((mine.notna() | base.notna()).sum() - both.sum())
+            undefined = int((ran[setting] & ran[baseline]).sum() - both.sum())
             difference, low, high, n = _paired(mine[both].to_numpy(), base[both].to_numpy(), level)
             method = "paired t"
         else:
             a, b = mine.dropna().to_numpy(), base.dropna().to_numpy()
-            undefined = int(mine.isna().sum() + base.isna().sum())
+            undefined = int(
+                (ran[setting] & mine.isna()).sum() + (ran[baseline] & base.isna()).sum()
+            )
             difference, low, high, n = _welch(a, b, level)
             method = "Welch"
         rows.append({"setting": setting, "difference": difference, "low": low, "high": high,

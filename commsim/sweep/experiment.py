@@ -30,6 +30,16 @@ per replication, so run ``(s, r)`` has spawn key ``(1, s, r)``. The model of tha
 seeded with the 63-bit integer ``seed`` drawn from that child sequence, recorded with the
 run: ``CommunityModel(rng=seed, **parameters)`` re-runs it alone. A run's seed does not
 depend on the executor, the worker count, the batch, or the number of replications.
+
+A strategy can be switched on and off as a factor: ``vary={"SizeCap": [False, True]}``
+(applied with its ``strategies`` table, or its defaults, when on). Its own varied
+parameters then matter only when it is on: the settings where it is off keep none of
+them (``None`` in ``settings()``) and appear once, so ``{"SizeCap": [False, True],
+"SizeCap.max_members": [50, 100]}`` has three settings, "no cap" and two caps.
+
+``adaptive = {"width": w, "step": k}`` adds replications in rounds of ``k`` until each
+setting's interval against the baseline is narrower than ``w`` (``commsim.sweep.adaptive``).
+
 With ``seeds="common"`` (common random numbers) replication ``r`` of every setting takes
 the seed of setting 0's replication ``r`` (spawn key ``(1, 0, r)``): the same population,
 network and founders in every setting, so that settings differ only where they act, and
@@ -59,12 +69,17 @@ from commsim.strategies.registry import strategy_parameters
 SWEEP_OUTCOMES = {
     "active_days": "days_until_silence, or the run's last day when the group never fell "
     "silent within the run (a lower bound then; NaN-free, so means compare policies)",
+    "end_regular_contributors": "members who posted on the last day, spammers left out "
+    "(commsim.outcomes.regular_contributors)",
+    "active_member_days": "non-spam members who posted, summed over days 1..days: the "
+    "active member-days a strategy buys",
 }
 #: Names of the per-run outcomes a sweep can keep: ``run_outcomes``' and ``SWEEP_OUTCOMES``.
 OUTCOMES: tuple[str, ...] = tuple(
     run_outcomes(pd.DataFrame(0.0, index=range(2), columns=list(REPORTERS)))
 ) + tuple(SWEEP_OUTCOMES)
 DESIGNS = ("grid", "latin", "sobol")
+AXES = ("categorical", "log", "linear")  # kinds of x axis (commsim.sweep.figures)
 SEEDS = ("independent", "common")
 POLICY = "policy"  # name of the settings column that holds the policy of each setting
 _DESIGN_CHILD = 0  # child of the root SeedSequence seeding the design (runs: run_seed)
@@ -78,6 +93,21 @@ class ExperimentError(ValueError):
         self.key = tuple(key)
         self.reason = message
         super().__init__(f"{dotted_key(self.key)}: {message}")
+
+
+def factor_kind(name: str) -> str:
+    """What a varied name is: ``"parameter"`` (a model parameter, ``ambient_inflow``),
+    ``"switch"`` (a strategy switched on/off, ``SizeCap`` or ``pkg.mod:Class``) or
+    ``"strategy"`` (a strategy's parameter, ``SizeCap.max_members``)."""
+    if name in PARAMETERS:
+        return "parameter"
+    head, colon, tail = name.rpartition(":")
+    return "strategy" if "." in (tail if colon else name) else "switch"
+
+
+def missing(value: Any) -> bool:
+    """Whether a setting's value is absent (a parameter of a strategy switched off)."""
+    return value is None or (isinstance(value, (float, np.floating)) and np.isnan(value))
 
 
 def dotted_key(key: Sequence[str]) -> str:
@@ -145,6 +175,10 @@ class Experiment:
         question: the question the experiment answers, shown in its report.
         seeds: ``"independent"`` (each setting and replication its own seed) or
             ``"common"`` (replication ``r`` of every setting shares one seed).
+        adaptive: replications in rounds until decided (``commsim.sweep.adaptive``):
+            ``width`` (of each setting's 95% interval against the baseline on
+            ``report.best``'s outcome), ``step`` (replications per round; ``replications``
+            is then the most per setting), ``max_runs`` (optional cap on all runs).
         report: report options: ``x`` (parameter on the x axis), ``outcomes`` (shown),
             ``timeseries`` (metrics plotted over time), ``best`` (``{"outcome": name,
             "goal": "max" | "min"}``), ``sensitivity`` (outcomes for Sobol indices).
@@ -165,6 +199,7 @@ class Experiment:
     question: str = ""
     report: Mapping[str, Any] = field(default_factory=dict)
     seeds: str = "independent"
+    adaptive: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         from commsim.sweep.checks import check_experiment  # the checks read this module
@@ -205,7 +240,7 @@ class Experiment:
                     row["sample"] = index
                 rows.append(row)
         columns = self.setting_columns + (["sample"] if self.ranges else [])
-        table = pd.DataFrame(rows, columns=columns)
+        table = pd.DataFrame(_switched_off(rows, self.vary), columns=columns)
         table.insert(0, "setting", np.arange(len(table), dtype=np.int64))
         return table
 
@@ -233,7 +268,7 @@ class Experiment:
         if name in PARAMETERS:
             return PARAMETERS[name].kind is int
         strategy, _, parameter = name.rpartition(".")
-        return strategy_parameters(strategy)[parameter].kind is int
+        return getattr(strategy_parameters(strategy)[parameter], "kind", None) is int
 
     # ------------------------------------------------------------------ runs
     def run_count(self) -> int:
@@ -265,9 +300,17 @@ class Experiment:
                 strategies[name] = dict(params)
         for name in self.vary:
             value = plain_value(setting[name])
-            if "." in name:
+            kind = factor_kind(name)
+            if kind == "switch":
+                if not value:
+                    strategies.pop(name, None)
+            elif missing(value):  # a parameter of a strategy switched off here
+                continue
+            elif kind == "strategy":
                 strategy, _, parameter = name.rpartition(".")
                 if strategy in strategies:
+                    if isinstance(value, float) and value.is_integer() and self._is_integer(name):
+                        value = int(value)  # a column with an off level is stored as float
                     strategies[strategy][parameter] = value
             else:
                 parameters[name] = value
@@ -297,6 +340,7 @@ class Experiment:
             "report": self.report,
             # only when common, so that the fingerprints of earlier experiments stay
             **({"seeds": self.seeds} if self.seeds != "independent" else {}),
+            **({"adaptive": dict(self.adaptive)} if self.adaptive else {}),
         }
 
     @classmethod
@@ -313,12 +357,12 @@ class Experiment:
         return cls(**data)
 
     def fingerprint(self) -> str:
-        """Hash of everything that decides the runs' numbers. Replications, the name, the
-        question and the report options are left out: more replications extend a sweep,
-        and a report can change after the runs."""
+        """Hash of everything that decides the runs' numbers. Replications, the adaptive
+        rounds, the name, the question and the report options are left out: more
+        replications extend a sweep, and a report can change after the runs."""
         data = self.to_dict()
-        for key in ("name", "question", "report", "replications"):
-            data.pop(key)
+        for key in ("name", "question", "report", "replications", "adaptive"):
+            data.pop(key, None)
         text = json.dumps(data, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -329,6 +373,26 @@ def _scale(unit: np.ndarray, bounds: Range, integer: bool) -> list[Any]:
         low, high = int(bounds.low), int(bounds.high)
         return [int(v) for v in np.minimum(np.floor(low + unit * (high - low + 1)), high)]
     return [float(v) for v in bounds.low + unit * (bounds.high - bounds.low)]
+
+
+def _switched_off(rows: list[dict[str, Any]], vary: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """``rows`` with the varied parameters of each strategy switched off in a row set to
+    None, and the rows this makes repeat dropped (the first kept)."""
+    switches = [name for name in vary if factor_kind(name) == "switch"]
+    if not switches:
+        return rows
+    kept, seen = [], set()
+    for row in rows:
+        for switch in switches:
+            if not row[switch]:
+                for name in vary:
+                    if factor_kind(name) == "strategy" and name.rpartition(".")[0] == switch:
+                        row[name] = None
+        key = tuple((k, repr(v)) for k, v in row.items())
+        if key not in seen:
+            seen.add(key)
+            kept.append(row)
+    return kept
 
 
 def plain_value(value: Any) -> Any:

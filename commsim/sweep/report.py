@@ -2,17 +2,23 @@
 the experiment's question, and plots, written beside the results.
 
 For each setting and outcome the table gives the mean over the setting's replications
-and its 95% confidence interval ``mean ± t(0.975, n - 1) * s / sqrt(n)``
-(``commsim.stats.t_interval``; ``s`` the sample standard deviation, ``n`` the runs with a
-value: an outcome such as days until silence is NaN for a group that never fell silent,
-and ``n`` says how many did; fewer than two values give no interval). Failed runs are
-counted, not averaged. The best setting is compared with the others by Welch's t test
-(``commsim.stats.welch_test``).
+with a value and its 95% bootstrap interval (``commsim.stats.mean_interval``: BCa over
+the runs, whose bounds are resampled means, so an interval never leaves the range the
+outcome can take, ``commsim.outcomes.RANGES``, and follows its skew), ``n`` the runs with
+a value and the runs without one counted as *undefined* with the reason the outcome
+declares (days until silence of a group that never fell silent; a cost per contributor
+when none is left, stored as ``inf``). Fewer than two values give no interval; failed
+runs are counted, not averaged. Every row says how many replications it rests on.
+
+The answer (``commsim.sweep.decision``): the best setting and the settings that cannot
+be told from it, which settings are better than the baseline, and the cost of each
+setting per unit of effect; with common seeds by paired differences.
 
 ``write_report(results)`` writes ``<results>/report/``: ``report.md`` (question, runs,
 answer, table), ``summary.csv`` (every setting), ``outcomes.png`` (each outcome against
-the x parameter, with its interval), ``timeseries.png`` (mean daily metrics of the
-settings), and for a Sobol design ``sensitivity.csv`` and ``sensitivity.png``.
+the x factor, with its interval, on an axis chosen from its values:
+``commsim.sweep.figures``), ``timeseries.png`` (mean daily metrics of the settings), and
+for a Sobol design ``sensitivity.csv`` and ``sensitivity.png``.
 """
 
 from __future__ import annotations
@@ -24,11 +30,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
-from commsim.stats import t_interval, welch_test
-from commsim.sweep.comparison import baseline_lines
-from commsim.sweep.experiment import Experiment
+from commsim.outcomes import RANGES
+from commsim.stats import mean_interval
+from commsim.sweep.comparison import baseline_lines, compare_to_baseline
+from commsim.sweep.decision import cost_lines, decision_line
+from commsim.sweep.experiment import Experiment, Range, factor_kind, missing
+from commsim.sweep.figures import outcomes_figure, plot_timeseries
 from commsim.sweep.sensitivity import sobol_figure, sobol_indices
 from commsim.sweep.store import STATUS_FAILED, STATUS_OK, ResultStore
 
@@ -43,14 +51,15 @@ DEFAULT_OUTCOMES = (
 )
 DEFAULT_TIMESERIES = ("members", "contributors")
 LEVEL = 0.95
-MAX_LINES = 12  # settings drawn in the time-series plot
 
 
 def summary_table(
     outcomes: pd.DataFrame, experiment: Experiment, names: Sequence[str]
 ) -> pd.DataFrame:
-    """One row per setting: its varied values, runs, failed runs, and for each outcome
-    ``<outcome>``, ``<outcome>_low``, ``<outcome>_high`` (95% interval) and ``<outcome>_n``."""
+    """One row per setting: its varied values, ``runs`` (finished replications),
+    ``failed``, and for each outcome ``<outcome>`` (mean of the runs with a value),
+    ``<outcome>_low``, ``<outcome>_high`` (95% bootstrap interval), ``<outcome>_n`` (runs
+    with a value) and ``<outcome>_undefined`` (runs without: NaN or infinite)."""
     columns = experiment.setting_columns + (["sample"] if experiment.ranges else [])
     rows = []
     for setting, runs in outcomes.groupby("setting", sort=True):
@@ -60,47 +69,66 @@ def summary_table(
         row["runs"] = len(ok)
         row["failed"] = int((runs["status"] == STATUS_FAILED).sum())
         for name in names:
-            mean, low, high, n = t_interval(ok[name], LEVEL)
-            row.update({name: mean, f"{name}_low": low, f"{name}_high": high, f"{name}_n": n})
+            values = ok[name].to_numpy(dtype=float)
+            finite = values[np.isfinite(values)]
+            mean, low, high, n = mean_interval(finite, LEVEL)
+            row.update({name: mean, f"{name}_low": low, f"{name}_high": high, f"{name}_n": n,
+                        f"{name}_undefined": len(values) - n})  # fmt: skip
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def best_setting(
-    outcomes: pd.DataFrame, summary: pd.DataFrame, outcome: str, goal: str, columns: Sequence[str]
+    outcomes: pd.DataFrame,
+    summary: pd.DataFrame,
+    outcome: str,
+    goal: str,
+    columns: Sequence[str],
+    *,
+    paired: bool = False,
 ) -> str:
-    """A sentence naming the setting with the best mean ``outcome`` and the settings that
-    a Welch t-test cannot tell from it at the 5% level."""
+    """A sentence naming the setting with the best mean ``outcome`` and the settings
+    whose 95% interval of the difference from it includes 0 (paired differences with
+    common seeds, else Welch's: ``commsim.sweep.comparison.compare_to_baseline``)."""
     ranked = summary.dropna(subset=[outcome])
     if ranked.empty:
         return f"No setting has a value of {outcome} yet."
     best = ranked.loc[ranked[outcome].idxmax() if goal == "max" else ranked[outcome].idxmin()]
     ok = outcomes[outcomes["status"] == STATUS_OK]
-    best_values = ok.loc[ok["setting"] == best["setting"], outcome].dropna()
-    ties = []
-    for _, row in ranked.iterrows():
-        if row["setting"] == best["setting"]:
-            continue
-        values = ok.loc[ok["setting"] == row["setting"], outcome].dropna()
-        if len(values) < 2 or len(best_values) < 2:
-            continue
-        if not welch_test(best_values, values).pvalue < 0.05:
-            ties.append(_label(row, columns))
+    ok = ok[ok["setting"].isin(ranked["setting"])]
+    method = "paired" if paired else "Welch"
     sentence = (
         f"{'Highest' if goal == 'max' else 'Lowest'} mean {outcome}: "
         f"{_label(best, columns) or 'the only setting'}, {_interval(best, outcome)}."
     )
+    if len(ranked) < 2:
+        return sentence
+    against = compare_to_baseline(ok, outcome, int(best["setting"]), paired=paired, goal=goal)
+    row_of = ranked.set_index("setting")
+    ties = [_label(row_of.loc[s], columns) for s, r in against.iterrows()
+            if r.decision == "indistinguishable"]  # fmt: skip
     if ties:
         sentence += (
-            " Not distinguishable from it (Welch t-test, p >= 0.05): " + "; ".join(ties) + "."
+            f" Indistinguishable from it ({method} 95% interval of the difference includes "
+            "0): " + "; ".join(ties) + "."
         )
-    elif len(ranked) > 1:
-        sentence += " Every other setting differs from it (Welch t-test, p < 0.05)."
+    else:
+        sentence += f" Every other setting is worse ({method} 95% interval excludes 0)."
     return sentence
 
 
 def _label(row: pd.Series, columns: Sequence[str]) -> str:
-    return ", ".join(f"{c} = {_number(row[c])}" for c in columns)
+    """``column = value`` of each setting column with a value (a switched-off strategy's
+    parameters have none; a switched-on one is implied by its parameters)."""
+    shown = [c for c in columns if not missing(row[c])]
+    implied = {
+        c
+        for c in shown
+        if factor_kind(c) == "switch"
+        and row[c] is not False
+        and any(o.startswith(f"{c}.") for o in shown)
+    }  # "on" said by its parameters
+    return ", ".join(f"{c} = {_number(row[c])}" for c in shown if c not in implied)
 
 
 def _number(value) -> str:
@@ -115,7 +143,22 @@ def _interval(row: pd.Series, name: str) -> str:
     text = f"{_number(row[name])}"
     if not math.isnan(row[f"{name}_low"]):
         text += f" [{_number(row[f'{name}_low'])}, {_number(row[f'{name}_high'])}]"
-    return text + f" (n={int(row[f'{name}_n'])})"
+    undefined = int(row.get(f"{name}_undefined", 0) or 0)
+    return (
+        text + f" (n={int(row[f'{name}_n'])}" + (f", {undefined} undefined)" if undefined else ")")
+    )
+
+
+def undefined_lines(summary: pd.DataFrame, names: Sequence[str]) -> list[str]:
+    """A note for each outcome with runs without a value: how many, and why."""
+    lines = []
+    for name in names:
+        count = int(summary[f"{name}_undefined"].sum())
+        if count:
+            reason = RANGES[name].undefined if name in RANGES else "no value"
+            lines.append(f"- {name}: {count} of {int(summary['runs'].sum())} runs undefined "
+                         f"({reason}); left out of the means and intervals.")  # fmt: skip
+    return ["Runs without a value:", "", *lines, ""] if lines else []
 
 
 def markdown_table(
@@ -125,7 +168,7 @@ def markdown_table(
     header = list(columns) + ["runs", "failed"] + list(names)
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for _, row in summary.head(limit).iterrows():
-        cells = [_number(row[c]) for c in columns] + [
+        cells = ["–" if missing(row[c]) else _number(row[c]) for c in columns] + [
             str(int(row["runs"])),
             str(int(row["failed"])),
         ]
@@ -136,70 +179,24 @@ def markdown_table(
     return "\n".join(lines)
 
 
-def _x_axis(experiment: Experiment, settings: pd.DataFrame) -> str | None:
+def _x_axis(experiment: Experiment) -> str | None:
+    """``report.x``, else the first varied name with numbers, else the first column."""
     x = experiment.report.get("x")
     if x:
         return x
-    numeric = [c for c in experiment.vary if pd.api.types.is_numeric_dtype(settings[c])]
+    numeric = [name for name in experiment.grid + experiment.ranges
+               if isinstance(experiment.vary[name], Range) or any(
+                   isinstance(v, (int, float)) and not isinstance(v, bool)
+                   for v in experiment.vary[name])]  # fmt: skip
     return numeric[0] if numeric else (experiment.setting_columns or [None])[0]
 
 
-def plot_outcomes(
-    summary: pd.DataFrame,
-    experiment: Experiment,
-    names: Sequence[str],
-    x: str | None,
-    path: os.PathLike,
-) -> None:
-    """Each outcome's mean and 95% interval against ``x``, one line per combination of
-    the other varied values (points only for sampled designs)."""
-    others = [c for c in experiment.setting_columns if c != x and c not in experiment.ranges]
-    fig = Figure(figsize=(8, 2.9 * len(names) + 0.5))
-    axes = fig.subplots(len(names), 1, squeeze=False)
-    for ax, name in zip(axes[:, 0], names, strict=True):
-        groups = summary.groupby(others, sort=False) if others else [((), summary)]
-        categorical = x is None or not pd.api.types.is_numeric_dtype(summary[x])
-        for index, (key, rows) in enumerate(groups):
-            key = key if isinstance(key, tuple) else (key,)
-            label = ", ".join(f"{c}={_number(v)}" for c, v in zip(others, key, strict=True))
-            low = (rows[name] - rows[f"{name}_low"]).to_numpy()
-            high = (rows[f"{name}_high"] - rows[name]).to_numpy()
-            if categorical:
-                ticks = rows[x].astype(str) if x else ["all runs"]
-                offset = (index - (len(groups) - 1) / 2) * 0.8 / max(len(groups), 1)
-                positions = np.arange(len(rows)) + offset
-                ax.bar(
-                    positions,
-                    rows[name],
-                    0.8 / max(len(groups), 1),
-                    yerr=[low, high],
-                    capsize=3,
-                    label=label or None,
-                )
-                ax.set_xticks(np.arange(len(rows)), ticks, rotation=20 if len(rows) > 5 else 0)
-            elif experiment.ranges:
-                ax.scatter(rows[x], rows[name], s=10, alpha=0.7, label=label or None)
-            else:
-                rows = rows.sort_values(x)
-                ax.errorbar(
-                    rows[x],
-                    rows[name],
-                    yerr=[rows[name] - rows[f"{name}_low"], rows[f"{name}_high"] - rows[name]],
-                    marker="o",
-                    capsize=3,
-                    label=label or None,
-                )
-        ax.set_ylabel(name)
-        ax.set_xlabel(x or "")
-        if others:
-            ax.legend(fontsize="small")
-    axes[0, 0].set_title(
-        f"{experiment.name}: mean per design point"
-        if experiment.ranges
-        else f"{experiment.name}: mean and 95% confidence interval per setting"
-    )
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+def _others(experiment: Experiment, x: str | None) -> list[str]:
+    """The columns drawn as separate lines: every setting column but ``x``, the ranges,
+    and ``x``'s strategy switched on/off (its off setting has no ``x``: a reference)."""
+    strategy = (x or "").rpartition(".")[0]
+    return [c for c in experiment.setting_columns
+            if c not in (x, strategy) and c not in experiment.ranges]  # fmt: skip
 
 
 def mean_timeseries(store: ResultStore, metrics: Sequence[str]) -> pd.DataFrame:
@@ -213,31 +210,6 @@ def mean_timeseries(store: ResultStore, metrics: Sequence[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=["setting", "day", *metrics])
     means = pd.DataFrame({m: total[(m, "sum")] / total[(m, "count")] for m in metrics})
     return means.reset_index()
-
-
-def plot_timeseries(
-    means: pd.DataFrame,
-    settings: pd.DataFrame,
-    columns: Sequence[str],
-    metrics: Sequence[str],
-    path: os.PathLike,
-) -> None:
-    """Mean daily metrics of up to ``MAX_LINES`` settings (evenly chosen)."""
-    chosen = settings["setting"].to_numpy()
-    if len(chosen) > MAX_LINES:
-        chosen = chosen[np.linspace(0, len(chosen) - 1, MAX_LINES).round().astype(int)]
-    fig = Figure(figsize=(8, 2.8 * len(metrics) + 0.5))
-    axes = fig.subplots(len(metrics), 1, sharex=True, squeeze=False)
-    for ax, metric in zip(axes[:, 0], metrics, strict=True):
-        for setting in chosen:
-            rows = means[means["setting"] == setting]
-            row = settings.loc[settings["setting"] == setting].iloc[0]
-            ax.plot(rows["day"], rows[metric], label=_label(row, columns) or "all runs")
-        ax.set_ylabel(f"mean {metric}")
-    axes[-1, 0].set_xlabel("day")
-    axes[0, 0].legend(fontsize="x-small", ncol=2)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
 
 
 def write_report(results: str | os.PathLike, outcomes: Sequence[str] | None = None) -> Path:
@@ -271,17 +243,28 @@ def write_report(results: str | os.PathLike, outcomes: Sequence[str] | None = No
     columns = experiment.setting_columns + (["sample"] if experiment.ranges else [])
     best = experiment.report.get("best")
     summary = summary_table(runs, experiment, names + [best["outcome"]] if best else names)
-    total = len(settings) * experiment.replications
     lines = [f"# {experiment.name}", ""]
     if experiment.question:
         lines += [f"**Question:** {experiment.question}", ""]
     failed = int((runs["status"] == STATUS_FAILED).sum()) if len(runs) else 0
-    lines += [
-        f"{len(runs)} of {total} runs finished ({failed} failed): {len(settings)} settings x "
-        f"{experiment.replications} replications, {experiment.days} days each, root seed "
-        f"{experiment.seed}, design {experiment.design}.",
-        "",
-    ]
+    if experiment.adaptive:
+        counts = runs.groupby("setting").size() if len(runs) else pd.Series([0])
+        lines += [
+            f"{len(runs)} runs finished ({failed} failed): {len(settings)} settings, "
+            f"{counts.min()} to {counts.max()} replications each (added in rounds until "
+            "each setting's interval against the baseline was narrow enough: see Answer), "
+            f"{experiment.days} days each, root seed {experiment.seed}, design "
+            f"{experiment.design}.",
+            "",
+        ]
+    else:
+        total = len(settings) * experiment.replications
+        lines += [
+            f"{len(runs)} of {total} runs finished ({failed} failed): {len(settings)} "
+            f"settings x {experiment.replications} replications, {experiment.days} days "
+            f"each, root seed {experiment.seed}, design {experiment.design}.",
+            "",
+        ]
     if experiment.parameters or experiment.strategies:
         fixed = ", ".join(f"{k} = {v}" for k, v in experiment.parameters.items())
         strategies = "; ".join(
@@ -304,27 +287,37 @@ def write_report(results: str | os.PathLike, outcomes: Sequence[str] | None = No
             )
             lines.append(f"- **{policy}**: {text}")
         lines.append("")
+    label = lambda row: _label(row, columns)  # noqa: E731
+    paired = experiment.seeds == "common"
     if best and len(summary):
+        goal = best.get("goal", "max")
         lines += [
             "## Answer",
             "",
-            best_setting(runs, summary, best["outcome"], best.get("goal", "max"), columns),
+            best_setting(runs, summary, best["outcome"], goal, columns, paired=paired),
             "",
+            *decision_line(runs, experiment, settings, label),
         ]
-    lines += baseline_lines(
-        runs, experiment, settings, names, lambda row: _label(row, columns), LEVEL
-    )
+    lines += baseline_lines(runs, experiment, settings, names, label, LEVEL)
+    lines += cost_lines(runs, experiment, settings, label, LEVEL)
     if len(summary):
         summary.to_csv(folder / "summary.csv", index=False)
         lines += [
-            "## Outcomes (mean [95% confidence interval] (runs with a value))",
+            "## Outcomes (mean [95% bootstrap interval] (replications with a value))",
             "",
             markdown_table(summary, columns, names),
             "",
+            *undefined_lines(summary, names),
         ]
-        x = _x_axis(experiment, settings)
-        plot_outcomes(summary, experiment, names, x, folder / "outcomes.png")
-        lines += ["![outcomes](outcomes.png)", ""]
+        x = _x_axis(experiment)
+        figure, kind = outcomes_figure(
+            summary, names, x, _others(experiment, x),
+            title=f"{experiment.name}: mean per design point" if experiment.ranges
+            else f"{experiment.name}: mean and 95% interval per setting",
+            sampled=bool(experiment.ranges), axis=experiment.report.get("axis"),
+        )  # fmt: skip
+        figure.savefig(folder / "outcomes.png", dpi=110)
+        lines += [f"![outcomes](outcomes.png) (x: {x}, {kind} axis)", ""]
     metrics = [
         m
         for m in experiment.report.get("timeseries", DEFAULT_TIMESERIES)
@@ -333,7 +326,8 @@ def write_report(results: str | os.PathLike, outcomes: Sequence[str] | None = No
     if metrics and len(runs):
         means = mean_timeseries(store, metrics)
         if len(means):
-            plot_timeseries(means, settings, columns[:3], metrics, folder / "timeseries.png")
+            plot_timeseries(means, settings, lambda row: _label(row, columns[:3]), metrics,
+                            folder / "timeseries.png")  # fmt: skip
             lines += ["## Over time (mean per setting)", "", "![timeseries](timeseries.png)", ""]
     for outcome in experiment.report.get("sensitivity", []):
         lines += [f"## Sensitivity of {outcome} (Sobol indices)", ""]
@@ -375,7 +369,8 @@ def _sobol_markdown(table: pd.DataFrame) -> str:
 
 
 def _sobol_answer(table: pd.DataFrame, outcome: str) -> str:
-    """A sentence naming the parameter with the largest total index in each block."""
+    """A sentence naming the parameter with the largest total index in each block, and
+    whether its 95% interval lies above every other parameter's (a decided ranking)."""
     keys = [c for c in table.columns if c not in _SOBOL_COLUMNS]
     blocks = table.groupby(keys, sort=False) if keys else [((), table)]
     sentences = []
@@ -386,6 +381,15 @@ def _sobol_answer(table: pd.DataFrame, outcome: str) -> str:
         sentences.append(
             f"{'With ' + where + ', ' if where else ''}{top['parameter']} explains most of the "
             f"variance of {outcome}: total index {top['ST']:.2f} ± {top['ST_conf']:.2f}, "
-            f"first order {top['S1']:.2f} ± {top['S1_conf']:.2f}."
+            f"first order {top['S1']:.2f} ± {top['S1_conf']:.2f}" + _apart(top, rows.drop(top.name))
         )
     return " ".join(sentences)
+
+
+def _apart(top: pd.Series, others: pd.DataFrame) -> str:
+    """``"; above every other ..."`` when the top total index's interval lies above the
+    others', else the parameters whose intervals overlap it."""
+    overlapping = others[others["ST"] + others["ST_conf"] >= top["ST"] - top["ST_conf"]]
+    if overlapping.empty:
+        return "; its interval lies above every other parameter's."
+    return "; its interval overlaps that of " + ", ".join(overlapping["parameter"]) + "."

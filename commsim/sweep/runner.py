@@ -6,6 +6,10 @@ batches of about ``batch_seconds`` of work, keeps a bounded number of batches in
 and writes finished runs to Parquet every ``flush_seconds``: memory stays flat whatever
 the number of runs. A run that raises is recorded as failed with its error; the others go
 on. Ctrl-C (or SIGTERM through the command line) saves every finished run, then stops.
+
+An adaptive experiment (``commsim.sweep.adaptive``) runs in rounds: each round's runs
+are run as above, then the next round is planned from the stored results, until the
+plan is complete; a resumed sweep replays the rounds from what is stored.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from commsim.strategies.registry import experiment_modules
+from commsim.sweep.adaptive import adaptive_state
 from commsim.sweep.executors import available_cores, process_executor
 from commsim.sweep.experiment import Experiment, Run
 from commsim.sweep.store import ResultStore, describe_damage
@@ -129,50 +134,71 @@ def run_sweep(
                 + (f"; {runs} runs" if runs else ""),
                 file=sys.stderr,
             )
-        finished = {r for r in store.finished_runs() if r[1] < experiment.replications}
-        total = len(settings) * experiment.replications
-        pending = (
-            run
-            for run in experiment.runs(settings)
-            if (run.setting, run.replication) not in finished
-        )
+        before = {r for r in store.finished_runs() if r[1] < experiment.replications}
         owned = executor is None
         if workers is None:
             workers = executor._max_workers if isinstance(executor, ProcessPoolExecutor) else None
         workers = workers or available_cores()
-        sweep = _Sweep(experiment, store, settings, pending, workers, batch_seconds, flush_seconds)
-        bar = tqdm(
-            total=total,
-            initial=len(finished),
-            unit="run",
-            desc=experiment.name,
-            disable=not progress,
-            smoothing=0.05,
-            dynamic_ncols=True,
-        )
-        bar.set_postfix(failed=0)
-        sweep.bar, sweep.on_batch = bar, on_batch
-        try:
-            sweep.run(executor, owned)
-        except KeyboardInterrupt:
-            print(
-                f"\nInterrupted: {len(store.finished_runs())} of {total} runs are saved "
-                f"in {store.path}; run the same command to resume.",
-                file=sys.stderr,
+        total, done = len(settings) * experiment.replications, 0
+        finished, failed, wall, run_seconds = 0, 0, 0.0, 0.0
+        while True:
+            finished_now = {r for r in store.finished_runs() if r[1] < experiment.replications}
+            wanted = None
+            if experiment.adaptive:
+                state = adaptive_state(experiment, settings, store.outcomes())
+                # runs kept from an earlier width or cap count too (the report uses them)
+                wanted, total = state.pending, len(state.planned() | finished_now)
+            pending = (
+                run
+                for run in experiment.runs(settings)
+                if (run.setting, run.replication) not in finished_now
+                and (wanted is None or (run.setting, run.replication) in wanted)
             )
-            raise
-        finally:
-            bar.close()
+            done = len(finished_now) if wanted is None else total - len(wanted)
+            sweep = _Sweep(
+                experiment, store, settings, pending, workers, batch_seconds, flush_seconds
+            )
+            _run_round(sweep, executor, owned, experiment.name, total, done, progress, on_batch)
+            finished, failed = finished + sweep.finished, failed + sweep.failed
+            wall, run_seconds = wall + sweep.wall_seconds, run_seconds + sweep.run_seconds
+            if not experiment.adaptive or not sweep.finished:
+                break
     return SweepSummary(
         store.path,
         total,
-        len(finished),
-        sweep.finished,
-        sweep.failed,
-        sweep.wall_seconds,
-        sweep.run_seconds,
+        len(before),
+        finished,
+        failed,
+        wall,
+        run_seconds,
         workers,
     )
+
+
+def _run_round(sweep, executor, owned, name, total, done, progress, on_batch) -> None:
+    """Run ``sweep``'s pending runs with a progress bar; Ctrl-C saves and says so."""
+    bar = tqdm(
+        total=total,
+        initial=done,
+        unit="run",
+        desc=name,
+        disable=not progress,
+        smoothing=0.05,
+        dynamic_ncols=True,
+    )
+    bar.set_postfix(failed=0)
+    sweep.bar, sweep.on_batch = bar, on_batch
+    try:
+        sweep.run(executor, owned)
+    except KeyboardInterrupt:
+        print(
+            f"\nInterrupted: {len(sweep.store.finished_runs())} of {total} runs are saved "
+            f"in {sweep.store.path}; run the same command to resume.",
+            file=sys.stderr,
+        )
+        raise
+    finally:
+        bar.close()
 
 
 class _Sweep:
