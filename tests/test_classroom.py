@@ -214,7 +214,7 @@ def test_the_stage_band_does_not_flicker_over_10_seeds(name):
         activity = analysis.daily_activity(df, 7).to_numpy()
         peak = np.maximum.accumulate(activity)
         changes = np.flatnonzero(np.diff(codes) != 0) + 1  # first day of each new stage
-        for left, back in zip(changes, changes[1:]):
+        for left, back in zip(changes[:-1], changes[1:], strict=True):
             returned = codes[back] == codes[left - 1] and back - left < 5
             revival = (activity[back : back + 7] >= peak[left - 1]).any()
             assert not returned or revival, f"seed {seed}: flicker on days {left}-{back}: {codes}"
