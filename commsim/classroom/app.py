@@ -24,7 +24,6 @@ and sleeps ``play_interval`` between them, so its speed is set by the redraw's c
 from __future__ import annotations
 
 import contextlib
-import io
 import threading
 import time
 from html import escape
@@ -44,7 +43,7 @@ from commsim.classroom.controls import (
     describe_strategies,
     format_value,
 )
-from commsim.classroom.figures import GroupPicture, LifecyclePlots
+from commsim.classroom.figures import GroupPicture, LifecyclePlots, png
 from commsim.classroom.model import (
     DEFAULT_PRESET,
     PRESETS,
@@ -53,6 +52,9 @@ from commsim.classroom.model import (
     current_numbers,
     event_marks,
 )
+from commsim.classroom.session import ClassSession, configured_away_seconds
+from commsim.classroom.student import ROOM
+from commsim.classroom.teacher import ClassCard, Debrief, Roster
 
 FRAME_SECONDS = 0.25
 """Least time between two redraws while playing."""
@@ -175,8 +177,10 @@ def Controller(
     parameters: solara.Reactive,
     frame: solara.Reactive,
     looping: solara.Reactive,
+    in_session: bool = False,
 ):
-    """Reset, Play/Pause and Step, and the speed (days a second) while playing.
+    """Reset, Play/Pause and Step, and the speed (days a second) while playing; Reset is
+    off while a class session runs (``in_session``: its model is the session's).
 
     Play starts a thread of its own (in the session's kernel context, so that its redraws
     reach this page): solara's threaded tasks held back the redraws of a loop started after
@@ -223,7 +227,7 @@ def Controller(
 
     running = model.value.running
     with solara.Row(justify="space-between"):
-        solara.Button(label="Reset", color="primary", on_click=reset)
+        solara.Button(label="Reset", color="primary", on_click=reset, disabled=in_session)
         solara.Button(label="❚❚" if playing.value else "▶", color="primary", on_click=toggle,
                       disabled=not running or (looping.value and not playing.value))  # fmt: skip
         solara.Button(label="Step", color="primary", on_click=step,
@@ -275,23 +279,20 @@ def Numbers(model: PageModel, frame: solara.Reactive, looping: solara.Reactive):
     )  # fmt: skip
 
 
-def png(figure) -> bytes:
-    """The figure as PNG bytes (fast compression: a redraw, not an archive)."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
-
-
 @solara.component
-def Figures(model: PageModel, frame: solara.Reactive):
-    """The picture of the group beside the lifecycle plots, redrawn at each ``frame``."""
+def Figures(model: PageModel, frame: solara.Reactive, session: ClassSession | None = None):
+    """The picture of the group beside the lifecycle plots, redrawn at each ``frame``; a
+    class session's students are marked on the picture."""
     population = model.params["population"]
-    picture = solara.use_memo(lambda: GroupPicture(population), [population])
+    students = session is not None
+    picture = solara.use_memo(lambda: GroupPicture(population, students=students),
+                              [population, students])  # fmt: skip
     plots = solara.use_memo(LifecyclePlots, [])
 
     def draw() -> tuple[bytes, bytes]:
         with model.lock:
-            picture.update(model)
+            marked = {s["person"]: s["name"] for s in session.roster()} if students else None
+            picture.update(model, marked)
             plots.update(model.daily(), event_marks(model))
         return png(picture.figure), png(plots.figure)
 
@@ -307,13 +308,16 @@ def Figures(model: PageModel, frame: solara.Reactive):
 def ScenarioViz(preset_name: str):
     """The controls and the figures for one scenario, with its own model (one per browser
     session). Keyed by the scenario in ``Page``, so a new scenario is a new model with
-    fresh controls."""
+    fresh controls. A class session started here (``ClassCard``) replaces the model with
+    the session's; once it ends, the main area shows its debrief."""
     preset = PRESETS[preset_name]
     model = solara.use_reactive(solara.use_memo(lambda: PageModel(**preset.settings()), []))
     # what Reset builds the next model from: the scenario's settings, then each move
     parameters = solara.use_reactive(solara.use_memo(lambda: initial_parameters(preset), []))
     frame = solara.use_reactive(0)
     looping = solara.use_reactive(False)  # the play thread has not ended yet
+    session = solara.use_reactive(None)  # this page's class session, if any
+    debriefing = solara.use_reactive(False)
 
     def on_change(name, value):
         parameters.value = {**parameters.value, name: value}
@@ -323,17 +327,38 @@ def ScenarioViz(preset_name: str):
         # playing would go on stepping after a change of scenario or the end of the session
         def stop():
             model.value.running = False
+            if session.value is not None:
+                session.value.end()
 
         return stop
 
     solara.use_effect(stop_when_gone, [])
 
+    def start_session():
+        started = ClassSession.build(PageModel, parameters.value,
+                                     away_seconds=configured_away_seconds())  # fmt: skip
+        ROOM.open(started)
+        session.value, debriefing.value = started, False
+        model.value = started.model
+        frame.value += 1
+
+    def end_session():
+        session.value.end()
+        debriefing.value = True
+        frame.value += 1
+
+    def close_debrief():
+        session.value, debriefing.value = None, False
+        frame.value += 1
+
+    in_session = session.value is not None and not session.value.ended
     with solara.AppBar():
         solara.AppBarTitle(f"commsim classroom: {preset.name}")
     with solara.Sidebar():
         with solara.Column().key(f"sidebar-{preset_name}"):
             with solara.Card("Run", classes=["commsim-controls"]):
-                Controller(model, parameters, frame, looping)
+                Controller(model, parameters, frame, looping, in_session)
+            ClassCard(session.value, frame, looping.value, start_session, end_session)
             with solara.Card("Model parameters"):
                 UserInputs(model_inputs(parameters.value), on_change=on_change)
             with solara.Card("Strategies", classes=["commsim-strategies"]):
@@ -342,8 +367,13 @@ def ScenarioViz(preset_name: str):
                     with solara.Details(f"{strategy}{' (on)' if on else ''}", expand=on):
                         UserInputs(inputs, on_change=on_change)
     with solara.Column(classes=["commsim-main"], style={"padding": "0", "gap": "0"}):
-        Numbers(model.value, frame, looping)
-        Figures(model.value, frame)
+        if debriefing.value:
+            Debrief(session.value, close_debrief)
+        else:
+            Numbers(model.value, frame, looping)
+            if in_session:
+                Roster(session.value, frame)
+            Figures(model.value, frame, session.value if in_session else None)
 
 
 @solara.component
