@@ -61,6 +61,8 @@ FRAME_SECONDS = 0.25
 SPEEDS = (1, 30)
 """The range of the speed slider, in simulated days a second."""
 DEFAULT_SPEED = 10
+ROSTER_SECONDS = 0.5
+"""How often the teacher's page looks for news of a class session's students."""
 
 
 class PageModel(ClassroomModel):
@@ -304,12 +306,33 @@ def Figures(model: PageModel, frame: solara.Reactive, session: ClassSession | No
             rw.Image(value=images[1], format="png")
 
 
+def watch(session: ClassSession, changed: solara.Reactive):
+    """Bump ``changed`` whenever ``session.version()`` changes, checked every
+    ``ROSTER_SECONDS`` by a thread in this page's kernel context; returns what stops it."""
+    stop = threading.Event()
+    has = kernel_context.has_current_context()
+    context = kernel_context.get_current_context() if has else None
+
+    def run():
+        seen = None
+        with context if context is not None else contextlib.nullcontext():
+            while not stop.wait(ROSTER_SECONDS):
+                version = session.version()
+                if version != seen:
+                    seen = version
+                    changed.value += 1
+
+    threading.Thread(target=run, daemon=True, name="commsim-roster").start()
+    return stop.set
+
+
 @solara.component
-def ScenarioViz(preset_name: str):
+def ScenarioViz(preset_name: str, in_class: solara.Reactive | None = None):
     """The controls and the figures for one scenario, with its own model (one per browser
     session). Keyed by the scenario in ``Page``, so a new scenario is a new model with
     fresh controls. A class session started here (``ClassCard``) replaces the model with
-    the session's; once it ends, the main area shows its debrief."""
+    the session's (``in_class`` is True while it runs); once it ends, the main area shows
+    its debrief."""
     preset = PRESETS[preset_name]
     model = solara.use_reactive(solara.use_memo(lambda: PageModel(**preset.settings()), []))
     # what Reset builds the next model from: the scenario's settings, then each move
@@ -333,6 +356,12 @@ def ScenarioViz(preset_name: str):
         return stop
 
     solara.use_effect(stop_when_gone, [])
+    in_session = session.value is not None and not session.value.ended
+    roster_frame = solara.use_reactive(0)
+    solara.use_effect(lambda: watch(session.value, roster_frame) if in_session else None,
+                      [session.value, in_session])  # fmt: skip
+    if in_class is not None and in_class.value != in_session:
+        in_class.set(in_session)
 
     def start_session():
         started = ClassSession.build(PageModel, parameters.value,
@@ -351,7 +380,6 @@ def ScenarioViz(preset_name: str):
         session.value, debriefing.value = None, False
         frame.value += 1
 
-    in_session = session.value is not None and not session.value.ended
     with solara.AppBar():
         solara.AppBarTitle(f"commsim classroom: {preset.name}")
     with solara.Sidebar():
@@ -372,7 +400,7 @@ def ScenarioViz(preset_name: str):
         else:
             Numbers(model.value, frame, looping)
             if in_session:
-                Roster(session.value, frame)
+                Roster(session.value, roster_frame)
             Figures(model.value, frame, session.value if in_session else None)
 
 
@@ -382,19 +410,24 @@ def Page():
     solara.Title("commsim classroom")
     solara.Style(PAGE_CSS)
     preset_name = solara.use_reactive(DEFAULT_PRESET)
+    in_class = solara.use_reactive(False)  # a class session runs: the scenario stays
     with solara.Sidebar():
         with solara.Card("Scenario", classes=["commsim-scenario"]):
-            solara.Select(label="Preset scenario", values=list(PRESETS), value=preset_name)
-            # plain text, not solara.Markdown: Markdown loads KaTeX, which solara-assets lacks
-            solara.HTML(tag="p", unsafe_innerHTML=escape(PRESETS[preset_name.value].description),
-                        style={"font-size": "15px", "margin": "4px 0"})  # fmt: skip
-            solara.HTML(
-                tag="p",
-                unsafe_innerHTML="Move a slider or type a seed, then press <b>Reset</b> to "
-                "start over with it.",
-                style={"font-size": "13px", "font-style": "italic", "margin": "0"},
-            )
-    ScenarioViz(preset_name.value).key(preset_name.value)
+            solara.Select(label="Preset scenario", values=list(PRESETS), value=preset_name,
+                          disabled=in_class.value)  # fmt: skip
+            if not in_class.value:  # room for the class session's card
+                # plain text, not solara.Markdown: Markdown loads KaTeX, which solara-assets
+                # lacks
+                solara.HTML(tag="p",
+                            unsafe_innerHTML=escape(PRESETS[preset_name.value].description),
+                            style={"font-size": "15px", "margin": "4px 0"})  # fmt: skip
+                solara.HTML(
+                    tag="p",
+                    unsafe_innerHTML="Move a slider or type a seed, then press <b>Reset</b> to "
+                    "start over with it.",
+                    style={"font-size": "13px", "font-style": "italic", "margin": "0"},
+                )
+    ScenarioViz(preset_name.value, in_class).key(preset_name.value)
 
 
 PAGE_CSS = """
@@ -404,6 +437,7 @@ PAGE_CSS = """
 .v-content__wrap > div { padding: 4px 8px !important; }
 .solara-autorouter-content > .v-sheet { row-gap: 0 !important; }
 .v-navigation-drawer .v-card__title { font-size: 17px; padding: 6px 12px; }
+.commsim-debrief-table th, .commsim-debrief-table td { text-align: left; }
 """
 
 

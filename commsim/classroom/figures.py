@@ -105,8 +105,13 @@ class GroupPicture:
             empty[:, 0], empty[:, 1], marker="X", color=SPAMMER_COLOUR, zorder=3
         )
         self.students = self.axes.scatter(
-            empty[:, 0], empty[:, 1], s=230.0, facecolors="none", edgecolors=STUDENT_COLOUR,
-            linewidths=2.4, zorder=4,
+            empty[:, 0],
+            empty[:, 1],
+            s=230.0,
+            facecolors="none",
+            edgecolors=STUDENT_COLOUR,
+            linewidths=2.4,
+            zorder=4,
         )
         self.student_names: list = []
         self.title = self.figure.text(0.5, 0.985, "", ha="center", va="top", fontsize=FONT + 3)
@@ -226,7 +231,6 @@ class GroupPicture:
         groups = f" in {model.n_groups} groups" if several else ""
         self.title.set_text(f"Day {model.day}: {members} members{groups}")
         return self.figure
-
 
     def _mark_students(self, people: np.ndarray, xy: np.ndarray, students: dict[int, str]):
         for text in self.student_names:

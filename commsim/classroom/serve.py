@@ -44,8 +44,9 @@ def command(host: str = "127.0.0.1", port: int = 8765) -> list[str]:
             "--port", str(port), "--log-level", "warning", "--no-access-log"]  # fmt: skip
 
 
-def environment(host: str = "127.0.0.1", port: int = 8765,
-                away_seconds: float | None = None) -> dict[str, str]:
+def environment(
+    host: str = "127.0.0.1", port: int = 8765, away_seconds: float | None = None
+) -> dict[str, str]:
     """This process's environment with ``ENVIRONMENT`` over it (a cull timeout already set
     is kept), and where the app is served; ``away_seconds`` when given."""
     env = {**os.environ, **ENVIRONMENT, "SERVER_NAME": host, "SERVER_PORT": str(port)}
@@ -63,8 +64,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(port: int, log: IO, limit: float = 120.0,
-          away_seconds: float | None = None) -> tuple[subprocess.Popen, str]:
+def start(
+    port: int, log: IO, limit: float = 120.0, away_seconds: float | None = None
+) -> tuple[subprocess.Popen, str]:
     """Start serving on ``127.0.0.1:port`` in the background, its output to ``log``; return
     the process and the address once the page answers (the browser tests and the page
     benchmark use it). ``away_seconds``: see ``commsim.classroom.session.AWAY_SECONDS``.

@@ -177,6 +177,7 @@ class ClassSession:
         self.ended_day: int | None = None
         self._rng: np.random.Generator | None = None
         self.last_posted: np.ndarray | None = None
+        self._version = 0
 
     @classmethod
     def build(cls, model_class, settings: dict[str, Any], **options: Any) -> ClassSession:
@@ -224,6 +225,7 @@ class ClassSession:
                               need=float(pop.need[person]), value=float(pop.value[person]),
                               number=len(self.students) + 1, last_seen=self.clock())  # fmt: skip
             self.students[token] = student
+            self._version += 1
             return student
 
     def _free_person(self) -> int | None:
@@ -264,6 +266,7 @@ class ClassSession:
             if not student.here or self.ended:
                 raise ValueError(f"{student.name} can no longer choose: {self._why(student)}")
             student.choice = choice
+            self._version += 1
             return student
 
     def view(self, token: str) -> dict[str, Any]:
@@ -300,8 +303,16 @@ class ClassSession:
             if student.here and now - student.last_seen > self.away_seconds:
                 student.status = AWAY
                 student.away_day = None if self.model is None else int(self.model.day)
+                self._version += 1
 
     # ------------------------------------------------------------------ for the teacher
+    def version(self) -> int:
+        """A number that changes whenever a student joins, chooses or goes away, or a day
+        passes (the teacher's page redraws its roster when it changes)."""
+        with self.lock:
+            self._check_away()
+            return self._version + (0 if self.model is None else int(self.model.day))
+
     def roster(self) -> list[dict[str, Any]]:
         """Every student as anyone in the room may see them, in order of joining."""
         with self.lock:

@@ -151,7 +151,7 @@ PAGE = """<!doctype html>
    border: 2px solid #1f78b4; border-radius: 8px; background: white; }
  .choices button.chosen { background: #1f78b4; color: white; }
  .choices button:disabled { opacity: 0.5; }
- table { border-collapse: collapse; font-size: 16px; width: 100%; }
+ table { border-collapse: collapse; font-size: 15px; width: 100%; }
  td, th { border-bottom: 1px solid #ddd; padding: 3px 4px; text-align: right; }
  th:first-child, td:first-child { text-align: left; }
  .bar { background: #eee; height: 14px; border-radius: 7px; }
@@ -180,9 +180,10 @@ PAGE = """<!doctype html>
  <div class="choices" id="choices"></div>
  <h2 style="font-size:20px;margin:10px 0 4px">What the group gave you</h2>
  <div id="today" class="hint">Nothing yet: the first day in the group is still to come.</div>
- <table id="days"><thead><tr><th>day</th><th>you did</th><th>you wrote</th>
+ <div style="overflow-x:auto"><table id="days"><thead><tr><th>day</th><th>you did</th>
+   <th>you wrote</th>
    <th>group wrote</th><th>read by</th><th>benefit</th><th>cost</th><th>satisfied</th>
-   <th>patience</th></tr></thead><tbody></tbody></table>
+   <th>patience</th></tr></thead><tbody></tbody></table></div>
  <p class="error" id="error"></p>
 </div>
 <script>

@@ -38,7 +38,7 @@ def served_at() -> tuple[str, str]:
 
 def qr_svg(url: str) -> str:
     """The QR code of ``url`` as an inline SVG element."""
-    return segno.make(url, error="m").svg_inline(scale=3, border=2)
+    return segno.make(url, error="m").svg_inline(scale=3, border=1)
 
 
 def doing(student: dict) -> str:
