@@ -113,8 +113,9 @@ class Student:
         status: ``waiting`` (to be admitted on the next day), ``member``, ``left`` or
             ``away`` (now an ordinary simulated member).
         last_seen: the session clock's time of their last request.
-        joined_day, left_day, away_day: when they were admitted, left the group, went
-            away (``None`` until then).
+        joined_day, left_day, away_day: the day they were admitted, left the group, and
+            the first day the model decided for them again after they went away (``None``
+            until then).
         left_by_choice: whether they chose to leave (else their patience ran out).
         days: one record a day while they are a member here (see the module's docstring).
     """
@@ -296,13 +297,15 @@ class ClassSession:
                     "simulated member. Open the link again to join as someone new.")  # fmt: skip
         return "Your choice applies to every day from the next one, until you change it."
 
-    def _check_away(self) -> None:
-        """Students silent for ``away_seconds`` are away from now on."""
+    def _check_away(self, day: int | None = None) -> None:
+        """Students silent for ``away_seconds`` are away from now on: from ``day``, the
+        first day the model decides for them again (by default the next day)."""
         now = self.clock()
+        if day is None:
+            day = 0 if self.model is None else int(self.model.day) + 1
         for student in self.students.values():
             if student.here and now - student.last_seen > self.away_seconds:
-                student.status = AWAY
-                student.away_day = None if self.model is None else int(self.model.day)
+                student.status, student.away_day = AWAY, day
                 self._version += 1
 
     # ------------------------------------------------------------------ for the teacher
@@ -340,7 +343,7 @@ class ClassSession:
         with self.lock:
             if self.ended:
                 return
-            self._check_away()
+            self._check_away(today.day)
             here = [s for s in self.students.values() if s.here]
             self._admit([s for s in here if s.status == WAITING], model, today)
             leaving = [s for s in here if s.status == MEMBER and s.choice == "leave"]
