@@ -24,31 +24,22 @@ import functools
 import time
 
 from commsim import CommunityModel
-from commsim.strategies import (
-    Badges,
-    ContentMix,
-    Conversion,
-    EntryThreshold,
-    InviteLeaderboard,
-    KOLSeeding,
-    Moderation,
-    RedPackets,
-    Referral,
-    ScheduledEvents,
-    SizeCap,
-    Strategy,
-)
+from commsim.strategies import STRATEGIES, Strategy
+from commsim.strategies.registry import BUILT_INS
 
 HOOKS = ("start_day", "admit", "on_join", "add_content", "end_day")
 
 
+#: Settings under which a strategy acts during the benchmark's run (the others: defaults).
+ACTING = {
+    "EntryThreshold": {"kind": "fee", "level": 0.2},
+    "SizeCap": {"max_members": 500, "split": True, "matrix": True},
+}
+
+
 def all_strategies() -> list[Strategy]:
-    """Every strategy, at settings under which each acts during the run."""
-    return [
-        EntryThreshold(kind="fee", level=0.2), RedPackets(), Badges(), InviteLeaderboard(),
-        KOLSeeding(), SizeCap(max_members=500, split=True, matrix=True), Moderation(),
-        ScheduledEvents(), Referral(), ContentMix(), Conversion(),
-    ]  # fmt: skip
+    """Every built-in strategy (``registry.BUILT_INS``), at settings under which each acts."""
+    return [STRATEGIES[name](**ACTING.get(name, {})) for name in BUILT_INS]
 
 
 def timed_hooks(strategies: list[Strategy]) -> dict[str, float]:

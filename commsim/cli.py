@@ -241,7 +241,7 @@ def _run(args: argparse.Namespace) -> int:
     from commsim.outcomes import run_outcomes
     from commsim.plots import lifecycle_figure
     from commsim.replications import daily_frame, run_model
-    from commsim.strategies.registry import build_strategy
+    from commsim.strategies.building import build_strategy
     from commsim.sweep import ResultStore, load_scenario
 
     stored = None

@@ -24,6 +24,11 @@ derived array consistent and records what happened on ``today``:
                 model.adjust_patience, model.add_ties
     content     model.add_posts (members' extra posts); today.add_messages,
                 today.remove_messages (operator content, moderation)
+
+Why this module is over 400 lines: what is left in it is the day itself, its five steps
+in their order and the state they read. The rules live in ``commsim.rules``, the writers
+of state in ``commsim.mutators``, the day's levers in ``commsim.day`` and the people's
+arrays in ``commsim.population``; cutting the day's steps apart would hide their order.
 """
 
 from __future__ import annotations

@@ -3,6 +3,11 @@
 Everything that validates, documents or exposes a parameter (the model's keyword
 arguments, experiment files, slider interfaces) reads this table, so a parameter is
 declared once.
+
+Why this module is over 400 lines: the table (``PARAMETERS``, one entry per parameter with
+its range and meaning) is kept whole, beside the three kinds of entry it holds
+(``Parameter``, ``Choice``, ``Control``) and the checks that read it, so that a parameter
+has one home.
 """
 
 from __future__ import annotations

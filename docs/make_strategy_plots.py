@@ -23,21 +23,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from commsim.replications import daily_frame, run_models  # noqa: E402
-from commsim.strategies import (  # noqa: E402
-    STRATEGIES,  # noqa: E402
-    Badges,
-    ContentMix,
-    Conversion,
-    EntryThreshold,
-    InviteLeaderboard,
-    KOLSeeding,
-    Moderation,
-    RedPackets,
-    Referral,
-    ScheduledEvents,
-    SizeCap,
-    Strategy,
-)
+from commsim.strategies import STRATEGIES, Strategy  # noqa: E402
 
 IMAGES = Path(__file__).parent / "img"
 BASELINE = "no strategy"
@@ -64,10 +50,11 @@ def spam_share(df: pd.DataFrame) -> pd.Series:
 
 @dataclass(frozen=True)
 class StrategyPlot:
-    """What to plot for one strategy: its settings (label -> factory) and the metrics."""
+    """What to plot for one strategy: its settings (label -> the strategy's parameters,
+    the others at their defaults) and the metrics."""
 
     title: str
-    variants: dict[str, Callable[[], list[Strategy]]]
+    variants: dict[str, dict]
     metrics: list[Metric]
     population: int = 1000
     days: int = 180
@@ -76,63 +63,63 @@ class StrategyPlot:
 PLOTS: dict[str, StrategyPlot] = {
     "EntryThreshold": StrategyPlot(
         "EntryThreshold: a fee keeps fewer, more valuable members",
-        {"fee, level 0.2": lambda: [EntryThreshold(kind="fee", level=0.2)],
-         "fee, level 0.5": lambda: [EntryThreshold(kind="fee", level=0.5)]},
+        {"fee, level 0.2": {"kind": "fee", "level": 0.2},
+         "fee, level 0.5": {"kind": "fee", "level": 0.5}},
         [("members", column("members")), ("mean value of members", column("mean_value"))],
     ),
     "RedPackets": StrategyPlot(
         "RedPackets: weekly drops spike messages; members do not stay",
-        {"400 a week, days 7-70": lambda: [RedPackets(budget=4000, amount=400)]},
+        {"400 a week, days 7-70": {"budget": 4000, "amount": 400}},
         [("messages per day", column("messages")), ("members", column("members"))],
     ),
     "Badges": StrategyPlot(
         "Badges: posting climbs toward each badge and falls back after it",
-        {"badges at 30, 60, 120 messages": lambda: [Badges()]},
+        {"badges at 30, 60, 120 messages": {}},
         [("contributors per day", weekly("contributors")), ("members", column("members"))],
     ),
     "InviteLeaderboard": StrategyPlot(
         "InviteLeaderboard: prizes for invitations bring people in",
-        {"300 per 14 days, 4 periods": lambda: [InviteLeaderboard()]},
+        {"300 per 14 days, 4 periods": {}},
         [("joined so far", cumulative("joined")), ("members", column("members"))],
     ),
     "KOLSeeding": StrategyPlot(
         "KOLSeeding: three KOLs, and what happens when they leave on day 90",
-        {"3 KOLs stay": lambda: [KOLSeeding()],
-         "3 KOLs leave on day 90": lambda: [KOLSeeding(leave_on=90)]},
+        {"3 KOLs stay": {},
+         "3 KOLs leave on day 90": {"leave_on": 90}},
         [("messages per day (7-day mean)", weekly("messages")),
          ("leavers per day (7-day mean)", weekly("left"))],
     ),
     "SizeCap": StrategyPlot(
         "SizeCap: a cap of 60, without and with splitting",
-        {"cap 60": lambda: [SizeCap(max_members=60)],
-         "cap 60, split": lambda: [SizeCap(max_members=60, split=True)]},
+        {"cap 60": {"max_members": 60},
+         "cap 60, split": {"max_members": 60, "split": True}},
         [("members", column("members")), ("groups with members", column("active_groups"))],
     ),
     "Moderation": StrategyPlot(
         "Moderation: spam goes; a strict regime drives members away too",
-        {"moderate (strictness 0.02)": lambda: [Moderation()],
-         "strict (strictness 0.5)": lambda: [Moderation(strictness=0.5)]},
+        {"moderate (strictness 0.02)": {},
+         "strict (strictness 0.5)": {"strictness": 0.5}},
         [("spam share of messages (7 days)", spam_share), ("members", column("members"))],
     ),
     "ScheduledEvents": StrategyPlot(
         "ScheduledEvents: a weekly sharing day spikes messages and forms a habit",
-        {"weekly event": lambda: [ScheduledEvents()]},
+        {"weekly event": {}},
         [("messages per day", column("messages")), ("members", column("members"))],
     ),
     "Referral": StrategyPlot(
         "Referral: a reward per invited friend brings arrivals through friends",
-        {"10 per friend who joins": lambda: [Referral()]},
+        {"10 per friend who joins": {}},
         [("joined so far", cumulative("joined")), ("members", column("members"))],
     ),
     "ContentMix": StrategyPlot(
         "ContentMix: 10 operator posts a day, chatter against on-topic",
-        {"all off-topic": lambda: [ContentMix(on_topic=0.0)],
-         "all on-topic": lambda: [ContentMix(on_topic=1.0)]},
+        {"all off-topic": {"on_topic": 0.0},
+         "all on-topic": {"on_topic": 1.0}},
         [("messages per day (7-day mean)", weekly("messages")), ("members", column("members"))],
     ),
     "Conversion": StrategyPlot(
         "Conversion: 10% of an average member buys within 30 days",
-        {"rate 0.1, 100 per sale": lambda: [Conversion()]},
+        {"rate 0.1, 100 per sale": {}},
         [("revenue so far", cumulative("revenue")), ("members", column("members"))],
     ),
 }  # fmt: skip
@@ -154,8 +141,9 @@ def strategy_figure(
     population = population or plot.population
     days = days or plot.days
     runs = {BASELINE: replicate(list, seeds, population, days)}
-    for label, make in plot.variants.items():
-        runs[label] = replicate(make, seeds, population, days)
+    cls = STRATEGIES[name]
+    for label, params in plot.variants.items():
+        runs[label] = replicate(lambda p=params: [cls(**p)], seeds, population, days)
     fig, axes = plt.subplots(len(plot.metrics), 1, figsize=(8, 2.6 * len(plot.metrics) + 0.6),
                              sharex=True, squeeze=False)  # fmt: skip
     for ax, (ylabel, metric) in zip(axes[:, 0], plot.metrics, strict=True):

@@ -293,6 +293,23 @@ def test_stages_so_far_by_hand():
         analysis.stages_so_far(df, window=0)
 
 
+def test_stages_so_far_change_only_past_a_second_line():
+    df = pd.DataFrame(
+        {
+            "members": [10, 25] + [40] * 8,
+            "joined": [10, 15, 15] + [0] * 7,
+            "left": [0] * 10,
+            "messages": [0, 10, 20, 9, 14, 16, 0.9, 1.5, 2.5, 16],
+            "spam_messages": [0] * 10,
+        }
+    )
+    # peak 20 from day 2: decline below 10, left only at 15; silence below 1, left at 2
+    assert live_stages(df, window=1) == [
+        SPROUT, RAPID_GROWTH, RAPID_GROWTH, DECLINE, DECLINE, ACTIVE, SILENCE, SILENCE,
+        DECLINE, ACTIVE,
+    ]  # fmt: skip
+
+
 def test_stages_so_far_smooth_over_the_window_and_ignore_spam():
     """(What counts as activity, spam apart, is ``outcomes.daily_activity``'s to say.)"""
     df = pd.DataFrame(

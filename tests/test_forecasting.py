@@ -15,13 +15,8 @@ from commsim.analysis import STAGES, stages_so_far
 from commsim.calibrate import log_rmse
 from commsim.cli import main
 from commsim.datasets import load_brand_group
-from commsim.forecasting import (
-    AS_IT_IS,
-    _censored_quantiles,
-    forecast,
-    read_series,
-    start_strategy,
-)
+from commsim.forecasting import AS_IT_IS, forecast, read_series, start_strategy
+from commsim.forecasting.result import _censored_quantiles
 from commsim.strategies import RedPackets
 
 SMALL = dict(draws=16, accept=0.25, replications=2, horizon=100, ahead=40, seed=3)
@@ -200,16 +195,16 @@ def test_the_command(tmp_path, capsys):
 
 
 def test_days_until_silence_counts_from_today_and_is_zero_once_silent():
-    from commsim.forecasting import _figures
+    from commsim.forecasting.arms import run_figures
 
     day = np.arange(60)
     messages = np.where(day < 20, 100.0, 0.0)
     frame = pd.DataFrame({"messages": messages, "members": 10.0, "spend": 0.0}, index=day)
     silent_on = 26  # the 7-day mean falls below 5 on day 26
-    assert _figures(frame, 10, 20)["days_until_silence"] == silent_on - 10
-    assert _figures(frame, 40, 10)["days_until_silence"] == 0.0
+    assert run_figures(frame, 10, 20)["days_until_silence"] == silent_on - 10
+    assert run_figures(frame, 40, 10)["days_until_silence"] == 0.0
     frame["messages"] = 100.0
-    assert math.isnan(_figures(frame, 10, 20)["days_until_silence"])
+    assert math.isnan(run_figures(frame, 10, 20)["days_until_silence"])
 
 
 def test_a_group_made_by_the_model_is_forecast_within_its_band():

@@ -3,7 +3,7 @@
 from helpers.replications import SEEDS, frame, runs
 from helpers.strategies import FailOn, name
 
-from commsim.strategies.registry import build_strategy
+from commsim.strategies.building import build_strategy
 
 
 def test_sweep_strategies_are_found_by_name():

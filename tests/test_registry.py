@@ -25,6 +25,7 @@ from commsim.strategies import (
     build_dotted,
     registry,
 )
+from commsim.strategies.building import build_strategy
 from commsim.sweep import Experiment, ExperimentError, ExperimentFileError, load_experiment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,7 +112,7 @@ def test_a_class_defined_after_import_gets_flat_keywords_signature_and_names(scr
     (on,) = CommunityModel(rng=1, population=100, lifter_lift=0.5).strategies
     assert isinstance(on, Lifter) and on.lift == 0.5
     assert isinstance(build_dotted({"Lifter.lift": 0.2})[0], Lifter)
-    assert isinstance(registry.build_strategy("user_module:Lifter", {"lift": 1.0}), Lifter)
+    assert isinstance(build_strategy("user_module:Lifter", {"lift": 1.0}), Lifter)
     with pytest.raises(ValueError, match=r"lifter_lift=9\.0 is out of range"):
         CommunityModel(rng=1, population=100, lifter_lift=9)
     experiment = Experiment(days=5, replications=1, parameters={"population": 100},

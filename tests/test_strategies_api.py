@@ -15,9 +15,7 @@ from commsim.strategies import (
     STRATEGIES,
     Badges,
     ContentMix,
-    Conversion,
     EntryThreshold,
-    InviteLeaderboard,
     KOLSeeding,
     Moderation,
     RedPackets,
@@ -27,18 +25,27 @@ from commsim.strategies import (
     Strategy,
     build,
     build_dotted,
+    registry,
 )
+
+#: Settings that make each built-in strategy act within a short run (the others: defaults).
+ACTING = {
+    "EntryThreshold": {"kind": "fee", "level": 0.2},
+    "RedPackets": {"start": 3, "every": 5},
+    "Badges": {"threshold": 5},
+    "InviteLeaderboard": {"period": 10, "owner_invites": 2},
+    "KOLSeeding": {"count": 2, "sharing_every": 3},
+    "SizeCap": {"max_members": 30, "split": True, "matrix": True, "private_value": 0.5},
+    "Moderation": {"strictness": 0.05},
+    "ScheduledEvents": {"every": 4, "start": 2},
+    "Conversion": {"rate": 0.3},
+}
 
 
 def every_strategy() -> list[Strategy]:
-    """One of each, at settings that make each act within a short run."""
-    return [
-        EntryThreshold(kind="fee", level=0.2), RedPackets(start=3, every=5), Badges(threshold=5),
-        InviteLeaderboard(period=10, owner_invites=2), KOLSeeding(count=2, sharing_every=3),
-        SizeCap(max_members=30, split=True, matrix=True, private_value=0.5),
-        Moderation(strictness=0.05), ScheduledEvents(every=4, start=2), Referral(),
-        ContentMix(), Conversion(rate=0.3),
-    ]  # fmt: skip
+    """One of each built-in (``registry.BUILT_INS``), at settings that make each act
+    within a short run."""
+    return [STRATEGIES[name](**ACTING.get(name, {})) for name in registry.BUILT_INS]
 
 
 def frame(model: CommunityModel) -> pd.DataFrame:
@@ -46,14 +53,9 @@ def frame(model: CommunityModel) -> pd.DataFrame:
 
 
 def test_every_strategy_is_exported_and_registered():
-    built_ins = [
-        "EntryThreshold", "RedPackets", "Badges", "InviteLeaderboard", "KOLSeeding", "SizeCap",
-        "Moderation", "ScheduledEvents", "Referral", "ContentMix", "Conversion",
-    ]  # fmt: skip
-    assert list(STRATEGIES)[: len(built_ins)] == built_ins  # first, in this order
-    for name in built_ins:
+    for name in registry.BUILT_INS:
         cls = STRATEGIES[name]
-        assert getattr(commsim.strategies, name) is cls
+        assert getattr(commsim.strategies, name) is cls and name in commsim.strategies.__all__
         assert issubclass(cls, Strategy)
         assert list(inspect.signature(cls).parameters) == list(cls.PARAMETERS)
 

@@ -17,6 +17,7 @@ of the registry. The reference, with each rule, cost model and source article, i
 """
 
 from commsim.strategies.base import Strategy
+from commsim.strategies.building import build, build_dotted
 from commsim.strategies.content_mix import ContentMix
 from commsim.strategies.conversion import Conversion
 from commsim.strategies.entry_threshold import EntryThreshold
@@ -27,8 +28,6 @@ from commsim.strategies.referral import Referral
 from commsim.strategies.registry import (
     ImportNotAllowed,
     allowed_imports,
-    build,
-    build_dotted,
     flat_parameters,
     registered_strategies,
     strategies_from_keywords,

@@ -8,7 +8,8 @@ built-ins do:
 1. its flat keywords on ``CommunityModel``: ``<key>_<parameter>`` for each of its
    ``PARAMETERS`` and the switch ``<key>`` (the key is the class name in snake case,
    ``RedPackets`` -> ``red_packets``), shown by ``inspect.signature(CommunityModel)``;
-2. its name in experiment files and in ``build``/``build_dotted``;
+2. its name in experiment files and in ``build``/``build_dotted``
+   (``commsim.strategies.building``);
 3. its section in the classroom app, with its ``CONTROLS``;
 4. its arms in validation checks that compare a model with and without a strategy.
 
@@ -335,74 +336,7 @@ def strategy_parameters(name: str) -> dict[str, Parameter | Choice]:
     return dict(strategy_class(name).PARAMETERS)
 
 
-# ---------------------------------------------------------------------- building
-def build(name: str, params: Mapping[str, Any] | None = None) -> Strategy:
-    """A strategy from its name and a dictionary of its parameters.
-
-    Example:
-        >>> build("RedPackets", {"budget": 500, "every": 3})  # doctest: +ELLIPSIS
-        RedPackets(budget=500.0, amount=..., every=3, ...)
-    """
-    return strategy_class(name)(**dict(params or {}))
-
-
-def build_strategy(name: str, params: Mapping[str, Any]) -> Strategy:
-    """A strategy from a name and parameters read from a file: as ``build``, but a numeric
-    parameter must be given a number (text such as ``"0.3"`` or a boolean is a wrong type,
-    not converted), so a mistyped experiment file fails instead of running.
-
-    Raises:
-        ValueError: for an unknown strategy or parameter, a value of the wrong type, or
-            a value the strategy rejects; the message names the parameter.
-    """
-    cls = strategy_class(name)
-    for parameter, value in params.items():
-        entry = cls.PARAMETERS.get(parameter)
-        if isinstance(entry, Parameter) and (
-            isinstance(value, bool) or not isinstance(value, (int, float))
-        ):
-            raise ValueError(
-                f"{name}.{parameter}={value!r} has the wrong type: expected {entry.allowed}"
-            )
-    return cls(**params)
-
-
-def build_dotted(values: Mapping[str, Any]) -> list[Strategy]:
-    """Strategies from dotted parameter names, e.g. ``{"RedPackets.budget": 500}``.
-
-    A bare class name with value ``True`` (``{"Moderation": True}``) switches a strategy on
-    with its defaults; ``False`` leaves it off even when parameters are given. Strategies
-    come back in the order their names first appear. An import name's parameter is
-    ``"package.module:Class.parameter"`` (split at the last dot).
-
-    Raises:
-        ValueError: for an unknown strategy or parameter, or a value out of range.
-    """
-    grouped: dict[type[Strategy], dict[str, Any]] = {}
-    switches: dict[type[Strategy], bool] = {}
-    for dotted, value in values.items():
-        name, parameter = _split_dotted(dotted)
-        cls = strategy_class(name)
-        grouped.setdefault(cls, {})
-        if parameter:
-            grouped[cls][parameter] = value
-        else:
-            switches[cls] = Choice(dotted, False, (False, True), "").check(value)
-    strategies = [cls(**params) for cls, params in grouped.items()]
-    return [s for s in strategies if switches.get(type(s), True)]
-
-
-def _split_dotted(dotted: str) -> tuple[str, str]:
-    """``"RedPackets.budget"`` -> ``("RedPackets", "budget")``; ``"m.n:C.p"`` ->
-    ``("m.n:C", "p")``; a bare name has no parameter."""
-    if ":" in dotted:
-        module, _, rest = dotted.partition(":")
-        cls, _, parameter = rest.partition(".")
-        return f"{module}:{cls}", parameter
-    name, _, parameter = dotted.partition(".")
-    return name, parameter
-
-
+# ---------------------------------------------------------------------- flat keywords
 def strategies_from_keywords(keywords: Mapping[str, Any]) -> tuple[list[Strategy], dict]:
     """Split ``CommunityModel`` keywords into strategies built from flat keywords and the
     remaining model parameters.

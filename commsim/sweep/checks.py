@@ -5,6 +5,12 @@ alone and together, before anything is built or run.
 ``ExperimentError`` naming the first bad key (files turn the key into a line), and
 normalises the containers (tables become dicts, lists of names tuples, range tables
 ``Range``).
+
+Why this module is over 400 lines: it is one ordered sequence of checks of one object
+(``check_experiment`` reads top to bottom in the order the checks run: names and sizes,
+values, strategies, varied values, report options, the settings they make), and its parts
+share the same few helpers (``_check_int``, ``_check_strategy``); the experiment itself
+lives apart, in ``commsim.sweep.experiment``.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ import numpy as np
 from commsim.model import REPORTERS
 from commsim.parameters import PARAMETERS, Choice, check_together, shown, validate
 from commsim.strategies import STRATEGIES
-from commsim.strategies.registry import build_strategy, strategy_parameters
+from commsim.strategies.building import build_strategy
+from commsim.strategies.registry import strategy_parameters
 from commsim.sweep.experiment import (
     DESIGNS,
     OUTCOMES,

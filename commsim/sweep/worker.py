@@ -18,7 +18,8 @@ import numpy as np
 from commsim.model import CommunityModel
 from commsim.outcomes import run_outcomes
 from commsim.replications import daily_frame, run_model
-from commsim.strategies.registry import allowed_imports, build_strategy, import_modules
+from commsim.strategies.building import build_strategy
+from commsim.strategies.registry import allowed_imports, import_modules
 from commsim.sweep.experiment import Run
 
 

@@ -1,35 +1,4 @@
-"""The results folder of a sweep: Parquet datasets written run batch by run batch.
-
-Layout::
-
-    <results>/
-      experiment.json        the experiment (plain data) and its fingerprint
-      settings.parquet       one row per setting (written once, before any run)
-      outcomes/part-*.parquet    one row per finished run: setting, replication, seeds,
-                                 status ("ok" or "failed"), error, varied values, outcomes
-      timeseries/part-*.parquet  one row per run and day: setting, replication, day, metrics
-      parts.jsonl            the manifest of parts: one line per part written (its runs
-                             and the rows of its outcomes and time-series files)
-
-A part is written to a hidden temporary file, flushed to disk and renamed into place
-(``os.replace`` is atomic), the time-series part before its outcomes part. A run counts
-as finished only when its outcomes part exists, so a run is either wholly written or
-absent: after a kill, a time-series part without its outcomes part is an orphan, which
-readers skip and the next sweep deletes before it starts.
-
-Containment: nothing is written outside the folder. Its ``outcomes``/``timeseries``
-folders must be real folders inside it (a symbolic link there is refused, never
-followed), the lock file is opened without truncating and never through a link
-(``O_NOFOLLOW``), and clean-up deletes only entries of those folders.
-
-Damage: every part is checked against the manifest of the parts written
-(``parts.jsonl``: the rows of each), at resume and when read; a missing or truncated
-part is named: ``damaged_parts`` lists them, a resume deletes them and re-runs exactly
-their runs, and readers refuse to answer without them.
-
-Read the datasets with ``pandas.read_parquet(results / "outcomes")`` or with
-``ResultStore(results).outcomes()`` / ``.timeseries()``, which also join the settings.
-"""
+"""``ResultStore``: read and write a results folder (see ``commsim.sweep.store``)."""
 
 from __future__ import annotations
 
@@ -38,37 +7,40 @@ import os
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from commsim.strategies.registry import allowed_imports
 from commsim.sweep.experiment import Experiment, ExperimentError
+from commsim.sweep.store.layout import (
+    EXPERIMENT_FILE,
+    LOCK_FILE,
+    OUTCOMES,
+    PARTS_FILE,
+    REPORT,
+    RUN_KEY,
+    SETTINGS_FILE,
+    STATUS_OK,
+    TIMESERIES,
+    ResultsFolderError,
+    append_line,
+    write_atomically,
+)
+from commsim.sweep.store.lock import folder_lock
+from commsim.sweep.store.parts import (
+    DamagedPart,
+    describe_damage,
+    outcomes_table,
+    read_records,
+    row_problem,
+    rows,
+    timeseries_table,
+)
 from commsim.sweep.worker import RunResult
-
-try:  # POSIX: keep two sweeps from writing to one folder at once
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None
-
-EXPERIMENT_FILE = "experiment.json"
-SETTINGS_FILE = "settings.parquet"
-LOCK_FILE = ".lock"
-PARTS_FILE = "parts.jsonl"
-OUTCOMES, TIMESERIES = "outcomes", "timeseries"
-REPORT = "report"  # written by commsim.sweep.report
-RUN_KEY = ["setting", "replication"]
-STATUS_OK, STATUS_FAILED = "ok", "failed"
-
-
-class ResultsFolderError(ValueError):
-    """A results folder that this sweep must not write to (another experiment's, or a
-    folder of other files); nothing in it is changed."""
 
 
 class ResultStore:
@@ -166,7 +138,7 @@ class ResultStore:
         else:
             self.path.mkdir(parents=True, exist_ok=True)
             self._remove_leftovers()
-            _write_atomically(
+            write_atomically(
                 self.path / SETTINGS_FILE,
                 lambda f: pq.write_table(
                     pa.Table.from_pandas(experiment.settings(), preserve_index=False), f
@@ -176,7 +148,7 @@ class ResultStore:
             (self.path / folder).mkdir(exist_ok=True)
         manifest = {"fingerprint": experiment.fingerprint(), "experiment": experiment.to_dict()}
         text = json.dumps(manifest, indent=2, default=str)
-        _write_atomically(self.path / EXPERIMENT_FILE, lambda f: f.write(text.encode()))
+        write_atomically(self.path / EXPERIMENT_FILE, lambda f: f.write(text.encode()))
         return self.settings()
 
     def check_contained(self) -> None:
@@ -232,31 +204,8 @@ class ResultStore:
     def lock(self) -> Iterator[None]:
         """Hold the folder's lock: a second sweep on the same folder fails at once."""
         self.check_writable()
-        if fcntl is None:  # pragma: no cover
+        with folder_lock(self.path):
             yield
-            return
-        self.path.mkdir(parents=True, exist_ok=True)
-        path = self.path / LOCK_FILE
-        # No O_TRUNC: an existing file keeps its bytes; O_NOFOLLOW: a link is refused.
-        flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
-        try:
-            descriptor = os.open(path, flags, 0o644)
-        except OSError as error:
-            raise ResultsFolderError(
-                f"{path} cannot be opened as the folder's lock ({error.strerror}); "
-                "it must be a plain file inside the folder, not a link"
-            ) from None
-        with os.fdopen(descriptor, "rb+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise ResultsFolderError(
-                    f"another sweep is writing to {self.path}; wait for it or stop it"
-                ) from None
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
     # ------------------------------------------------------------------ parts
     def _parts(self, folder: str) -> list[Path]:
@@ -293,34 +242,19 @@ class ResultStore:
         name = f"part-{uuid.uuid4().hex}.parquet"
         ok = [r for r in results if r.error is None]
         if ok:
-            series = _timeseries_table(ok, experiment)
-            _write_atomically(self.path / TIMESERIES / name, lambda f: pq.write_table(series, f))
-        outcomes = _outcomes_table(results, experiment, settings)
-        _write_atomically(self.path / OUTCOMES / name, lambda f: pq.write_table(outcomes, f))
+            series = timeseries_table(ok, experiment)
+            write_atomically(self.path / TIMESERIES / name, lambda f: pq.write_table(series, f))
+        outcomes = outcomes_table(results, experiment, settings)
+        write_atomically(self.path / OUTCOMES / name, lambda f: pq.write_table(outcomes, f))
         record = {
             "part": name,
             "outcomes": outcomes.num_rows,
             "timeseries": series.num_rows if ok else 0,
             "runs": [[r.run.setting, r.run.replication] for r in results],
         }
-        _append_line(self.path / PARTS_FILE, json.dumps(record))
+        append_line(self.path / PARTS_FILE, json.dumps(record))
 
     # ------------------------------------------------------------------ damage
-    def _records(self) -> dict[str, dict[str, Any]]:
-        """The manifest's record of each part (a torn last line, from a kill while it
-        was appended, is skipped: its part is then checked on its own)."""
-        path = self.path / PARTS_FILE
-        if not path.is_file():
-            return {}
-        records = {}
-        for line in path.read_bytes().splitlines():
-            try:
-                record = json.loads(line)
-                records[str(record["part"])] = record
-            except (ValueError, KeyError, TypeError):
-                continue
-        return records
-
     def damaged_parts(self) -> list[DamagedPart]:
         """Parts that are missing, unreadable or hold other row counts than written.
 
@@ -328,14 +262,14 @@ class ResultStore:
         part missing from it (killed before its line was appended) must be readable and
         its time series must have ``days + 1`` rows per successful run.
         """
-        records = self._records()
+        records = read_records(self.path)
         days = None
         damaged = []
         for name in sorted(set(records) | set(self.complete_parts())):
             record = records.get(name)
             runs = tuple(tuple(run) for run in record["runs"]) if record else ()
-            outcomes = _rows(self.path / OUTCOMES / name)
-            problem = _row_problem(OUTCOMES, outcomes, record and record["outcomes"])
+            outcomes = rows(self.path / OUTCOMES / name)
+            problem = row_problem(OUTCOMES, outcomes, record and record["outcomes"])
             if problem is None:
                 if record is None:
                     status = pq.read_table(self.path / OUTCOMES / name, columns=RUN_KEY + [
@@ -347,8 +281,8 @@ class ResultStore:
                 else:
                     series = record["timeseries"]
                 if series:
-                    found = _rows(self.path / TIMESERIES / name)
-                    problem = _row_problem(TIMESERIES, found, series)
+                    found = rows(self.path / TIMESERIES / name)
+                    problem = row_problem(TIMESERIES, found, series)
             if problem is not None:
                 damaged.append(DamagedPart(name, problem, runs))
         return damaged
@@ -363,9 +297,9 @@ class ResultStore:
             for folder in (OUTCOMES, TIMESERIES):
                 (self.path / folder / part.name).unlink(missing_ok=True)
         names = {part.name for part in damaged}
-        kept = [json.dumps(r) for n, r in self._records().items() if n not in names]
+        kept = [json.dumps(r) for n, r in read_records(self.path).items() if n not in names]
         text = "".join(line + "\n" for line in kept)
-        _write_atomically(self.path / PARTS_FILE, lambda f: f.write(text.encode()))
+        write_atomically(self.path / PARTS_FILE, lambda f: f.write(text.encode()))
         return damaged
 
     def _check_undamaged(self) -> None:
@@ -425,122 +359,6 @@ class ResultStore:
         frame = pd.concat(parts, ignore_index=True)
         frame = frame.merge(self.settings(), on="setting", how="left")
         return frame.sort_values(RUN_KEY + ["day"], ignore_index=True)
-
-
-@dataclass(frozen=True)
-class DamagedPart:
-    """A part that is not as it was written.
-
-    Attributes:
-        name: the part's file name (the same in ``outcomes/`` and ``timeseries/``).
-        problem: what is wrong, e.g. ``"outcomes part missing"``.
-        runs: ``(setting, replication)`` of its runs, where known.
-    """
-
-    name: str
-    problem: str
-    runs: tuple[tuple[int, int], ...]
-
-
-def describe_damage(damaged: Sequence[DamagedPart]) -> str:
-    """One line naming each damaged part, its problem and its runs."""
-    return "; ".join(
-        f"{part.name}: {part.problem}"
-        + (f" ({len(part.runs)} run{'s' * (len(part.runs) != 1)})" if part.runs else "")
-        for part in damaged
-    )
-
-
-def _rows(path: Path) -> int | None:
-    """Rows of a Parquet file from its footer; None if it is missing, -1 if unreadable."""
-    if not path.is_file():
-        return None
-    try:
-        return pq.ParquetFile(path).metadata.num_rows
-    except (OSError, pa.ArrowException):
-        return -1
-
-
-def _row_problem(folder: str, found: int | None, expected: int | None) -> str | None:
-    if found is None:
-        return f"{folder} part missing"
-    if found < 0:
-        return f"{folder} part unreadable (truncated or damaged)"
-    if expected is not None and found != expected:
-        return f"{folder} part has {found} rows, {expected} were written"
-    return None
-
-
-def _append_line(path: Path, line: str) -> None:
-    """Append one line to ``path`` and flush it to disk (``O_APPEND``: one write call)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
-    descriptor = os.open(path, flags, 0o644)
-    try:
-        os.write(descriptor, (line + "\n").encode())
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _outcomes_table(
-    results: Sequence[RunResult], experiment: Experiment, settings: pd.DataFrame
-) -> pa.Table:
-    rows = []
-    for result in results:
-        run = result.run
-        row = {
-            "setting": run.setting,
-            "replication": run.replication,
-            "seed": run.seed,
-            "root_seed": experiment.seed,
-            "spawn_key": list(run.spawn_key),
-            "status": STATUS_OK if result.error is None else STATUS_FAILED,
-            "error": result.error,
-        }
-        values = result.outcomes or {}
-        row.update({name: values.get(name, np.nan) for name in experiment.outcomes})
-        rows.append(row)
-    frame = pd.DataFrame(rows).merge(settings, on="setting", how="left")
-    fields = [
-        pa.field("setting", pa.int64()),
-        pa.field("replication", pa.int64()),
-        pa.field("seed", pa.int64()),
-        pa.field("root_seed", pa.int64()),
-        pa.field("spawn_key", pa.list_(pa.int64())),
-        pa.field("status", pa.string()),
-        pa.field("error", pa.string()),
-    ]
-    fields += [pa.field(name, pa.float64()) for name in experiment.outcomes]
-    settings_schema = pa.Schema.from_pandas(settings, preserve_index=False)
-    fields += [f for f in settings_schema if f.name != "setting"]
-    return pa.Table.from_pandas(frame, schema=pa.schema(fields), preserve_index=False)
-
-
-def _timeseries_table(results: Sequence[RunResult], experiment: Experiment) -> pa.Table:
-    lengths = [len(r.timeseries) for r in results]
-    values = np.concatenate([r.timeseries for r in results])
-    columns = {
-        "setting": np.repeat([r.run.setting for r in results], lengths).astype(np.int64),
-        "replication": np.repeat([r.run.replication for r in results], lengths).astype(np.int64),
-        "day": np.concatenate([np.arange(n, dtype=np.int64) for n in lengths]),
-    }
-    columns.update({name: values[:, i] for i, name in enumerate(experiment.metrics)})
-    return pa.table(columns)
-
-
-def _write_atomically(path: Path, write) -> None:
-    """Write a file by ``write(handle)`` to a hidden temporary beside ``path``, flush it
-    to disk and rename it into place: readers see the whole file or none."""
-    temporary = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}")
-    try:
-        with open(temporary, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _differences(stored: dict[str, Any], current: dict[str, Any]) -> str:
