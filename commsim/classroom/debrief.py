@@ -84,6 +84,8 @@ def students_table(session) -> list[dict[str, Any]]:
             )
         elif student["status"] == "away":
             fate = f"went away on day {student['away_day']} (a simulated member since)"
+            if pop.left_day[student["person"]] >= 0:
+                fate += f"; left on day {pop.left_day[student['person']]}"
         elif joined is None:
             fate = "never joined"
         else:
@@ -125,7 +127,8 @@ class DebriefFigure:
         for student in session.roster():
             if student["joined_day"] is None:
                 continue
-            until = end if student["left_day"] is None else student["left_day"]
+            left = int(session.model.population.left_day[student["person"]])
+            until = end if left < 0 else min(left, end)  # an away student's person may leave
             self.curve.plot(
                 [student["joined_day"], until],
                 [student["value"]] * 2,

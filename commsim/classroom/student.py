@@ -141,6 +141,7 @@ ROUTES = [
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>commsim class: your group</title>
 <style>
  body { font: 18px/1.4 system-ui, sans-serif; margin: 0; padding: 12px; max-width: 640px; }

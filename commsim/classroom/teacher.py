@@ -44,7 +44,7 @@ def qr_svg(url: str) -> str:
 def doing(student: dict) -> str:
     """What a student of the roster is doing, or what became of them."""
     if student["status"] == WAITING:
-        return "joining"
+        return f"joining, then {DOING[student['choice']]}"
     if student["status"] == LEFT:
         return f"left on day {student['left_day']}"
     if student["status"] == AWAY:
@@ -122,11 +122,13 @@ def Debrief(session: ClassSession, on_close):
         image = png(figure.update(session))
         rows = students_table(session)
     ended = session.ended_day
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=f"<b>Debrief</b>: the session ran until day {ended}",
-        style={"font-size": "19px"},
-    )
+    with solara.Row(style={"align-items": "center"}):
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=f"<b>Debrief</b>: the session ran until day {ended}",
+            style={"font-size": "19px"},
+        )
+        solara.Button("Back to the group", on_click=on_close, classes=["commsim-back"])
     with solara.Column(classes=["commsim-debrief-figure"], style={"width": "auto"}):
         rw.Image(value=image, format="png")
     lines = "".join(
@@ -142,4 +144,3 @@ def Debrief(session: ClassSession, on_close):
         classes=["commsim-debrief-table"],
         style={"font-size": "15px", "border-spacing": "10px 2px"},
     )
-    solara.Button("Back to the group", on_click=on_close)
