@@ -16,6 +16,7 @@ from starlette.requests import Request
 from commsim.classroom import PRESETS, ClassroomModel
 from commsim.classroom import student as routes
 from commsim.classroom.debrief import QUIET_DAYS, DebriefFigure, departures, students_table
+from commsim.classroom.figures import GroupPicture
 from commsim.classroom.session import (
     AWAY_SECONDS,
     CHOICES,
@@ -306,6 +307,33 @@ def test_the_debrief_shows_who_left_or_went_quiet_and_where_the_students_stood()
     figure = DebriefFigure().update(session)
     names = {t.get_text() for ax in figure.axes for t in ax.texts}
     assert {"Ana", "Ben"} <= names
+
+
+def test_the_teachers_picture_rings_and_names_the_students_in_the_group():
+    session = session_of()
+    ana, ben = session.join("Ana"), session.join("Ben")
+    session.choose(ben.token, "leave")
+    model = session.model
+    model.step()
+    model.step()  # Ben left on day 2
+    picture = GroupPicture(model.params["population"], students=True)
+    marked = {s["person"]: s["name"] for s in session.roster()}
+    picture.update(model, marked)
+    people, xy = picture.positions(model)
+    names = [t.get_text() for t in picture.student_names]
+    assert names == ["Ana", "Ben"] or names == ["Ben", "Ana"]  # Ben as a recent leaver
+    rings = picture.students.get_offsets()
+    for text in picture.student_names:
+        person = ana.person if text.get_text() == "Ana" else ben.person
+        assert tuple(text.xy) == tuple(xy[people == person][0])
+        assert any(np.allclose(ring, text.xy) for ring in rings)
+    picture.update(model, {})
+    assert picture.student_names == [] and len(picture.students.get_offsets()) == 0
+    labels = [t.get_text() for t in picture.figure.legends[0].get_texts()]
+    assert "a student" in labels
+    assert "a student" not in [
+        t.get_text() for t in GroupPicture(600).figure.legends[0].get_texts()
+    ]
 
 
 # --------------------------------------------------------------------------- routes

@@ -1,11 +1,16 @@
 """The classroom app: a live commsim group in the browser, on solara (as Mesa's SolaraViz).
 
-Start it with ``bash scripts/app.sh`` (which runs ``solara run commsim.classroom.app``) and
-open the printed address. The sidebar has a scenario picker (``PRESETS``), the controls
-(Reset, Play/Pause, Step and the speed in days a second), a slider for each main model
-parameter and a seed box, and a section per registered strategy; every control shows its
-value. The main area has today's figures, the picture of the group and the live plots
-(``commsim.classroom.figures``), sized to fit a 1280x720 screen.
+Start it with ``bash scripts/app.sh`` (``commsim.classroom.serve``: uvicorn on
+``commsim.classroom.asgi``) and open the printed address. The sidebar has a scenario
+picker (``PRESETS``), the controls (Reset, Play/Pause, Step and the speed in days a
+second), a class session's card, a slider for each main model parameter and a seed box,
+and a section per registered strategy; every control shows its value. The main area has
+today's figures, the picture of the group and the live plots (``commsim.classroom.figures``),
+sized to fit a 1280x720 screen.
+
+A class session (``commsim.classroom.session``; the teacher's side in
+``commsim.classroom.teacher``, the students' in ``commsim.classroom.student``) replaces the
+page's model with the session's, whose students are marked on the picture.
 
 Each browser session builds its own model (inside the ``Page`` component, never at module
 level, where every session would share it). Moving a slider or typing a seed takes effect
@@ -52,17 +57,14 @@ from commsim.classroom.model import (
     current_numbers,
     event_marks,
 )
-from commsim.classroom.session import ClassSession, configured_away_seconds
-from commsim.classroom.student import ROOM
-from commsim.classroom.teacher import ClassCard, Debrief, Roster
+from commsim.classroom.session import ClassSession
+from commsim.classroom.teacher import ClassCard, Debrief, Roster, use_class_session
 
 FRAME_SECONDS = 0.25
 """Least time between two redraws while playing."""
 SPEEDS = (1, 30)
 """The range of the speed slider, in simulated days a second."""
 DEFAULT_SPEED = 10
-ROSTER_SECONDS = 0.5
-"""How often the teacher's page looks for news of a class session's students."""
 
 
 class PageModel(ClassroomModel):
@@ -306,26 +308,6 @@ def Figures(model: PageModel, frame: solara.Reactive, session: ClassSession | No
             rw.Image(value=images[1], format="png")
 
 
-def watch(session: ClassSession, changed: solara.Reactive):
-    """Bump ``changed`` whenever ``session.version()`` changes, checked every
-    ``ROSTER_SECONDS`` by a thread in this page's kernel context; returns what stops it."""
-    stop = threading.Event()
-    has = kernel_context.has_current_context()
-    context = kernel_context.get_current_context() if has else None
-
-    def run():
-        seen = None
-        with context if context is not None else contextlib.nullcontext():
-            while not stop.wait(ROSTER_SECONDS):
-                version = session.version()
-                if version != seen:
-                    seen = version
-                    changed.value += 1
-
-    threading.Thread(target=run, daemon=True, name="commsim-roster").start()
-    return stop.set
-
-
 @solara.component
 def ScenarioViz(preset_name: str, in_class: solara.Reactive | None = None):
     """The controls and the figures for one scenario, with its own model (one per browser
@@ -339,8 +321,7 @@ def ScenarioViz(preset_name: str, in_class: solara.Reactive | None = None):
     parameters = solara.use_reactive(solara.use_memo(lambda: initial_parameters(preset), []))
     frame = solara.use_reactive(0)
     looping = solara.use_reactive(False)  # the play thread has not ended yet
-    session = solara.use_reactive(None)  # this page's class session, if any
-    debriefing = solara.use_reactive(False)
+    room = use_class_session(PageModel, model, parameters, frame)
 
     def on_change(name, value):
         parameters.value = {**parameters.value, name: value}
@@ -350,43 +331,20 @@ def ScenarioViz(preset_name: str, in_class: solara.Reactive | None = None):
         # playing would go on stepping after a change of scenario or the end of the session
         def stop():
             model.value.running = False
-            if session.value is not None:
-                session.value.end()
 
         return stop
 
     solara.use_effect(stop_when_gone, [])
-    in_session = session.value is not None and not session.value.ended
-    roster_frame = solara.use_reactive(0)
-    solara.use_effect(lambda: watch(session.value, roster_frame) if in_session else None,
-                      [session.value, in_session])  # fmt: skip
-    if in_class is not None and in_class.value != in_session:
-        in_class.set(in_session)
-
-    def start_session():
-        started = ClassSession.build(PageModel, parameters.value,
-                                     away_seconds=configured_away_seconds())  # fmt: skip
-        ROOM.open(started)
-        session.value, debriefing.value = started, False
-        model.value = started.model
-        frame.value += 1
-
-    def end_session():
-        session.value.end()
-        debriefing.value = True
-        frame.value += 1
-
-    def close_debrief():
-        session.value, debriefing.value = None, False
-        frame.value += 1
+    if in_class is not None and in_class.value != room.in_session:
+        in_class.set(room.in_session)
 
     with solara.AppBar():
         solara.AppBarTitle(f"commsim classroom: {preset.name}")
     with solara.Sidebar():
         with solara.Column().key(f"sidebar-{preset_name}"):
             with solara.Card("Run", classes=["commsim-controls"]):
-                Controller(model, parameters, frame, looping, in_session)
-            ClassCard(session.value, frame, looping.value, start_session, end_session)
+                Controller(model, parameters, frame, looping, room.in_session)
+            ClassCard(room, frame, looping.value)
             with solara.Card("Model parameters"):
                 UserInputs(model_inputs(parameters.value), on_change=on_change)
             with solara.Card("Strategies", classes=["commsim-strategies"]):
@@ -395,13 +353,13 @@ def ScenarioViz(preset_name: str, in_class: solara.Reactive | None = None):
                     with solara.Details(f"{strategy}{' (on)' if on else ''}", expand=on):
                         UserInputs(inputs, on_change=on_change)
     with solara.Column(classes=["commsim-main"], style={"padding": "0", "gap": "0"}):
-        if debriefing.value:
-            Debrief(session.value, close_debrief)
+        if room.debriefing:
+            Debrief(room.session, room.close)
         else:
             Numbers(model.value, frame, looping)
-            if in_session:
-                Roster(session.value, roster_frame)
-            Figures(model.value, frame, session.value if in_session else None)
+            if room.in_session:
+                Roster(room.session, room.roster_frame)
+            Figures(model.value, frame, room.session if room.in_session else None)
 
 
 @solara.component

@@ -1,5 +1,9 @@
 """A class session: students, on their own devices, as members of the simulated group.
 
+(Over 400 lines because it is one state machine: the students' requests and the model's
+day read and write the same student records under one lock; the HTTP side, the teacher's
+page and the debrief live in their own modules.)
+
 The teacher's app starts a ``ClassSession`` on a fresh model of the scenario; every student
 who opens the join link calls ``join`` and gets a token (``secrets.token_urlsafe``, 192
 random bits) that is their identity from then on: every later request names the token,

@@ -1,5 +1,6 @@
 """The teacher's side of a class session, on the app's page (``commsim.classroom.app``):
 
+* ``use_class_session``: the page's class session, and starting and ending it;
 * ``ClassCard`` (sidebar): start a session; then the students' link, drawn as a QR code
   on this machine (``segno``, no network), how many have joined, and End session;
 * ``Roster`` (above the figures): every student, what they do, and what became of them;
@@ -9,17 +10,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
+from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 import reacton.ipywidgets as rw
 import segno
 import solara
+import solara.server.kernel_context as kernel_context
 
 from commsim.classroom.debrief import DebriefFigure, students_table
 from commsim.classroom.figures import png
-from commsim.classroom.session import AWAY, LEFT, WAITING, ClassSession
-from commsim.classroom.student import join_url
+from commsim.classroom.session import AWAY, LEFT, WAITING, ClassSession, configured_away_seconds
+from commsim.classroom.student import ROOM, join_url
+
+ROSTER_SECONDS = 0.5
+"""How often the teacher's page looks for news of a class session's students."""
 
 DOING = {
     "post": "posting",
@@ -29,6 +38,85 @@ DOING = {
     "leave": "leaving",
 }
 """How the roster says what a member's standing choice makes them do."""
+
+
+@dataclass(frozen=True)
+class ClassRoom:
+    """A page's class session as ``use_class_session`` gives it.
+
+    Attributes:
+        session: the session (None before one starts; kept after it ends, for the debrief).
+        in_session: a session runs (started and not ended).
+        debriefing: the session has ended and its debrief is shown.
+        roster_frame: bumped whenever the session has news (``ClassSession.version``).
+        start, end, close: start a session, end it (to the debrief), close the debrief.
+    """
+
+    session: ClassSession | None
+    in_session: bool
+    debriefing: bool
+    roster_frame: solara.Reactive
+    start: Any
+    end: Any
+    close: Any
+
+
+def use_class_session(model_class, model: solara.Reactive, parameters: solara.Reactive,
+                      frame: solara.Reactive) -> ClassRoom:  # fmt: skip
+    """The page's class session: ``start`` builds one on a fresh ``model_class`` of the
+    current ``parameters``, makes it the server's (``ROOM``) and the page's ``model``; a
+    watcher thread looks for news while it runs; leaving the page ends it."""
+    session = solara.use_reactive(None)
+    debriefing = solara.use_reactive(False)
+    roster_frame = solara.use_reactive(0)
+    in_session = session.value is not None and not session.value.ended
+
+    def end_when_gone():
+        return lambda: session.value.end() if session.value is not None else None
+
+    solara.use_effect(end_when_gone, [])
+    solara.use_effect(lambda: watch(session.value, roster_frame) if in_session else None,
+                      [session.value, in_session])  # fmt: skip
+
+    def start():
+        started = ClassSession.build(model_class, parameters.value,
+                                     away_seconds=configured_away_seconds())  # fmt: skip
+        ROOM.open(started)
+        session.value, debriefing.value = started, False
+        model.value = started.model
+        frame.value += 1
+
+    def end():
+        session.value.end()
+        debriefing.value = True
+        frame.value += 1
+
+    def close():
+        session.value, debriefing.value = None, False
+        frame.value += 1
+
+    return ClassRoom(session.value, in_session, debriefing.value, roster_frame, start, end,
+                     close)  # fmt: skip
+
+
+def watch(session: ClassSession, changed: solara.Reactive):
+    """Bump ``changed`` whenever ``session.version()`` changes, checked every
+    ``ROSTER_SECONDS`` by a thread in this page's kernel context; returns what stops it."""
+    stop = threading.Event()
+    has = kernel_context.has_current_context()
+    context = kernel_context.get_current_context() if has else None
+
+    def run():
+        seen = None
+        with context if context is not None else contextlib.nullcontext():
+            while not stop.wait(ROSTER_SECONDS):
+                version = session.version()
+                if version != seen:
+                    seen = version
+                    changed.value += 1
+
+    threading.Thread(target=run, daemon=True, name="commsim-roster").start()
+    return stop.set
 
 
 def served_at() -> tuple[str, str]:
@@ -53,11 +141,10 @@ def doing(student: dict) -> str:
 
 
 @solara.component
-def ClassCard(
-    session: ClassSession | None, frame: solara.Reactive, looping: bool, on_start, on_end
-):
+def ClassCard(room: ClassRoom, frame: solara.Reactive, looping: bool):
     """Start a class session, or show its link (text and QR code) and end it."""
     frame.get()
+    session, on_start, on_end = room.session, room.start, room.end
     with solara.Card("Class session", classes=["commsim-class"]):
         if session is None or session.ended:
             solara.HTML(
