@@ -361,6 +361,11 @@ def test_a_class_session_with_three_students(server, browser):
         assert re.fullmatch(r"0\.\d\d|1\.00", student.page.locator("#need").inner_text())
         assert re.fullmatch(r"0\.\d\d|1\.00", student.page.locator("#value").inner_text())
     roster_says(teacher, "3 Cy")
+    # anyone on the network can open the teacher's page, but not take the class over
+    intruder = Session(browser, url)
+    intruder.page.get_by_role("button", name="Start a class session").click()
+    intruder.page.locator(".commsim-class-error", has_text="already running").wait_for()
+    intruder.context.close()
 
     ana.choose("post")
     ben.choose("chat")

@@ -372,9 +372,12 @@ def test_the_routes_act_for_the_tokens_student_only(monkeypatch):
         assert call(routes.state, token=forged)[0] == 401
     assert call(routes.choose, "POST", {"choice": "shout"}, ben["token"])[0] == 400
     assert [s.choice for s in session.students.values()] == ["post", "lurk"]
+    with pytest.raises(RuntimeError, match="already running"):  # no take-over from the LAN
+        room.open(session_of())
+    assert call(routes.state, token=ana["token"])[0] == 200
+    session.end()
     room.open(session_of())  # a new session: the old tokens name nobody
     assert call(routes.state, token=ana["token"])[0] == 401
-    assert session.ended
 
 
 def test_the_join_link_is_the_servers_address():

@@ -43,10 +43,20 @@ class Room:
             return self._session
 
     def open(self, session: ClassSession) -> None:
-        """Make ``session`` the current one (a previous one ends)."""
+        """Make ``session`` the current one, once the previous one has ended: anyone on
+        the network can open the teacher's page, and starting a session there must not
+        take over the class's.
+
+        Raises:
+            RuntimeError: another session is running.
+        """
         with self._lock:
-            if self._session is not None and self._session is not session:
-                self._session.end()
+            current = self._session
+            if current is not None and current is not session and not current.ended:
+                raise RuntimeError(
+                    "a class session is already running on this server: end it on the page "
+                    "that started it first"
+                )
             self._session = session
 
 

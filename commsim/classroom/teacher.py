@@ -50,6 +50,7 @@ class ClassRoom:
         debriefing: the session has ended and its debrief is shown.
         roster_frame: bumped whenever the session has news (``ClassSession.version``).
         start, end, close: start a session, end it (to the debrief), close the debrief.
+        error: why the last start failed (another session runs on this server), or None.
     """
 
     session: ClassSession | None
@@ -59,6 +60,7 @@ class ClassRoom:
     start: Any
     end: Any
     close: Any
+    error: str | None
 
 
 def use_class_session(model_class, model: solara.Reactive, parameters: solara.Reactive,
@@ -69,6 +71,7 @@ def use_class_session(model_class, model: solara.Reactive, parameters: solara.Re
     session = solara.use_reactive(None)
     debriefing = solara.use_reactive(False)
     roster_frame = solara.use_reactive(0)
+    error = solara.use_reactive(None)
     in_session = session.value is not None and not session.value.ended
 
     def end_when_gone():
@@ -81,7 +84,12 @@ def use_class_session(model_class, model: solara.Reactive, parameters: solara.Re
     def start():
         started = ClassSession.build(model_class, parameters.value,
                                      away_seconds=configured_away_seconds())  # fmt: skip
-        ROOM.open(started)
+        try:
+            ROOM.open(started)
+        except RuntimeError as refused:
+            error.value = str(refused)
+            return
+        error.value = None
         session.value, debriefing.value = started, False
         model.value = started.model
         frame.value += 1
@@ -96,7 +104,7 @@ def use_class_session(model_class, model: solara.Reactive, parameters: solara.Re
         frame.value += 1
 
     return ClassRoom(session.value, in_session, debriefing.value, roster_frame, start, end,
-                     close)  # fmt: skip
+                     close, error.value)  # fmt: skip
 
 
 def watch(session: ClassSession, changed: solara.Reactive):
@@ -155,6 +163,8 @@ def ClassCard(room: ClassRoom, frame: solara.Reactive, looping: bool):
             solara.Button(
                 "Start a class session", color="primary", on_click=on_start, disabled=looping
             )
+            if room.error:
+                solara.Error(room.error, classes=["commsim-class-error"])
             return
         url = join_url(*served_at())
         solara.HTML(tag="div", unsafe_innerHTML=qr_svg(url), classes=["commsim-qr"])
