@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from starlette.requests import Request
 
-from commsim.classroom import PRESETS, ClassroomModel
+from commsim.classroom import PRESETS, ClassroomModel, serve
 from commsim.classroom import student as routes
 from commsim.classroom.debrief import QUIET_DAYS, DebriefFigure, departures, students_table
 from commsim.classroom.figures import GroupPicture
@@ -385,3 +385,16 @@ def test_the_join_link_is_the_servers_address():
     lan = routes.join_url("0.0.0.0", 9000)
     assert lan.startswith("http://") and lan.endswith(":9000/student")
     assert "0.0.0.0" not in lan
+
+
+def test_serve_tells_the_app_where_it_is_and_checks_the_away_time(capsys):
+    env = serve.environment("0.0.0.0", 9000, 4.5)
+    assert (env["SERVER_NAME"], env["SERVER_PORT"], env["COMMSIM_AWAY_SECONDS"]) == (
+        "0.0.0.0", "9000", "4.5",
+    )  # fmt: skip
+    assert configured_away_seconds(env) == 4.5
+    assert "COMMSIM_AWAY_SECONDS" not in serve.environment("127.0.0.1", 8765)
+    assert serve.command("0.0.0.0", 9000)[1:4] == ["-m", "uvicorn", "commsim.classroom.asgi:app"]
+    with pytest.raises(SystemExit):
+        serve.main(["--away-seconds", "0"])
+    assert "--away-seconds=0 is not valid: expected a number > 0" in capsys.readouterr().err
