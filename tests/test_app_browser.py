@@ -16,6 +16,7 @@ Needs ``/usr/bin/chromium`` (``apt-get install chromium``; ``.ci/run`` installs 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -342,10 +343,29 @@ def step_to(teacher: Session, day: int) -> None:
         teacher.wait_for_day(next_day)
 
 
+@contextlib.contextmanager
+def page_shown_on_failure(page, name: str):
+    """On a failure inside, save a screenshot of ``page`` (``failed-<name>.png``) and add
+    the page's text to the error, for the reason to be seen."""
+    try:
+        yield
+    except Exception as failure:
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(SCREENSHOTS / f"failed-{name}.png"))
+            failure.add_note(f"the page said: {page.locator('body').inner_text()[:3000]}")
+        raise
+
+
 def test_a_class_session_with_three_students(server, browser):
     url, log_path = server
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     teacher = Session(browser, url)
+    with page_shown_on_failure(teacher.page, "class-session"):
+        class_session(browser, url, log_path, teacher)
+
+
+def class_session(browser, url: str, log_path: Path, teacher: Session) -> None:
+    """The class session's story (``test_a_class_session_with_three_students``)."""
     page = teacher.page
     page.get_by_role("button", name="Start a class session").click()
     link = page.locator(".commsim-join-url").inner_text()
