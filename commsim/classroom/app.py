@@ -18,8 +18,9 @@ at the next Reset; picking a scenario starts it afresh.
 
 Playing is paced by the clock, not by the drawing: a thread (``play``) steps the model so
 that ``speed`` days pass each second and redraws the figures at most every ``FRAME_SECONDS``
-(a redraw costs far more than a day of the model), so the days a second do not depend on
-how long a redraw takes. The model is stepped and drawn under one lock.
+and only once the last frame has been drawn (a redraw costs far more than a day of the
+model), so the days a second do not depend on how long a redraw takes. The model is
+stepped and drawn under one lock.
 
 The sidebar uses Mesa's ``UserInputs`` for the parameters; the controller is the app's own
 (``Controller``): Mesa's ``ModelController`` redraws after every ``render_interval`` days
@@ -182,6 +183,7 @@ def Controller(
     frame: solara.Reactive,
     looping: solara.Reactive,
     in_session: bool = False,
+    drawn: list | None = None,
 ):
     """Reset, Play/Pause and Step, and the speed (days a second) while playing; Reset is
     off while a class session runs (``in_session``: its model is the session's).
@@ -197,10 +199,18 @@ def Controller(
     def redraw():
         frame.value += 1
 
+    def next_frame():
+        # the play loop asks for a frame only once the last one was drawn (``drawn[0]``,
+        # set by ``Figures``): whichever thread renders would otherwise take every request
+        # that comes while it draws, and when a redraw is slower than ``FRAME_SECONDS`` (a
+        # loaded machine) it would never finish a render and the page would never change
+        if drawn is None or drawn[0] >= frame.value:
+            redraw()
+
     def run(context):
         with context if context is not None else contextlib.nullcontext():
             try:
-                play(model.value, lambda: speed.value, lambda: playing.value, redraw)
+                play(model.value, lambda: speed.value, lambda: playing.value, next_frame)
             except Exception as failure:  # shown on the page instead of a silent stop
                 error.value = f"error while playing: {failure}"
             finally:
@@ -284,7 +294,8 @@ def Numbers(model: PageModel, frame: solara.Reactive, looping: solara.Reactive):
 
 
 @solara.component
-def Figures(model: PageModel, frame: solara.Reactive, session: ClassSession | None = None):
+def Figures(model: PageModel, frame: solara.Reactive, session: ClassSession | None = None,
+            drawn: list | None = None):  # fmt: skip
     """The picture of the group beside the lifecycle plots, redrawn at each ``frame``; a
     class session's students are marked on the picture."""
     population = model.params["population"]
@@ -301,6 +312,8 @@ def Figures(model: PageModel, frame: solara.Reactive, session: ClassSession | No
         return png(picture.figure), png(plots.figure)
 
     images = solara.use_memo(draw, [id(model), model.day, frame.get()])
+    if drawn is not None:
+        drawn[0] = frame.value  # this frame is drawn (``Controller``'s play loop waits for it)
     with solara.Row(style={"flex-wrap": "nowrap", "align-items": "flex-start", "gap": "4px"}):
         with solara.Column(classes=["commsim-group-picture"], style={"width": "auto"}):
             rw.Image(value=images[0], format="png")
@@ -321,6 +334,7 @@ def ScenarioViz(preset_name: str, in_class: solara.Reactive | None = None):
     parameters = solara.use_reactive(solara.use_memo(lambda: initial_parameters(preset), []))
     frame = solara.use_reactive(0)
     looping = solara.use_reactive(False)  # the play thread has not ended yet
+    drawn = solara.use_memo(lambda: [0], [])  # the last frame ``Figures`` drew
     room = use_class_session(PageModel, model, parameters, frame)
 
     def on_change(name, value):
@@ -343,7 +357,7 @@ def ScenarioViz(preset_name: str, in_class: solara.Reactive | None = None):
     with solara.Sidebar():
         with solara.Column().key(f"sidebar-{preset_name}"):
             with solara.Card("Run", classes=["commsim-controls"]):
-                Controller(model, parameters, frame, looping, room.in_session)
+                Controller(model, parameters, frame, looping, room.in_session, drawn)
             ClassCard(room, frame, looping.value)
             with solara.Card("Model parameters"):
                 UserInputs(model_inputs(parameters.value), on_change=on_change)
@@ -359,7 +373,7 @@ def ScenarioViz(preset_name: str, in_class: solara.Reactive | None = None):
             Numbers(model.value, frame, looping)
             if room.in_session:
                 Roster(room.session, room.roster_frame)
-            Figures(model.value, frame, room.session if room.in_session else None)
+            Figures(model.value, frame, room.session if room.in_session else None, drawn)
 
 
 @solara.component
