@@ -52,6 +52,8 @@ class Population:
 
     Attributes:
         need, value, patience, activity: traits in [0, 1].
+        willingness_to_pay, effort: traits in [0, 1] that only an entry threshold reads
+            (a fee and a task; ``draw_door_traits``).
         role: REGULAR, KOL or SPAMMER.
         state: OUTSIDER, CONTRIBUTOR, LURKER or LEFT.
         group: the group a member belongs to, NO_GROUP for outsiders.
@@ -80,6 +82,8 @@ class Population:
     contributions: np.ndarray
     banned: np.ndarray
     entry_route: np.ndarray
+    willingness_to_pay: np.ndarray
+    effort: np.ndarray
 
     @property
     def size(self) -> int:
@@ -112,6 +116,7 @@ def draw_population(rng: np.random.Generator, params: dict) -> Population:
     need ~ Beta(need_mean, trait_concentration), likewise value and patience;
     activity ~ Beta(activity_mean, activity_concentration). A share ``spammer_share`` are
     spammers: need 0 (they want nothing from the content), value 0, activity 1.
+    Willingness to pay and effort come from their own stream (``draw_door_traits``).
     """
     n = params["population"]
     c = params["trait_concentration"]
@@ -140,7 +145,27 @@ def draw_population(rng: np.random.Generator, params: dict) -> Population:
         contributions=np.zeros(n, dtype=np.int64),
         banned=np.zeros(n, dtype=bool),
         entry_route=np.full(n, NO_ROUTE, dtype=np.int8),
+        **draw_door_traits(rng.spawn(1)[0], n, c),
     )
+
+
+WILLINGNESS_TO_PAY_MEAN = 0.5
+"""Mean willingness to pay in the population."""
+EFFORT_MEAN = 0.3
+"""Mean effort in the population: most people will not do much to get into a group."""
+
+
+def draw_door_traits(rng: np.random.Generator, n: int, concentration: float) -> dict:
+    """Traits that only an entry threshold tests, independent of need and value:
+
+        willingness_to_pay ~ Beta(WILLINGNESS_TO_PAY_MEAN, trait_concentration)
+        effort ~ Beta(EFFORT_MEAN, trait_concentration)   (readiness to do a task)
+
+    ``rng`` is a child of the model's generator (``Generator.spawn``), its own stream, so
+    drawing these traits shifts no other draw of the model.
+    """
+    return {"willingness_to_pay": beta_by_mean(rng, WILLINGNESS_TO_PAY_MEAN, concentration, n),
+            "effort": beta_by_mean(rng, EFFORT_MEAN, concentration, n)}  # fmt: skip
 
 
 def small_world_network(rng: np.random.Generator, n: int, mean_degree: int, rewiring: float):

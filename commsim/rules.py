@@ -9,6 +9,8 @@ shape. Symbols used in the docstrings:
     k_i   friends of outsider i in the group  M_g   messages posted in group g today
     V_g   value-weighted on-topic messages    S_g   spam messages in group g today
     vbar_g mean value of the members of g
+    q_i   willingness to pay in [0, 1]       f_i   effort in [0, 1] (entry thresholds)
+    c_i   messages member i wrote since joining
 
 Sources (see ``docs/model.md``): 004 for novelty, overload, cooling and patience;
 001 for off-topic content; 000 and 004 for entry thresholds and joining through friends.
@@ -71,7 +73,7 @@ def join_interest(need, value, group_mean_value, cooling):
 def ambient_inflow_rate(ambient_inflow, day, promotion_days):
     """Daily chance of discovery through ads and public channels, fading after launch.
 
-        ambient(t) = ambient_inflow * exp(-t / promotion_days)
+    ambient(t) = ambient_inflow * exp(-t / promotion_days)
     """
     return ambient_inflow * np.exp(-day / promotion_days)
 
@@ -114,7 +116,7 @@ def reading_cost(load, reading_cost, overload_cost):
 def novelty_utility(tenure, novelty, novelty_days):
     """Freshness of the group to a member, fading with their tenure.
 
-        N_i = novelty * exp(-tau_i / novelty_days)
+    N_i = novelty * exp(-tau_i / novelty_days)
     """
     return novelty * np.exp(-tenure / novelty_days)
 
@@ -162,3 +164,54 @@ def contribution_probability(activity, surplus, novelty_now, load):
     """
     overload = 2.0 / (1.0 + np.maximum(load, 1.0))
     return np.clip(activity * (1.0 + novelty_now) * engagement(surplus) * overload, 0.0, 1.0)
+
+
+def comparison_gain(written, median, conformity, max_gain):
+    """How seeing where one stands moves a ranked member's posting (social comparison;
+    Chen, Harper, Konstan & Li 2010, American Economic Review 100(4)).
+
+        g_i = clip((m / c_i) ** conformity, 1 / max_gain, max_gain)
+
+    with ``c_i`` the member's messages since joining (at least 1: the ranked) and ``m`` the
+    median of the ranked members' ``c``. A member below the median posts more, one above
+    it less, both toward the norm the median shows; at the median nothing changes.
+    """
+    written = np.maximum(np.asarray(written, dtype=float), 1.0)
+    return np.clip((median / written) ** conformity, 1.0 / max_gain, max_gain)
+
+
+def fee_worth(need, willingness_to_pay):
+    """What a fee tests: the group's worth to an applicant in money.
+
+        W_i = n_i * q_i
+
+    An applicant pays a fee of ``level`` when ``W_i + e_i >= level``: one who needs the
+    group but will not pay, or would pay but needs little, stays out (000, 004).
+    """
+    return need * willingness_to_pay
+
+
+def invitation_chance(member_friends, level):
+    """Chance that an applicant is invited: each of their ``k_i`` friends who are members
+    invites them with chance ``1 - level``, independently,
+
+        p_i = 1 - level ** k_i
+
+    so an applicant with no friend inside is never invited, and more friends inside make
+    an invitation likelier (an invitation-only group grows through its members' ties).
+    """
+    return 1.0 - np.power(level, member_friends)
+
+
+def initiation_commitment(level, commitment):
+    """Commitment of a member who got over a bar of height ``level`` in [0, 1]:
+
+        c = x / (1 + x),   x = commitment * level
+
+    0 for an open door, rising with diminishing returns (the severity of initiation
+    raises liking for the group: Aronson & Mills 1959; 000: the higher the bar, the lower
+    the loss afterwards). A committed member's patience and expectation follow
+    (``strategies.EntryThreshold``).
+    """
+    x = commitment * level
+    return x / (1.0 + x)

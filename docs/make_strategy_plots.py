@@ -62,10 +62,10 @@ class StrategyPlot:
 
 PLOTS: dict[str, StrategyPlot] = {
     "EntryThreshold": StrategyPlot(
-        "EntryThreshold: a fee keeps fewer, more valuable members",
-        {"fee, level 0.2": {"kind": "fee", "level": 0.2},
-         "fee, level 0.5": {"kind": "fee", "level": 0.5}},
-        [("members", column("members")), ("mean value of members", column("mean_value"))],
+        "EntryThreshold: fewer join, committed; the group keeps its members",
+        {"fee, level 0.3": {"kind": "fee", "level": 0.3},
+         "task, level 0.3": {"kind": "task", "level": 0.3}},
+        [("members", column("members")), ("leavers per day (7-day mean)", weekly("left"))],
     ),
     "RedPackets": StrategyPlot(
         "RedPackets: weekly drops spike messages; members do not stay",
@@ -83,8 +83,9 @@ PLOTS: dict[str, StrategyPlot] = {
         [("joined so far", cumulative("joined")), ("members", column("members"))],
     ),
     "KOLSeeding": StrategyPlot(
-        "KOLSeeding: three KOLs, and what happens when they leave on day 90",
+        "KOLSeeding: three paid KOLs, and what happens when one or all leave on day 90",
         {"3 KOLs stay": {},
+         "1 of 3 leaves on day 90": {"leave_on": 90, "leaving": 1},
          "3 KOLs leave on day 90": {"leave_on": 90}},
         [("messages per day (7-day mean)", weekly("messages")),
          ("leavers per day (7-day mean)", weekly("left"))],
@@ -121,6 +122,12 @@ PLOTS: dict[str, StrategyPlot] = {
         "Conversion: 10% of an average member buys within 30 days",
         {"rate 0.1, 100 per sale": {}},
         [("revenue so far", cumulative("revenue")), ("members", column("members"))],
+    ),
+    "SocialComparison": StrategyPlot(
+        "SocialComparison: a monthly median from day 30 pulls posting toward it",
+        {"shown monthly from day 30": {"start": 30}},
+        [("top 10% share of messages", column("top10_share")),
+         ("contributors per day (7-day mean)", weekly("contributors"))],
     ),
 }  # fmt: skip
 

@@ -149,3 +149,32 @@ def test_every_ready_experiment_file_is_valid(path):
             small.run(settings.to_dict("records")[index], 0), 30, small.metrics, small.outcomes
         )
         assert result.error is None, result.error
+
+
+KOL_FILE = """\
+name = "kols"
+days = 30
+
+[strategies.KOLSeeding]
+count = 5
+leaving = 4
+leave_on = 20
+"""
+
+
+def test_k_of_n_kols_leaving_in_a_file_is_checked_with_the_key_named(tmp_path):
+    e = load_experiment(write(tmp_path, KOL_FILE))
+    assert e.strategies["KOLSeeding"]["leaving"] == 4  # 4 of 5: allowed beside count = 5
+    with pytest.raises(ExperimentFileError,
+                       match=r"line 4: strategies\.KOLSeeding: .*leaving=4 is more than "
+                             r"count=2"):  # fmt: skip
+        load_experiment(write(tmp_path, KOL_FILE.replace("count = 5", "count = 2")))
+    with pytest.raises(
+        ExperimentFileError, match=r"line 7: strategies\.KOLSeeding\.leave_on: .*out of range"
+    ):
+        load_experiment(write(tmp_path, KOL_FILE.replace("leave_on = 20", "leave_on = -3")))
+    vary = KOL_FILE.replace("leaving = 4\n", "") + '[vary]\n"KOLSeeding.leaving" = [1, 6]\n'
+    with pytest.raises(
+        ExperimentFileError, match=r'vary\."KOLSeeding\.leaving": .*leaving=6 is more than count=5'
+    ):
+        load_experiment(write(tmp_path, vary))

@@ -39,6 +39,7 @@ ACTING = {
     "Moderation": {"strictness": 0.05},
     "ScheduledEvents": {"every": 4, "start": 2},
     "Conversion": {"rate": 0.3},
+    "SocialComparison": {"start": 5, "cost": 1.0},
 }
 
 

@@ -65,6 +65,61 @@ def test_kols_leave_on_an_event_when_their_group_shrinks():
     assert (members.iloc[: strategy.departures[0][0]] >= 30).any()  # it had grown past 30
 
 
+def kols_inside_on(models, day):
+    """Per run: KOLs still members at the end of ``day``."""
+    counts = []
+    for model in models:
+        pop, kols = model.population, model.strategies[0].kols
+        gone = (pop.left_day[kols] >= 0) & (pop.left_day[kols] <= day)
+        counts.append(int(np.count_nonzero(~gone)))
+    return np.array(counts)
+
+
+def test_unpaid_kols_tire_and_leave_like_members_and_paid_ones_stay_while_paid():
+    unpaid = runs(lambda: [KOLSeeding(fee=0)], days=150)
+    paid = runs(lambda: [KOLSeeding()], days=150)
+    until_60 = runs(lambda: [KOLSeeding(paid_days=60)], days=150)
+    assert (kols_inside_on(paid, 150) == 3).all()  # refilled every day: none ran out
+    assert (kols_inside_on(until_60, 60) == 3).all()
+    gone_unpaid = 3 - kols_inside_on(unpaid, 150)
+    gone_after_pay = 3 - kols_inside_on(until_60, 150)
+    # they tire by the members' rule: most leave a cooling group within 150 days
+    for gone in (gone_unpaid, gone_after_pay):
+        most = stats.binomtest(int(gone.sum()), 3 * gone.size, 0.5, alternative="greater")
+        assert most.pvalue < 0.01, gone
+    assert all(not m.strategies[0].departures for m in unpaid)  # not an operator's event
+    for model in until_60:
+        spend = frame(model)["spend"]
+        assert spend.iloc[61:].sum() == 0 and spend.iloc[:61].sum() > 0
+
+
+@pytest.mark.parametrize(("count", "leaving"), [(3, 1), (5, 2), (4, 0)])
+def test_k_of_n_kols_leave_on_the_day(count, leaving):
+    strategy = KOLSeeding(count=count, leave_on=30, leaving=leaving)
+    model = CommunityModel(rng=2, population=500, strategies=[strategy])
+    model.run_for(31)
+    expected = leaving or count
+    assert [day for day, _ in strategy.departures] == [30] * expected
+    assert [kol for _, kol in strategy.departures] == strategy.kols[:expected].tolist()
+    assert model.population.is_member(strategy.kols[expected:]).all()
+
+
+def test_one_kol_leaving_costs_fewer_messages_than_all_leaving():
+    one = runs(lambda: [KOLSeeding(leave_on=60, leaving=1)], days=90)
+    every = runs(lambda: [KOLSeeding(leave_on=60)], days=90)
+    weeks = slice(61, 89)
+    one_m, all_m = (np.array([frame(m)["messages"].iloc[weeks].sum() for m in r])
+                    for r in (one, every))  # fmt: skip
+    assert stats.ttest_rel(one_m, all_m, alternative="greater").pvalue < 0.01
+
+
+def test_more_kols_leaving_than_there_are_is_refused_naming_both():
+    with pytest.raises(ValueError, match=r"KOLSeeding: leaving=4 is more than count=3"):
+        KOLSeeding(leaving=4)
+    with pytest.raises(ValueError, match=r"kol_seeding_leaving=-1 is out of range"):
+        CommunityModel(kol_seeding_leaving=-1)
+
+
 # ---------------------------------------------------------------------- referral
 def test_referral_raises_arrivals_through_friends_and_pays_per_invite():
     def arrivals(make):

@@ -82,11 +82,11 @@ PRESETS: dict[str, Preset] = {
         ),
         _preset(
             "Paid threshold",
-            "An entry fee: only people who need the group enough pay to get in, and paying "
-            "makes them more patient. Fewer join, more stay, and the group keeps its value "
-            "for longer than the open group.",
+            "An entry fee: only people who need the group and will pay for it get in, and "
+            "paying commits them (more patient, content with less). Fewer join, more stay, "
+            "and the group keeps its value and its life for longer than the open group.",
             **_CLASS, entry_threshold=True, entry_threshold_kind="fee",
-            entry_threshold_level=0.6,
+            entry_threshold_level=0.3,
         ),
         _preset(
             "Red-packet spike",

@@ -35,6 +35,7 @@ from commsim.strategies.registry import (
 )
 from commsim.strategies.scheduled_events import ScheduledEvents
 from commsim.strategies.size_cap import SizeCap
+from commsim.strategies.social_comparison import SocialComparison
 
 STRATEGIES = registered_strategies()
 FLAT_PARAMETERS = flat_parameters()
@@ -42,7 +43,7 @@ FLAT_PARAMETERS = flat_parameters()
 __all__ = [
     "Badges", "ContentMix", "Conversion", "EntryThreshold", "FLAT_PARAMETERS",
     "ImportNotAllowed", "InviteLeaderboard", "KOLSeeding", "Moderation", "RedPackets",
-    "Referral", "STRATEGIES", "ScheduledEvents", "SizeCap", "Strategy", "allowed_imports",
-    "build", "build_dotted", "flat_parameters", "registered_strategies",
+    "Referral", "STRATEGIES", "ScheduledEvents", "SizeCap", "SocialComparison", "Strategy",
+    "allowed_imports", "build", "build_dotted", "flat_parameters", "registered_strategies",
     "strategies_from_keywords", "strategy_class",
 ]  # fmt: skip

@@ -26,9 +26,10 @@ consistent. Rules it shares with the model are imported from ``commsim.rules``.
 Parameters. Each subclass declares ``PARAMETERS``, a table of
 ``commsim.parameters.Parameter`` (numbers, with ranges) and ``Choice`` (named values);
 the constructor takes exactly these as keywords, checks them (a ``ValueError`` names the
-strategy, the parameter, the value and what is allowed) and stores each as an attribute
-of the same name. The same table gives the flat keywords of ``CommunityModel``
-(``red_packets_budget=...``, see ``commsim.strategies.registry``).
+strategy, the parameter, the value and what is allowed), stores each as an attribute of
+the same name, and checks the rules that tie them together (``check_together``). The
+same table gives the flat keywords of ``CommunityModel`` (``red_packets_budget=...``,
+see ``commsim.strategies.registry``).
 
 Accounts. A strategy pays with ``self.pay(today, amount)`` and earns with
 ``self.earn(today, amount, conversions)``; both add to the day's ``spend``/``revenue``/
@@ -112,12 +113,21 @@ class Strategy:
                 raise ValueError(f"{type(self).__name__}: {error}") from None
             self.params[name] = value
             setattr(self, name, value)
+        try:
+            self.check_together()
+        except ValueError as error:
+            raise ValueError(f"{type(self).__name__}: {error}") from None
         self.spent = 0.0
         self.earned = 0.0
 
     def __repr__(self) -> str:
         args = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
         return f"{type(self).__name__}({args})"
+
+    def check_together(self) -> None:
+        """Check the rules that tie this strategy's parameters together (each alone is
+        checked by its table entry); a subclass with such rules overrides it and raises
+        ``ValueError`` naming the parameters, their values and what is allowed."""
 
     # ------------------------------------------------------------------ accounts
     def pay(self, today: Day, amount: float) -> None:

@@ -1,6 +1,7 @@
 """Strategies built from names: from a dictionary of parameters (``build``), from values
-read from a file, checked for type (``build_strategy``), and from dotted names
-(``build_dotted``). Names are looked up in the registry (``commsim.strategies.registry``)."""
+read from a file, checked for type (``build_strategy``; one parameter alone:
+``check_parameter``), and from dotted names (``build_dotted``). Names are looked up in the
+registry (``commsim.strategies.registry``)."""
 
 from __future__ import annotations
 
@@ -33,14 +34,38 @@ def build_strategy(name: str, params: Mapping[str, Any]) -> Strategy:
     """
     cls = strategy_class(name)
     for parameter, value in params.items():
-        entry = cls.PARAMETERS.get(parameter)
-        if isinstance(entry, Parameter) and (
-            isinstance(value, bool) or not isinstance(value, (int, float))
-        ):
-            raise ValueError(
-                f"{name}.{parameter}={value!r} has the wrong type: expected {entry.allowed}"
-            )
+        _check_type(name, cls.PARAMETERS.get(parameter), parameter, value)
     return cls(**params)
+
+
+def check_parameter(name: str, parameter: str, value: Any) -> None:
+    """Check one parameter of strategy ``name`` read from a file on its own: its type (as
+    ``build_strategy``) and its table entry, not the rules that tie it to the others
+    (``Strategy.check_together``, which building the whole table checks).
+
+    Raises:
+        ValueError: for an unknown strategy or parameter, a wrong type or a value out of
+            range; the message names the strategy, the parameter and what is allowed.
+    """
+    cls = strategy_class(name)
+    entry = cls.PARAMETERS.get(parameter)
+    if entry is None:
+        raise ValueError(f"{name}: unknown parameter(s) {parameter}; "
+                         f"allowed: {', '.join(cls.PARAMETERS) or 'none'}")  # fmt: skip
+    _check_type(name, entry, parameter, value)
+    try:
+        entry.check(value)
+    except ValueError as error:
+        raise ValueError(f"{cls.__name__}: {error}") from None
+
+
+def _check_type(name: str, entry, parameter: str, value: Any) -> None:
+    if isinstance(entry, Parameter) and (
+        isinstance(value, bool) or not isinstance(value, (int, float))
+    ):
+        raise ValueError(
+            f"{name}.{parameter}={value!r} has the wrong type: expected {entry.allowed}"
+        )
 
 
 def build_dotted(values: Mapping[str, Any]) -> list[Strategy]:

@@ -1,4 +1,4 @@
-"""``EntryThreshold``: who gets in (门槛; sources 000 and 004)."""
+"""``EntryThreshold``: who gets in, and how committed they are (门槛; sources 000 and 004)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from commsim import rules
 from commsim.parameters import Choice, Control, Parameter
+from commsim.population import SPAMMER
 from commsim.strategies.base import Strategy
 
 if TYPE_CHECKING:
@@ -17,22 +19,33 @@ if TYPE_CHECKING:
 class EntryThreshold(Strategy):
     """An entry threshold: a fee, an invitation code, an admin's review or a task.
 
-    Each applicant (an outsider who discovered the group and wants in) passes when a
-    kind-specific score clears ``level`` in [0, 1]; ``e_i ~ Normal(0, noise)``:
+    Each applicant (an outsider who discovered the group and wants in) is tested on what
+    the door really tests; ``e_i ~ Normal(0, noise)``:
 
-        fee:        n_i + e_i >= level   (willingness to pay follows need)
-        task:       n_i + e_i >= level   (doing the task: buying, downloading, follows need)
-        review:     v_i + e_i >= level   (an admin judges the applicant's value, noisily)
-        invitation: some member friend j has v_j >= level   (a member vouches; level 0:
-                    any friend inside invites)
+        fee:        n_i * q_i + e_i >= level     need times willingness to pay
+                                                 (``rules.fee_worth``)
+        invitation: invited with chance 1 - level ** k_i, k_i: friends who are members
+                    (not spammers); each invites with chance 1 - level
+                    (``rules.invitation_chance``)
+        review:     v_i + e_i >= level           an admin judges the applicant's value
+        task:       f_i + e_i >= level           doing the task takes effort f_i
+                                                 (buying, downloading, a form)
 
-    Getting over the bar commits a joiner (the higher the initiation, the lower the churn
-    afterwards, 000; a fee is money as a vote, 004), whatever the kind:
+    (``q_i`` and ``f_i``: the population's ``willingness_to_pay`` and ``effort``.)
 
-        patience_i <- patience_i + (1 - patience_i) * min(commitment * level, 1)
+    Getting over the bar commits a joiner (the higher the initiation, the lower the loss
+    afterwards, 000; a fee is money as a vote, 004; Aronson & Mills 1959), whatever the
+    kind, with commitment ``c = x / (1 + x)``, ``x = commitment * level``
+    (``rules.initiation_commitment``):
 
-    (the reservoir is refilled to the new capacity, ``model.refill_patience``). A fee also
-    earns ``price * level`` per joiner, recorded as revenue. Fewer join, and more of them stay.
+        patience_i <- patience_i + (1 - patience_i) * c     (reservoir refilled)
+        E_i        <- (1 - c) * E_i                          every day while a member
+
+    The lowered expectation ``E_i`` (``rules.expected_utility``, which carries
+    evaporative cooling) is given as a daily utility bonus ``c * E_i`` to the committed
+    (``today.utility_bonus``): they are content with less and resist the group's
+    cooling. A fee also earns ``price * level`` per joiner, recorded as revenue. Fewer
+    join, and more of them stay.
     """
 
     PARAMETERS = {
@@ -44,8 +57,8 @@ class EntryThreshold(Strategy):
             Parameter("noise", 0.1, float, 0, 10, "standard deviation of the noise of judging"),
             Parameter("price", 100.0, float, 0, math.inf,
                       "fee kind: money a joiner pays at level 1 (pays price * level)"),
-            Parameter("commitment", 2.0, float, 0, 10,
-                      "share of a joiner's missing patience that a bar of level 1 adds"),
+            Parameter("commitment", 4.0, float, 0, 100,
+                      "how strongly getting over the bar commits (x = commitment * level)"),
         ]
     }  # fmt: skip
     CONTROLS = (
@@ -54,23 +67,53 @@ class EntryThreshold(Strategy):
         Control("price", 0.0, 500.0, 10.0),
     )
 
+    def setup(self, model: CommunityModel) -> None:
+        super().setup(model)
+        self.committed = np.zeros(model.population.size)
+        """Each person's commitment ``c`` from this door (0 for those who did not pass it)."""
+
     def admit(
         self, model: CommunityModel, today: Day, applicants: np.ndarray, groups: np.ndarray
     ) -> np.ndarray:
         pop = model.population
         if self.kind == "invitation":
-            vouchers = (pop.member_mask & (pop.value >= self.level)).astype(np.float32)
-            return (model.adjacency[applicants] @ vouchers) > 0
-        trait = pop.value if self.kind == "review" else pop.need
+            inviters = (pop.member_mask & (pop.role != SPAMMER)).astype(np.float32)
+            friends = model.adjacency[applicants] @ inviters
+            chance = rules.invitation_chance(friends, self.level)
+            return model.rng.random(applicants.size) < chance
+        if self.kind == "fee":
+            score = rules.fee_worth(pop.need[applicants], pop.willingness_to_pay[applicants])
+        else:
+            score = (pop.value if self.kind == "review" else pop.effort)[applicants]
         noise = model.rng.normal(0.0, self.noise, applicants.size) if self.noise > 0 else 0.0
-        return trait[applicants] + noise >= self.level
+        return score + noise >= self.level
 
     def on_join(self, model: CommunityModel, today: Day, joiners: np.ndarray) -> None:
         if joiners.size == 0:
             return
+        commitment = rules.initiation_commitment(self.level, self.commitment)
+        self.committed[joiners] = commitment
         patience = model.population.patience[joiners]
-        lift = min(self.commitment * self.level, 1.0)
-        model.set_traits(joiners, patience=patience + (1.0 - patience) * lift)
+        model.set_traits(joiners, patience=patience + (1.0 - patience) * commitment)
         model.refill_patience(joiners)
         if self.kind == "fee":
             self.earn(today, self.price * self.level * joiners.size)
+
+    def start_day(self, model: CommunityModel, today: Day) -> None:
+        pop = model.population
+        committed = np.flatnonzero(pop.member_mask & (self.committed > 0))
+        if committed.size == 0:
+            return
+        members = pop.members
+        sizes = np.bincount(pop.group[members], minlength=model.n_groups)
+        total = np.bincount(pop.group[members], weights=pop.value[members],
+                            minlength=model.n_groups)  # fmt: skip
+        mean_value = np.divide(total, sizes, out=np.zeros(model.n_groups), where=sizes > 0)
+        p = model.params
+        expected = rules.expected_utility(
+            pop.need[committed], pop.value[committed], mean_value[pop.group[committed]],
+            p["expectation"], p["cooling"],
+        )  # fmt: skip
+        bonus = np.zeros(pop.size)
+        bonus[committed] = self.committed[committed] * expected
+        today.utility_bonus = today.utility_bonus + bonus

@@ -22,8 +22,7 @@ class KOLSeeding(Strategy):
     patience 1, and ``followers`` extra people who follow each of them (one-way ties,
     ``model.add_ties``, in the matrix that counts active friends inside; the friendship
     graph ``model.network`` is left as it is). They join on day 1 (``model.admit``),
-    spread over the groups, and are committed: their patience is refilled each day
-    (``model.refill_patience``) until they leave.
+    spread over the groups.
 
     Every ``sharing_every`` days each KOL inside shares ``share_messages`` messages of
     value ``value`` (a sharing session, 定时分享, ``model.add_posts``), which count as
@@ -33,11 +32,20 @@ class KOLSeeding(Strategy):
 
     and marks the KOL active, so their friends and followers are brought in with the
     usual chance ``1 - (1 - social_pull) ** k`` (the KOL pulls people in, 000/003).
-    On day ``leave_on`` (0: never) the KOLs leave, and a KOL whose group, having once had
-    at least ``leave_below`` members, falls below that leaves it (an event: a shrinking
-    group no longer worth the KOL's time; 0: never). Their content and pull stop, members' benefit
-    falls and more of them run out of patience (the KOL who leaves, 002).
-    Cost: ``fee`` per sharing session.
+
+    KOLs are members too: they read, weigh the group and tire like anyone (as the most
+    valuable members, evaporative cooling reaches them first). A paid KOL stays while the
+    fee is paid: each session costs ``fee`` per KOL inside for ``paid_days`` days from day
+    1 (0: the whole run); while paid, a KOL's patience is refilled each day
+    (``model.refill_patience``). Unpaid (``fee = 0``, or after ``paid_days``) they keep
+    sharing for free but tire and leave by the members' rule.
+
+    Departures the operator plans: on day ``leave_on`` (0: never) ``leaving`` of the KOLs
+    inside leave (0: all; 1: one KOL leaves; k of ``count``: the first k seeded), and a
+    KOL whose group, having once had at least ``leave_below`` members, falls below that
+    leaves it (a shrinking group no longer worth the KOL's time; 0: never). Their content
+    and pull stop, members' benefit falls and more of them run out of patience (the KOL
+    who leaves, 002).
     """
 
     PARAMETERS = {
@@ -49,10 +57,16 @@ class KOLSeeding(Strategy):
             Parameter("share_messages", 20.0, float, 0, 10_000,
                       "messages a KOL posts in a sharing session"),
             Parameter("followers", 30, int, 0, 10_000_000, "extra people following each KOL"),
-            Parameter("leave_on", 0, int, 0, 10_000_000, "day the KOLs leave (0: never)"),
+            Parameter("leave_on", 0, int, 0, 10_000_000,
+                      "day KOLs leave (0: never); how many: leaving"),
+            Parameter("leaving", 0, int, 0, 100_000,
+                      "KOLs who leave on day leave_on (0: all), at most count"),
             Parameter("leave_below", 0, int, 0, 10_000_000,
                       "a KOL leaves a group with fewer members than this (0: never)"),
-            Parameter("fee", 100.0, float, 0, math.inf, "money paid per sharing session"),
+            Parameter("fee", 100.0, float, 0, math.inf,
+                      "money paid per KOL per sharing session (0: unpaid, they tire)"),
+            Parameter("paid_days", 0, int, 0, 10_000_000,
+                      "days from day 1 the fee is paid, a paid KOL staying (0: the whole run)"),
         ]
     }  # fmt: skip
     CONTROLS = (
@@ -60,7 +74,19 @@ class KOLSeeding(Strategy):
         Control("value", 0.0, 1.0, 0.05),
         Control("sharing_every", 1, 30, 1),
         Control("leave_on", 0, 365, 1),
+        Control("leaving", 0, 20, 1),
     )
+
+    def check_together(self) -> None:
+        if self.leaving > self.count:
+            raise ValueError(
+                f"leaving={self.leaving} is more than count={self.count}: expected leaving "
+                f"in [0, {self.count}] (0: all the KOLs leave on day leave_on)"
+            )
+
+    def is_paid(self, day: int) -> bool:
+        """Whether the KOLs are paid on ``day`` (then they stay)."""
+        return self.fee > 0 and (self.paid_days == 0 or day <= self.paid_days)
 
     def setup(self, model: CommunityModel) -> None:
         super().setup(model)
@@ -90,18 +116,18 @@ class KOLSeeding(Strategy):
             if groups.size and outsiders.size:
                 model.admit(outsiders, groups[np.arange(outsiders.size) % groups.size], today)
         inside = self.kols[pop.is_member(self.kols)]
-        if self.leave_on and today.day >= self.leave_on:
-            leaving = np.ones(inside.size, dtype=bool)
-        elif self.leave_below:
+        leaving = np.zeros(inside.size, dtype=bool)
+        if self.leave_on and today.day == self.leave_on:
+            leaving[: self.leaving or inside.size] = True
+        if self.leave_below:
             sizes = model.group_sizes()
             self._peak = np.maximum(np.pad(self._peak, (0, sizes.size - self._peak.size)), sizes)
             group = pop.group[inside]
-            leaving = (self._peak[group] >= self.leave_below) & (sizes[group] < self.leave_below)
-        else:
-            leaving = np.zeros(inside.size, dtype=bool)
+            leaving |= (self._peak[group] >= self.leave_below) & (sizes[group] < self.leave_below)
         model.remove_members(inside[leaving], today)
         self.departures.extend((today.day, int(kol)) for kol in inside[leaving])
-        model.refill_patience(inside[~leaving])
+        if self.is_paid(today.day):
+            model.refill_patience(inside[~leaving])
 
     def add_content(self, model: CommunityModel, today: Day) -> None:
         if today.day % self.sharing_every:
@@ -110,4 +136,5 @@ class KOLSeeding(Strategy):
         if inside.size == 0:
             return
         model.add_posts(inside, self.share_messages, self.value, today)
-        self.pay(today, self.fee * inside.size)
+        if self.is_paid(today.day):
+            self.pay(today, self.fee * inside.size)

@@ -62,7 +62,7 @@ from commsim.strategies.base import Strategy
 
 BUILT_INS: tuple[str, ...] = (
     "EntryThreshold", "RedPackets", "Badges", "InviteLeaderboard", "KOLSeeding", "SizeCap",
-    "Moderation", "ScheduledEvents", "Referral", "ContentMix", "Conversion",
+    "Moderation", "ScheduledEvents", "Referral", "ContentMix", "Conversion", "SocialComparison",
 )  # fmt: skip
 """The project's strategies (classes of ``commsim.strategies``), in the order listed."""
 

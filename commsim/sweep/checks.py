@@ -25,7 +25,7 @@ import numpy as np
 from commsim.model import REPORTERS
 from commsim.parameters import PARAMETERS, Choice, check_together, shown, validate
 from commsim.strategies import STRATEGIES
-from commsim.strategies.building import build_strategy
+from commsim.strategies.building import build_strategy, check_parameter
 from commsim.strategies.registry import strategy_parameters
 from commsim.sweep.experiment import (
     DESIGNS,
@@ -287,7 +287,7 @@ def _check_strategy(key, name: str, params: Any) -> None:
             )
     for parameter, value in params.items():  # each alone first, to name its key
         try:
-            build_strategy(name, {parameter: value})
+            check_parameter(name, parameter, value)
         except ValueError as error:
             raise ExperimentError(key + (parameter,), str(error)) from None
     try:

@@ -8,11 +8,11 @@ median raised their monthly ratings by 530% and members above it lowered theirs 
 
 Design: the strategy ``SocialComparison`` by name (a ranking or leaderboard with the
 median, built by the model's mechanisms) with its defaults, acting from day ``SHOWN_DAY``
-(``framework.FromDay``), against the same seeds without it. The members compared are the
-members on the day before who are not spammers and had written at least one message (as
-MovieLens users had rated; with most members silent, the median of everyone would be
-zero). Below and above: their messages since
-joining under and over the median of that set.
+(``framework.FromDay``; a strategy with a ``start`` parameter gets ``start=SHOWN_DAY``),
+against the same seeds without it. The members compared are the members on the day before
+who are not spammers and had written at least one message (as MovieLens users had rated;
+with most members silent, the median of everyone would be zero). Below and above: their
+messages since joining under and over the median of that set.
 
 Statistic: each side's messages over the next ``WINDOW`` days, treated over control, minus
 one (the relative change).
@@ -68,7 +68,10 @@ def _snap(name):
 def _social_comparison(size, seed, parameters, strategies=None, strategy=STRATEGY, settings=None):
     cls = strategy_named(strategy)
     own, rest = split_own(parameters, cls)
-    chosen_settings = {**dict(settings or {}), **own}
+    # a strategy with its own first day is shown on the check's day (its schedule counts
+    # from there); the others are held back by FromDay alone
+    first = {"start": SHOWN_DAY} if "start" in cls.PARAMETERS else {}
+    chosen_settings = {**first, **dict(settings or {}), **own}
     end = SHOWN_DAY + WINDOW
     # the day before it is shown: what members have written when they first see the median
     actions = {SHOWN_DAY - 1: _snap("at"), end: _snap("after")}
