@@ -17,8 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from commsim.classroom import PRESETS  # noqa: E402
-from commsim.classroom.app import png  # noqa: E402
-from commsim.classroom.figures import GroupPicture, LifecyclePlots  # noqa: E402
+from commsim.classroom.figures import GroupPicture, LifecyclePlots, png  # noqa: E402
 from commsim.classroom.model import event_marks  # noqa: E402
 
 

@@ -16,6 +16,7 @@ Needs ``/usr/bin/chromium`` (``apt-get install chromium``; ``.ci/run`` installs 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -32,6 +33,8 @@ LOCAL_SCHEMES = {"blob", "data", "about"}
 TIMEOUT_MS = 180_000  # a loaded machine may take long; a wait ends as soon as its state holds
 VIEWPORT = {"width": 1280, "height": 720}
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "output" / "screenshots"
+AWAY_SECONDS = 6  # a student's tab silent this long is away (the page asks every second)
+PHONE = {"width": 390, "height": 844}
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -51,11 +54,12 @@ from commsim.classroom import PRESETS, serve  # noqa: E402
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """The app served on 127.0.0.1 at a free port, as ``scripts/app.sh`` serves it."""
+    """The app served on 127.0.0.1 at a free port, as ``scripts/app.sh`` serves it (a
+    class session's students are away after ``AWAY_SECONDS`` of silence)."""
     log_path = tmp_path_factory.mktemp("server") / "solara.log"
     with open(log_path, "w") as log:
         try:
-            process, url = serve.start(serve.free_port(), log)
+            process, url = serve.start(serve.free_port(), log, away_seconds=AWAY_SECONDS)
         except RuntimeError as error:
             pytest.fail(f"{error}:\n{log_path.read_text()}")
     try:
@@ -82,8 +86,8 @@ DAY_JS = """() => {
 class Session:
     """One browser tab on the app, recording where its requests go."""
 
-    def __init__(self, browser, url: str) -> None:
-        self.context = browser.new_context(viewport=VIEWPORT)
+    def __init__(self, browser, url: str, viewport: dict = VIEWPORT, teacher: bool = True):
+        self.context = browser.new_context(viewport=viewport)
         self.page = self.context.new_page()
         self.page.set_default_timeout(TIMEOUT_MS)
         self.requests: list[str] = []
@@ -94,7 +98,8 @@ class Session:
             lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
         )
         self.page.goto(url)
-        self.wait_for_day(0)
+        if teacher:
+            self.wait_for_day(0)
 
     def numbers(self) -> str:
         return self.page.locator(".commsim-numbers").inner_text()
@@ -164,9 +169,12 @@ class Session:
                 outside.append(address)
         return outside
 
-    def check_clean(self, log_path: Path) -> None:
+    def check_clean(self, log_path: Path, refused: tuple[str, ...] = ()) -> None:
+        """No request left this machine, the server served every one (but those of
+        ``refused``, refused on purpose), and its log holds no traceback."""
         assert self.outside_requests() == [], "requests left this machine"
-        assert self.failed == [], "the server could not serve these"
+        failed = [f for f in self.failed if not any(f.endswith(r) for r in refused)]
+        assert failed == [], "the server could not serve these"
         server_log = log_path.read_text()
         assert "Could not load URL" not in server_log, server_log
         assert "Traceback" not in server_log, server_log
@@ -182,10 +190,10 @@ LAYOUT = {
 }
 
 
-def check_layout(page) -> None:
-    """The figures, the numbers and the main controls lie inside the viewport and do not
-    overlap one another."""
-    boxes = {name: page.locator(selector).bounding_box() for name, selector in LAYOUT.items()}
+def check_layout(page, layout: dict[str, str] = LAYOUT) -> None:
+    """The figures, the numbers and the main controls (``layout``: name -> selector) lie
+    inside the viewport and do not overlap one another."""
+    boxes = {name: page.locator(selector).bounding_box() for name, selector in layout.items()}
     for name, box in boxes.items():
         assert box is not None, f"{name} is not shown"
         inside = (box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= VIEWPORT["width"]
@@ -286,3 +294,157 @@ def test_every_preset_fits_the_screen_with_its_events_marked(server, browser):
         session.page.screenshot(path=str(SCREENSHOTS / f"{index + 1}-{slug}.png"))
     session.check_clean(log_path)
     session.context.close()
+
+
+# --------------------------------------------------------------------------- class session
+CLASS_LAYOUT = {
+    **{k: v for k, v in LAYOUT.items()},
+    "class session": ".commsim-class",
+    "students": ".commsim-roster",
+}
+FORGE_JS = """async (token) => {
+    const response = await fetch('/student/api/choose', {method: 'POST',
+        headers: {'Content-Type': 'application/json', 'X-Student-Token': token},
+        body: JSON.stringify({choice: 'leave'})});
+    return response.status;
+}"""
+
+
+class Student(Session):
+    """A student's own browser (a separate context: its own storage and identity), on a
+    phone-sized screen, joined under ``name`` through the link the teacher's page shows."""
+
+    def __init__(self, browser, link: str, name: str) -> None:
+        super().__init__(browser, link, viewport=PHONE, teacher=False)
+        self.name = name
+        self.page.fill("#name", name)
+        self.page.locator("#join-form button").click()
+        self.page.locator("#who", has_text=f"You are {name}").wait_for()
+
+    def choose(self, choice: str) -> None:
+        self.page.locator(f"#choices button[data-choice={choice}]").click()
+        self.page.locator(f"#choices button.chosen[data-choice={choice}]").wait_for()
+
+    def wait_for_record(self, day: int) -> list[str]:
+        """Wait until the page shows the student's record of ``day``; return its cells."""
+        row = self.page.locator("#days tbody tr").first
+        sync_api.expect(row.locator("td").first).to_have_text(str(day), timeout=TIMEOUT_MS)
+        return row.locator("td").all_inner_texts()
+
+
+def roster_says(teacher: Session, text: str) -> None:
+    teacher.page.locator(".commsim-roster", has_text=text).wait_for()
+
+
+def step_to(teacher: Session, day: int) -> None:
+    while teacher.day() < day:
+        next_day = teacher.day() + 1
+        teacher.button("Step").click()
+        teacher.wait_for_day(next_day)
+
+
+@contextlib.contextmanager
+def page_shown_on_failure(page, name: str):
+    """On a failure inside, save a screenshot of ``page`` (``failed-<name>.png``) and add
+    the page's text to the error, for the reason to be seen."""
+    try:
+        yield
+    except Exception as failure:
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(SCREENSHOTS / f"failed-{name}.png"))
+            failure.add_note(f"the page said: {page.locator('body').inner_text()[:3000]}")
+        raise
+
+
+def test_a_class_session_with_three_students(server, browser):
+    url, log_path = server
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    teacher = Session(browser, url)
+    with page_shown_on_failure(teacher.page, "class-session"):
+        class_session(browser, url, log_path, teacher)
+
+
+def class_session(browser, url: str, log_path: Path, teacher: Session) -> None:
+    """The class session's story (``test_a_class_session_with_three_students``)."""
+    page = teacher.page
+    page.get_by_role("button", name="Start a class session").click()
+    link = page.locator(".commsim-join-url").inner_text()
+    assert link == f"{url}student"  # served on loopback here; on 0.0.0.0, the LAN address
+    assert page.locator(".commsim-qr svg").count() == 1  # drawn here, no image fetched
+    assert teacher.button("Reset").is_disabled()  # the session's model stays
+    roster_says(teacher, "No student yet")
+
+    # three students join from their own browsers, each a member with a need and a value
+    ana, ben, cy = (Student(browser, link, name) for name in ("Ana", "Ben", "Cy"))
+    for number, student in enumerate((ana, ben, cy), start=1):
+        assert f"(member {number})" in student.page.locator("#who").inner_text()
+        assert re.fullmatch(r"0\.\d\d|1\.00", student.page.locator("#need").inner_text())
+        assert re.fullmatch(r"0\.\d\d|1\.00", student.page.locator("#value").inner_text())
+    roster_says(teacher, "3 Cy")
+    # anyone on the network can open the teacher's page, but not take the class over
+    intruder = Session(browser, url)
+    intruder.page.get_by_role("button", name="Start a class session").click()
+    intruder.page.locator(".commsim-class-error", has_text="already running").wait_for()
+    intruder.context.close()
+
+    ana.choose("post")
+    ben.choose("chat")
+    cy.choose("lurk")
+    # no student can act for another: a made-up or missing token is refused
+    assert ana.page.evaluate(FORGE_JS, "made-up-token") == 401
+    assert ana.page.evaluate(FORGE_JS, "") == 401
+    sync_api.expect(ben.page.locator("#choice")).to_have_text("Chat (off-topic)")
+    roster_says(teacher, "1 Ana joining, then posting")  # admitted on the next day
+    roster_says(teacher, "2 Ben joining, then chatting")
+
+    # the teacher steps; the students are admitted on day 1 and see what the group gives
+    picture = teacher.image("group-picture")
+    step_to(teacher, 3)
+    teacher.wait_for_new_image("group-picture", picture)
+    ana_day = ana.wait_for_record(3)
+    assert ana_day[1] == "post" and int(ana_day[2]) > 0 and int(ana_day[3]) >= int(ana_day[2])
+    assert int(ana_day[4]) > 10  # read by the group's members
+    ben_day = ben.wait_for_record(3)
+    assert ben_day[1] == "chat" and int(ben_day[2]) > 0
+    cy_day = cy.wait_for_record(3)
+    assert cy_day[1] == "lurk" and cy_day[2] == "0"
+    assert "the content gave you" in ana.page.locator("#today").inner_text()
+    roster_says(teacher, "1 Ana posting")
+    roster_says(teacher, "3 Cy reading")
+    check_layout(page, CLASS_LAYOUT)
+    page.screenshot(path=str(SCREENSHOTS / "6-class-session-three-students.png"))
+    ana.page.screenshot(path=str(SCREENSHOTS / "7-class-session-a-students-phone.png"))
+
+    # Cy leaves the group; Ben closes his browser and, silent, becomes a simulated member
+    cy.choose("leave")
+    step_to(teacher, 4)
+    cy.page.locator("#message", has_text="You left the group on day 4").wait_for()
+    assert cy.page.locator("#choices button:not([disabled])").count() == 0
+    roster_says(teacher, "3 Cy left on day 4")
+    ben.context.close()
+    roster_says(teacher, "2 Ben away since day")
+    step_to(teacher, 6)
+    ana.wait_for_record(6)
+    roster_says(teacher, "1 Ana posting")
+    teacher.play_until(40)  # long enough for members to leave and go quiet
+    roster_says(teacher, "1 Ana")
+
+    # the debrief
+    page.get_by_role("button", name="End session and debrief").click()
+    table = page.locator(".commsim-debrief-table")
+    table.wait_for()
+    rows = table.locator("tr").all_inner_texts()
+    assert len(rows) == 4  # a header and the three students
+    assert re.search("stayed|patience ran out", rows[1]), rows[1]
+    assert "went away on day" in rows[2] and "left on day 4" in rows[3]
+    check_layout(page, {"debrief figure": ".commsim-debrief-figure img",
+                        "debrief table": ".commsim-debrief-table",
+                        "back to the group": ".commsim-back"})  # fmt: skip
+    page.screenshot(path=str(SCREENSHOTS / "8-class-session-debrief.png"))
+    ana.page.locator("#message", has_text="The class session has ended").wait_for()
+
+    teacher.check_clean(log_path)
+    for student in (ana, cy):
+        student.check_clean(log_path, refused=("/student/api/choose",))
+    for session in (teacher, ana, cy):
+        session.context.close()

@@ -5,7 +5,11 @@
   page's keywords;
 * ``figures``: the picture of the group and the live lifecycle plots;
 * ``app``: the browser page on Mesa's SolaraViz (``bash scripts/app.sh`` serves it);
-* ``teaching``: ``TeachingPanel``, a model stepped live in a Jupyter notebook.
+* ``teaching``: ``TeachingPanel``, a model stepped live in a Jupyter notebook;
+* a class session, students inside the group from their own devices: ``session`` (the
+  logic, no web framework), ``student`` (their page and routes), ``teacher`` (the app's
+  card, roster and debrief view), ``debrief`` (its figures), ``asgi`` (the one web
+  application serving both sides) and ``serve`` (how it is run).
 
 Importing this package does not import a web framework (``app`` does).
 """

@@ -1,11 +1,16 @@
 """The classroom app: a live commsim group in the browser, on solara (as Mesa's SolaraViz).
 
-Start it with ``bash scripts/app.sh`` (which runs ``solara run commsim.classroom.app``) and
-open the printed address. The sidebar has a scenario picker (``PRESETS``), the controls
-(Reset, Play/Pause, Step and the speed in days a second), a slider for each main model
-parameter and a seed box, and a section per registered strategy; every control shows its
-value. The main area has today's figures, the picture of the group and the live plots
-(``commsim.classroom.figures``), sized to fit a 1280x720 screen.
+Start it with ``bash scripts/app.sh`` (``commsim.classroom.serve``: uvicorn on
+``commsim.classroom.asgi``) and open the printed address. The sidebar has a scenario
+picker (``PRESETS``), the controls (Reset, Play/Pause, Step and the speed in days a
+second), a class session's card, a slider for each main model parameter and a seed box,
+and a section per registered strategy; every control shows its value. The main area has
+today's figures, the picture of the group and the live plots (``commsim.classroom.figures``),
+sized to fit a 1280x720 screen.
+
+A class session (``commsim.classroom.session``; the teacher's side in
+``commsim.classroom.teacher``, the students' in ``commsim.classroom.student``) replaces the
+page's model with the session's, whose students are marked on the picture.
 
 Each browser session builds its own model (inside the ``Page`` component, never at module
 level, where every session would share it). Moving a slider or typing a seed takes effect
@@ -13,8 +18,9 @@ at the next Reset; picking a scenario starts it afresh.
 
 Playing is paced by the clock, not by the drawing: a thread (``play``) steps the model so
 that ``speed`` days pass each second and redraws the figures at most every ``FRAME_SECONDS``
-(a redraw costs far more than a day of the model), so the days a second do not depend on
-how long a redraw takes. The model is stepped and drawn under one lock.
+and only once the last frame has been drawn (a redraw costs far more than a day of the
+model), so the days a second do not depend on how long a redraw takes. The model is
+stepped and drawn under one lock.
 
 The sidebar uses Mesa's ``UserInputs`` for the parameters; the controller is the app's own
 (``Controller``): Mesa's ``ModelController`` redraws after every ``render_interval`` days
@@ -24,7 +30,6 @@ and sleeps ``play_interval`` between them, so its speed is set by the redraw's c
 from __future__ import annotations
 
 import contextlib
-import io
 import threading
 import time
 from html import escape
@@ -44,7 +49,7 @@ from commsim.classroom.controls import (
     describe_strategies,
     format_value,
 )
-from commsim.classroom.figures import GroupPicture, LifecyclePlots
+from commsim.classroom.figures import GroupPicture, LifecyclePlots, png
 from commsim.classroom.model import (
     DEFAULT_PRESET,
     PRESETS,
@@ -53,6 +58,8 @@ from commsim.classroom.model import (
     current_numbers,
     event_marks,
 )
+from commsim.classroom.session import ClassSession
+from commsim.classroom.teacher import ClassCard, Debrief, Roster, use_class_session
 
 FRAME_SECONDS = 0.25
 """Least time between two redraws while playing."""
@@ -175,8 +182,11 @@ def Controller(
     parameters: solara.Reactive,
     frame: solara.Reactive,
     looping: solara.Reactive,
+    in_session: bool = False,
+    drawn: list | None = None,
 ):
-    """Reset, Play/Pause and Step, and the speed (days a second) while playing.
+    """Reset, Play/Pause and Step, and the speed (days a second) while playing; Reset is
+    off while a class session runs (``in_session``: its model is the session's).
 
     Play starts a thread of its own (in the session's kernel context, so that its redraws
     reach this page): solara's threaded tasks held back the redraws of a loop started after
@@ -189,10 +199,18 @@ def Controller(
     def redraw():
         frame.value += 1
 
+    def next_frame():
+        # the play loop asks for a frame only once the last one was drawn (``drawn[0]``,
+        # set by ``Figures``): whichever thread renders would otherwise take every request
+        # that comes while it draws, and when a redraw is slower than ``FRAME_SECONDS`` (a
+        # loaded machine) it would never finish a render and the page would never change
+        if drawn is None or drawn[0] >= frame.value:
+            redraw()
+
     def run(context):
         with context if context is not None else contextlib.nullcontext():
             try:
-                play(model.value, lambda: speed.value, lambda: playing.value, redraw)
+                play(model.value, lambda: speed.value, lambda: playing.value, next_frame)
             except Exception as failure:  # shown on the page instead of a silent stop
                 error.value = f"error while playing: {failure}"
             finally:
@@ -223,7 +241,7 @@ def Controller(
 
     running = model.value.running
     with solara.Row(justify="space-between"):
-        solara.Button(label="Reset", color="primary", on_click=reset)
+        solara.Button(label="Reset", color="primary", on_click=reset, disabled=in_session)
         solara.Button(label="❚❚" if playing.value else "▶", color="primary", on_click=toggle,
                       disabled=not running or (looping.value and not playing.value))  # fmt: skip
         solara.Button(label="Step", color="primary", on_click=step,
@@ -275,27 +293,27 @@ def Numbers(model: PageModel, frame: solara.Reactive, looping: solara.Reactive):
     )  # fmt: skip
 
 
-def png(figure) -> bytes:
-    """The figure as PNG bytes (fast compression: a redraw, not an archive)."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
-
-
 @solara.component
-def Figures(model: PageModel, frame: solara.Reactive):
-    """The picture of the group beside the lifecycle plots, redrawn at each ``frame``."""
+def Figures(model: PageModel, frame: solara.Reactive, session: ClassSession | None = None,
+            drawn: list | None = None):  # fmt: skip
+    """The picture of the group beside the lifecycle plots, redrawn at each ``frame``; a
+    class session's students are marked on the picture."""
     population = model.params["population"]
-    picture = solara.use_memo(lambda: GroupPicture(population), [population])
+    students = session is not None
+    picture = solara.use_memo(lambda: GroupPicture(population, students=students),
+                              [population, students])  # fmt: skip
     plots = solara.use_memo(LifecyclePlots, [])
 
     def draw() -> tuple[bytes, bytes]:
         with model.lock:
-            picture.update(model)
+            marked = {s["person"]: s["name"] for s in session.roster()} if students else None
+            picture.update(model, marked)
             plots.update(model.daily(), event_marks(model))
         return png(picture.figure), png(plots.figure)
 
     images = solara.use_memo(draw, [id(model), model.day, frame.get()])
+    if drawn is not None:
+        drawn[0] = frame.value  # this frame is drawn (``Controller``'s play loop waits for it)
     with solara.Row(style={"flex-wrap": "nowrap", "align-items": "flex-start", "gap": "4px"}):
         with solara.Column(classes=["commsim-group-picture"], style={"width": "auto"}):
             rw.Image(value=images[0], format="png")
@@ -304,16 +322,20 @@ def Figures(model: PageModel, frame: solara.Reactive):
 
 
 @solara.component
-def ScenarioViz(preset_name: str):
+def ScenarioViz(preset_name: str, in_class: solara.Reactive | None = None):
     """The controls and the figures for one scenario, with its own model (one per browser
     session). Keyed by the scenario in ``Page``, so a new scenario is a new model with
-    fresh controls."""
+    fresh controls. A class session started here (``ClassCard``) replaces the model with
+    the session's (``in_class`` is True while it runs); once it ends, the main area shows
+    its debrief."""
     preset = PRESETS[preset_name]
     model = solara.use_reactive(solara.use_memo(lambda: PageModel(**preset.settings()), []))
     # what Reset builds the next model from: the scenario's settings, then each move
     parameters = solara.use_reactive(solara.use_memo(lambda: initial_parameters(preset), []))
     frame = solara.use_reactive(0)
     looping = solara.use_reactive(False)  # the play thread has not ended yet
+    drawn = solara.use_memo(lambda: [0], [])  # the last frame ``Figures`` drew
+    room = use_class_session(PageModel, model, parameters, frame)
 
     def on_change(name, value):
         parameters.value = {**parameters.value, name: value}
@@ -327,13 +349,16 @@ def ScenarioViz(preset_name: str):
         return stop
 
     solara.use_effect(stop_when_gone, [])
+    if in_class is not None and in_class.value != room.in_session:
+        in_class.set(room.in_session)
 
     with solara.AppBar():
         solara.AppBarTitle(f"commsim classroom: {preset.name}")
     with solara.Sidebar():
         with solara.Column().key(f"sidebar-{preset_name}"):
             with solara.Card("Run", classes=["commsim-controls"]):
-                Controller(model, parameters, frame, looping)
+                Controller(model, parameters, frame, looping, room.in_session, drawn)
+            ClassCard(room, frame, looping.value)
             with solara.Card("Model parameters"):
                 UserInputs(model_inputs(parameters.value), on_change=on_change)
             with solara.Card("Strategies", classes=["commsim-strategies"]):
@@ -342,8 +367,13 @@ def ScenarioViz(preset_name: str):
                     with solara.Details(f"{strategy}{' (on)' if on else ''}", expand=on):
                         UserInputs(inputs, on_change=on_change)
     with solara.Column(classes=["commsim-main"], style={"padding": "0", "gap": "0"}):
-        Numbers(model.value, frame, looping)
-        Figures(model.value, frame)
+        if room.debriefing:
+            Debrief(room.session, room.close)
+        else:
+            Numbers(model.value, frame, looping)
+            if room.in_session:
+                Roster(room.session, room.roster_frame)
+            Figures(model.value, frame, room.session if room.in_session else None, drawn)
 
 
 @solara.component
@@ -352,19 +382,24 @@ def Page():
     solara.Title("commsim classroom")
     solara.Style(PAGE_CSS)
     preset_name = solara.use_reactive(DEFAULT_PRESET)
+    in_class = solara.use_reactive(False)  # a class session runs: the scenario stays
     with solara.Sidebar():
         with solara.Card("Scenario", classes=["commsim-scenario"]):
-            solara.Select(label="Preset scenario", values=list(PRESETS), value=preset_name)
-            # plain text, not solara.Markdown: Markdown loads KaTeX, which solara-assets lacks
-            solara.HTML(tag="p", unsafe_innerHTML=escape(PRESETS[preset_name.value].description),
-                        style={"font-size": "15px", "margin": "4px 0"})  # fmt: skip
-            solara.HTML(
-                tag="p",
-                unsafe_innerHTML="Move a slider or type a seed, then press <b>Reset</b> to "
-                "start over with it.",
-                style={"font-size": "13px", "font-style": "italic", "margin": "0"},
-            )
-    ScenarioViz(preset_name.value).key(preset_name.value)
+            solara.Select(label="Preset scenario", values=list(PRESETS), value=preset_name,
+                          disabled=in_class.value)  # fmt: skip
+            if not in_class.value:  # room for the class session's card
+                # plain text, not solara.Markdown: Markdown loads KaTeX, which solara-assets
+                # lacks
+                solara.HTML(tag="p",
+                            unsafe_innerHTML=escape(PRESETS[preset_name.value].description),
+                            style={"font-size": "15px", "margin": "4px 0"})  # fmt: skip
+                solara.HTML(
+                    tag="p",
+                    unsafe_innerHTML="Move a slider or type a seed, then press <b>Reset</b> to "
+                    "start over with it.",
+                    style={"font-size": "13px", "font-style": "italic", "margin": "0"},
+                )
+    ScenarioViz(preset_name.value, in_class).key(preset_name.value)
 
 
 PAGE_CSS = """
@@ -374,6 +409,7 @@ PAGE_CSS = """
 .v-content__wrap > div { padding: 4px 8px !important; }
 .solara-autorouter-content > .v-sheet { row-gap: 0 !important; }
 .v-navigation-drawer .v-card__title { font-size: 17px; padding: 6px 12px; }
+.commsim-debrief-table th, .commsim-debrief-table td { text-align: left; }
 """
 
 

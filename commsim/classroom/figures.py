@@ -19,6 +19,7 @@ has a dashed ring where its cap's last slot lies, and its size against the cap a
 
 from __future__ import annotations
 
+import io
 import math
 
 import numpy as np
@@ -40,6 +41,7 @@ DPI = 96  # CSS pixels per inch: the page shows the PNG at its own size
 FONT = 12  # points: 16 px at 96 dpi, the smallest text on the figures
 SPAMMER_COLOUR = "#222222"  # black crosses: spammers are a role, drawn over any state
 OTHER_COLOUR = "#7f7f7f"  # a state the palette has no colour for yet
+STUDENT_COLOUR = "#d62728"  # red rings: the students of a class session
 STATE_LABELS = {
     "contributor": "posted today",
     "lurker": "read only",
@@ -82,7 +84,9 @@ class GroupPicture:
     member's value. Call ``update(model)`` after each step, then save ``figure``.
     """
 
-    def __init__(self, population: int, figsize=(4.25, 5.6), dpi: int = DPI) -> None:
+    def __init__(self, population: int, figsize=(4.25, 5.6), dpi: int = DPI,
+                 students: bool = False) -> None:  # fmt: skip
+        """``students``: the picture of a class session, whose students are marked."""
         self.slots = spiral_slots(population)
         # fixed margins: a layout engine would re-measure every text at every redraw
         self.figure = Figure(figsize=figsize, dpi=dpi)
@@ -100,6 +104,16 @@ class GroupPicture:
         self.spammers = self.axes.scatter(
             empty[:, 0], empty[:, 1], marker="X", color=SPAMMER_COLOUR, zorder=3
         )
+        self.students = self.axes.scatter(
+            empty[:, 0],
+            empty[:, 1],
+            s=230.0,
+            facecolors="none",
+            edgecolors=STUDENT_COLOUR,
+            linewidths=2.4,
+            zorder=4,
+        )
+        self.student_names: list = []
         self.title = self.figure.text(0.5, 0.985, "", ha="center", va="top", fontsize=FONT + 3)
         self.labels: list = []
         self.rings: list = []
@@ -116,6 +130,9 @@ class GroupPicture:
             Line2D([], [], marker="*", ls="", color="white", mec="black", ms=13, label="KOL"),
             Line2D([], [], marker="X", ls="", color=SPAMMER_COLOUR, ms=9, label="spammer"),
         ]
+        if students:
+            handles.append(Line2D([], [], marker="o", ls="", color="none", mec=STUDENT_COLOUR,
+                                  mew=2.4, ms=13, label="a student"))  # fmt: skip
         self.figure.legend(
             handles=handles,
             loc="lower center",
@@ -161,8 +178,9 @@ class GroupPicture:
         self._centres, self._reach = centre, max(radius.max(), ring.max())
         return seen[shown], xy[shown]
 
-    def update(self, model: ClassroomModel) -> Figure:
-        """Redraw for the model's current day; returns the figure."""
+    def update(self, model: ClassroomModel, students: dict[int, str] | None = None) -> Figure:
+        """Redraw for the model's current day, with a ring and a name on each person of
+        ``students`` (person -> name) who is drawn; returns the figure."""
         pop = model.population
         people, xy = self.positions(model)
         state, role = pop.state[people], pop.role[people]
@@ -208,10 +226,31 @@ class GroupPicture:
                     self.axes.text(cx, cy + reach - 0.3, text, ha="center", va="bottom",
                                    fontsize=FONT, fontweight="bold")
                 )  # fmt: skip
+        self._mark_students(people, xy, students or {})
         members = int(pop.member_mask.sum())
         groups = f" in {model.n_groups} groups" if several else ""
         self.title.set_text(f"Day {model.day}: {members} members{groups}")
         return self.figure
+
+    def _mark_students(self, people: np.ndarray, xy: np.ndarray, students: dict[int, str]):
+        for text in self.student_names:
+            text.remove()
+        self.student_names = []
+        marked = np.flatnonzero(np.isin(people, list(students)))
+        self.students.set_offsets(xy[marked] if marked.size else np.empty((0, 2)))
+        for index in marked:
+            self.student_names.append(self.axes.annotate(
+                students[int(people[index])], xy[index], xytext=(7, 5),
+                textcoords="offset points", fontsize=FONT, fontweight="bold",
+                color=STUDENT_COLOUR, zorder=5,
+            ))  # fmt: skip
+
+
+def png(figure: Figure) -> bytes:
+    """The figure as PNG bytes (fast compression: a redraw, not an archive)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
 
 
 def _legend_dot(face: str, label: str, edge: str | None = None) -> Line2D:
@@ -343,4 +382,4 @@ class LifecyclePlots:
         return self.figure
 
 
-__all__ = ["GroupPicture", "LifecyclePlots", "RECENT_DAYS", "spiral_slots", "state_colour"]
+__all__ = ["GroupPicture", "LifecyclePlots", "RECENT_DAYS", "png", "spiral_slots", "state_colour"]
