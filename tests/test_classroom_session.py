@@ -24,7 +24,7 @@ from commsim.classroom.session import (
     UnknownStudent,
     configured_away_seconds,
 )
-from commsim.population import CONTRIBUTOR, LEFT, LURKER, OPERATOR, OUTSIDER, REGULAR
+from commsim.population import CONTRIBUTOR, LEFT, LURKER, MUTED, OPERATOR, OUTSIDER, REGULAR
 
 SETTINGS = {**PRESETS["Open group cooling"].settings(), "population": 600, "seed": 5}
 
@@ -109,8 +109,9 @@ def test_a_lurking_student_never_posts_and_a_posting_one_posts_every_day():
 def test_the_group_reads_a_students_posts_as_any_members():
     """Two runs of one seed, the students posting in one and reading in the other: on
     their first day in the group, the day's draws are the same (their own posting draw is
-    off in both), so the group's valued messages differ by exactly their posts, and every
-    other member gets more from the day's content."""
+    off in both), so the group's valued messages differ by exactly their posts, and the
+    other members get more from the day's content (nearly all of them: the replies that
+    members' own posts draw are random, and the students' posts take some of those draws)."""
     days = {}
     for choice in ("post", "lurk"):
         session = session_of()
@@ -135,7 +136,9 @@ def test_the_group_reads_a_students_posts_as_any_members():
     assert all(p > q for p, q in zip(benefit_posting, benefit_lurking, strict=True))
     pop_p, pop_l = posting[0].model.population, lurking[0].model.population
     others = posting[2]
-    assert (pop_p.satisfaction[others] > pop_l.satisfaction[others]).all()
+    gained = pop_p.satisfaction[others] > pop_l.satisfaction[others]
+    assert gained.mean() >= 0.9, gained
+    assert pop_p.satisfaction[others].mean() > pop_l.satisfaction[others].mean()
 
 
 def test_chat_carries_no_value():
@@ -186,14 +189,34 @@ def test_no_student_can_act_for_another():
     assert all("token" not in row for row in session.roster())
 
 
-def test_a_choice_not_offered_is_refused_and_mute_needs_the_models_muted_state():
+def test_a_choice_not_offered_is_refused():
     session = session_of()
     ana = session.join("Ana")
     with pytest.raises(ValueError, match="choice='shout' is not valid: expected one of"):
         session.choose(ana.token, "shout")
-    has_mute = hasattr(session.model, "mute_members")
-    assert ("mute" in session.choices) == has_mute
-    assert set(session.choices) | {"mute"} == set(CHOICES)
+    assert set(session.choices) == set(CHOICES)
+
+
+def test_a_muting_student_stays_a_member_posts_nothing_and_comes_back_up_by_choice():
+    session = session_of()
+    muter = session.join("Mu")
+    session.choose(muter.token, "post")
+    model = session.model
+    model.step()
+    model.step()
+    written = model.population.contributions[muter.person]
+    assert written > 0
+    session.choose(muter.token, "mute")
+    for _ in range(10):
+        model.step()
+        assert model.population.state[muter.person] == MUTED
+        assert model.population.is_member(muter.person)
+    assert model.population.contributions[muter.person] == written  # posted nothing
+    assert model.datacollector.get_model_vars_dataframe()["muted"].iloc[-1] >= 1
+    session.choose(muter.token, "post")
+    model.step()
+    assert model.population.state[muter.person] == CONTRIBUTOR
+    assert model.population.contributions[muter.person] > written
 
 
 def test_a_silent_student_goes_away_and_becomes_an_ordinary_member():

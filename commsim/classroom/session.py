@@ -25,7 +25,8 @@ through the model's mutators):
              messages that carry the student's value, as any member's own posts
       chat   ``add_posts(person, messages_per_post, 0)``: off-topic chatter, no value
       lurk   read only
-      mute   ``mute_members`` (issue 10's muted state; offered once the model has it)
+      mute   ``mute_members``: still a member, reading a little, posting nothing; a student
+             who chooses anything else is unmuted (``unmute_members``) the next morning
       leave  ``remove_members``: out of the group for good
 
   The model's own posting draw is switched off for a student who is here (their share of
@@ -200,9 +201,8 @@ class ClassSession:
     # ------------------------------------------------------------------ students' requests
     @property
     def choices(self) -> dict[str, str]:
-        """The choices this model offers: ``mute`` only once it has a muted state."""
-        mutes = self.model is not None and hasattr(self.model, "mute_members")
-        return {k: v for k, v in CHOICES.items() if k != "mute" or mutes}
+        """The choices a student has (``CHOICES``)."""
+        return dict(CHOICES)
 
     @property
     def ended(self) -> bool:
@@ -357,11 +357,8 @@ class ClassSession:
                     student.status, student.left_day = LEFT, today.day
                     student.left_by_choice = True
             members = [s for s in here if s.status == MEMBER]
-            if hasattr(model, "mute_members"):
-                muting = [s.person for s in members if s.choice == "mute"]
-                unmuting = [s.person for s in members if s.choice != "mute"]
-                model.mute_members(muting, today)
-                model.unmute_members(unmuting, today)
+            model.mute_members([s.person for s in members if s.choice == "mute"], today)
+            model.unmute_members([s.person for s in members if s.choice != "mute"], today)
             if members:
                 boost = np.broadcast_to(today.posting_boost, model.population.size).copy()
                 boost[[s.person for s in members]] = 0.0
