@@ -60,6 +60,9 @@ RANGES: dict[str, OutcomeRange] = {
         0.0, math.inf, "nothing spent, or no contributor left"
     ),
     "end_regular_contributors": COUNT,
+    "end_muted": COUNT,
+    "end_spammers": COUNT,
+    "total_spam": COUNT,
     "active_member_days": COUNT,
     "active_days": DAY,
 }
