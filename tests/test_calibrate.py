@@ -41,8 +41,9 @@ def test_replication_seeds_are_deterministic_and_distinct():
 
 def test_de_recovers_known_parameters_within_tolerance(observed):
     """Tolerance: each fitted value within 20% of the truth. Two parameters, 400 people,
-    60 days, 4 replications, 7 generations of 10."""
-    result = fit(observed, BOUNDS, fixed=FIXED, replications=4, maxiter=6, popsize=5, seed=2)
+    60 days, 8 replications per candidate (under issue 10's model 4 left ambient_inflow too
+    noisy to pin down: 0.0366 against 0.03), 7 generations of 10."""
+    result = fit(observed, BOUNDS, fixed=FIXED, replications=8, maxiter=6, popsize=5, seed=2)
     for name, true in TRUTH.items():
         assert result.parameters[name] == pytest.approx(true, rel=0.2), result.summary()
         row = result.uncertainty.loc[name]

@@ -145,6 +145,7 @@ def test_network_picture_coloured_by_state(model):
     texts = legend(ax)
     assert any(t.startswith("lurker") for t in texts)
     assert any(t.startswith("outsider") for t in texts)
+    assert any(t.startswith("muted") for t in texts)  # issue 10's muted members drawn too
     members = int(np.count_nonzero(model.population.group >= 0))
     assert ax.get_title() == f"all groups on day 50: {members} members (150 shown)"
     again = plots.plot_network(model, max_nodes=150)

@@ -12,7 +12,7 @@ from commsim import analysis
 from commsim.analysis.inequality import messages_per_person
 from commsim.inequality import gini
 from commsim.plots.style import STATE_COLOURS, axes
-from commsim.population import CONTRIBUTOR, KOL, LEFT, LURKER, OUTSIDER, SPAMMER
+from commsim.population import KOL, LEFT, SPAMMER, STATE_NAMES
 
 
 def plot_lorenz(source, members_only: bool = True, ax: Axes | None = None) -> Axes:
@@ -124,7 +124,7 @@ def plot_network(
     nx.draw_networkx_edges(graph, layout, ax=ax, edge_color="#cccccc", width=0.5)
     state = population.state[nodes]
     role = population.role[nodes]
-    names = {CONTRIBUTOR: "contributor", LURKER: "lurker", LEFT: "left", OUTSIDER: "outsider"}
+    names = dict(enumerate(STATE_NAMES))
     shapes = [
         ("o", role < KOL, 40, ""),
         ("*", role == KOL, 160, ", KOL"),

@@ -60,6 +60,7 @@ STAGE_COLOURS = {
 STATE_COLOURS = {
     "contributor": "#d62728",
     "lurker": "#1f77b4",
+    "muted": "#9467bd",
     "left": "#bbbbbb",
     "outsider": "#f2f2f2",
 }
