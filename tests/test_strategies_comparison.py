@@ -62,14 +62,19 @@ def test_nothing_changes_before_the_first_showing_and_it_is_shown_on_schedule():
 def test_members_never_written_and_spammers_are_not_moved():
     strategy = SocialComparison(start=10)
     model = CommunityModel(rng=4, population=600, spammer_share=0.05, strategies=[strategy])
-    model.run_for(10)
+    model.run_for(9)
     pop = model.population
-    off_board = (pop.contributions == 0) | (pop.role == SPAMMER) | ~pop.member_mask
+    # the board is drawn at the start of day 10, from the state the day begins with
+    # (today's posts and joiners come after it)
+    contributions, inside = pop.contributions.copy(), pop.member_mask.copy()
+    model.step()
+    assert strategy.shown_days == [10]
+    off_board = (contributions == 0) | (pop.role == SPAMMER) | ~inside
     assert (strategy.gain[off_board] == 1).all()
     on_board = ~off_board
-    median = np.median(pop.contributions[on_board])
-    assert (strategy.gain[on_board & (pop.contributions < median)] > 1).all()
-    assert (strategy.gain[on_board & (pop.contributions > median)] < 1).all()
+    median = np.median(contributions[on_board])
+    assert (strategy.gain[on_board & (contributions < median)] > 1).all()
+    assert (strategy.gain[on_board & (contributions > median)] < 1).all()
 
 
 @pytest.mark.parametrize(

@@ -80,6 +80,7 @@ def test_willingness_to_pay_and_effort_shift_no_other_draw():
 
 def test_an_invitation_needs_friends_inside_and_more_friends_invite_likelier():
     model = CommunityModel(rng=2, population=2000)
+    model.run_for(20)  # the 12 founders alone give no outsider two friends inside
     pop = model.population
     people, groups = applicants_of(model)
     inside = (pop.member_mask & (pop.role != SPAMMER)).astype(np.float32)

@@ -79,9 +79,10 @@ def kols_inside_on(models, day):
 
 
 def test_unpaid_kols_tire_and_leave_like_members_and_paid_ones_stay_while_paid():
-    unpaid = runs(lambda: [KOLSeeding(fee=0)], days=150)
-    paid = runs(lambda: [KOLSeeding()], days=150)
-    until_60 = runs(lambda: [KOLSeeding(paid_days=60)], days=150)
+    # members who tire leave rather than mute (muting=0): the story is about KOLs who leave
+    unpaid = runs(lambda: [KOLSeeding(fee=0)], days=150, muting=0.0)
+    paid = runs(lambda: [KOLSeeding()], days=150, muting=0.0)
+    until_60 = runs(lambda: [KOLSeeding(paid_days=60)], days=150, muting=0.0)
     assert (kols_inside_on(paid, 150) == 3).all()  # refilled every day: none ran out
     assert (kols_inside_on(until_60, 60) == 3).all()
     gone_unpaid = 3 - kols_inside_on(unpaid, 150)
@@ -108,8 +109,9 @@ def test_k_of_n_kols_leave_on_the_day(count, leaving):
 
 
 def test_one_kol_leaving_costs_fewer_messages_than_all_leaving():
-    one = runs(lambda: [KOLSeeding(leave_on=60, leaving=1)], days=90)
-    every = runs(lambda: [KOLSeeding(leave_on=60)], days=90)
+    # members who tire leave rather than mute (muting=0), as in the departure test above
+    one = runs(lambda: [KOLSeeding(leave_on=60, leaving=1)], days=90, muting=0.0)
+    every = runs(lambda: [KOLSeeding(leave_on=60)], days=90, muting=0.0)
     weeks = slice(61, 89)
     one_m, all_m = (np.array([frame(m)["messages"].iloc[weeks].sum() for m in r])
                     for r in (one, every))  # fmt: skip
