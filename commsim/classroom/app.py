@@ -25,6 +25,10 @@ stepped and drawn under one lock.
 The sidebar uses Mesa's ``UserInputs`` for the parameters; the controller is the app's own
 (``Controller``): Mesa's ``ModelController`` redraws after every ``render_interval`` days
 and sleeps ``play_interval`` between them, so its speed is set by the redraw's cost.
+
+Why this module is a little over 400 lines: the page is one solara component tree (sidebar,
+main area, play loop and the controller they share), kept whole so that the state that
+ties them (the model, the lock, the frame requests) has one home.
 """
 
 from __future__ import annotations
