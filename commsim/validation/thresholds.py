@@ -1,8 +1,9 @@
 """Entry thresholds: fewer join, the group lives, and its members stay longer (000, 004).
 
-Sources: 000 ("一个群在入群阶段设置的筛选和挑战门槛越高, 这个群加入后流失率反而越低": the
-higher the bar at entry, the lower the loss afterwards; a paid group's members keep its
-rules) and 004 (money as a vote: 金钱既是一定的门槛; closed, invitation-only groups resist
+Sources: 000 (门槛: "没有门槛的社群不可能形成社群生态", a group without a bar at entry
+forms no ecology) and 004 ("一个群在入群阶段设置的筛选和挑战门槛越高, 这个群加入后流失率反而越低":
+the higher the bar at entry, the lower the loss afterwards; a paid group's members keep
+its rules; money as a vote: 金钱既是一定的门槛; closed, invitation-only groups resist
 evaporative cooling; 加入必须有门槛).
 
 Design: for every kind of the strategy ``EntryThreshold`` (by name; its ``kind`` choices)
@@ -103,6 +104,6 @@ CHECK = Check(
     "thresholds",
     "with a moderate entry threshold of any kind fewer join, the group stays alive, and "
     "its members stay longer",
-    "000 (门槛越高, 流失率反而越低), 004 (用金钱来投票; closed groups resist cooling)",
+    "000 (门槛), 004 (门槛越高, 流失率反而越低; 用金钱来投票; closed groups resist cooling)",
     _thresholds,
 )
