@@ -140,6 +140,7 @@ class CommunityModel(Mutators, mesa.Model):
 
         self.day = 0
         self._group_open = np.ones(p["groups"], dtype=bool)
+        self._founded_day = np.zeros(p["groups"], dtype=np.int64)  # per group
         self._load = np.zeros(p["groups"])  # yesterday's reading load per group, in budgets
         self.today = Day(0, self.n_groups, p["social_pull"])
         self._found_groups(self.today)
@@ -276,7 +277,10 @@ class CommunityModel(Mutators, mesa.Model):
         readers = self._readers = audience.readers(self)
         group = pop.group[members]
         spammer = pop.role[members] == SPAMMER
-        tenure = self.day - pop.joined_day[members]
+        tenure = rules.posting_tenure(
+            self.day - pop.joined_day[members], self.day - self._founded_day[group],
+            p["group_novelty"],
+        )  # fmt: skip
         boost = today.posting_boost
         if isinstance(boost, np.ndarray):
             boost = boost[members]
@@ -284,14 +288,14 @@ class CommunityModel(Mutators, mesa.Model):
         novelty = rules.novelty_utility(tenure, p["novelty"], p["novelty_days"])
         propensity = rules.posting_propensity(
             pop.activity[members] * boost * response, pop.satisfaction[members], novelty,
-            self._load[group],
+            self._load[group], p["engagement_steepness"],
         )  # fmt: skip
         propensity[spammer] = p["spam_rate"]  # ads: a chance, and turns of plain length
         chance = np.minimum(propensity, 1.0)
         posts = self.stream("posting").random(members.size) < chance
         pop.state[members] = np.where(posts, CONTRIBUTOR, LURKER)
         writers, writer_group = members[posts], group[posts]
-        extra = rules.turn_length(p["messages_per_post"], propensity[posts])
+        extra = rules.turn_length(p["messages_per_post"], propensity[posts], pop.verbosity[writers])
         written = 1 + self.stream("posting").poisson(extra)
         pop.contributions[writers] += written
         value = today.message_value(pop.value[writers])

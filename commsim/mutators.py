@@ -194,6 +194,7 @@ class Mutators:
             The new group's index.
         """
         self._group_open = np.append(self._group_open, True)
+        self._founded_day = np.append(self._founded_day, self.day)
         self._load = np.append(self._load, 0.0)
         self.today.add_group()
         group = self.n_groups - 1

@@ -271,6 +271,14 @@ PARAMETERS: dict[str, Parameter] = {
             "Beta concentration of talkativeness (low: a few chatty members, many silent)",
             low_open=True,
         ),
+        _p(
+            "verbosity_spread",
+            0.0,
+            0,
+            5,
+            "log-normal spread of verbosity, how long a member's turns run (0: all alike; "
+            "rules.turn_length)",
+        ),
         _p("spammer_share", 0.02, 0, 1, "share of the population who are spammers/advertisers"),
         # --- discovery and joining ----------------------------------------------------------
         _p(
@@ -341,6 +349,14 @@ PARAMETERS: dict[str, Parameter] = {
             "e-folding time of novelty with tenure, days",
             low_open=True,
         ),
+        _p(
+            "group_novelty",
+            0.0,
+            0,
+            1,
+            "share of posting novelty that fades with the group's age rather than the "
+            "member's tenure (rules.posting_tenure)",
+        ),
         _p("expectation", 0.55, 0, 10, "share of a member's need they expect the group to meet"),
         _p(
             "cooling",
@@ -358,6 +374,13 @@ PARAMETERS: dict[str, Parameter] = {
             math.inf,
             "days of full disappointment a member of patience 1 tolerates",
             low_open=True,
+        ),
+        _p(
+            "engagement_steepness",
+            4.0,
+            0,
+            100,
+            "how sharply a day's surplus moves posting (rules.engagement: 2 sigmoid(k S))",
         ),
         _p("recovery", 0.5, 0, 10, "patience regained per unit of surplus utility, days"),
         _p(

@@ -54,6 +54,8 @@ class Population:
 
     Attributes:
         need, value, patience, activity: traits in [0, 1].
+        verbosity: how long a member's turns run when they talk, log-normal of mean 1
+            (``draw_verbosity``).
         willingness_to_pay, effort: traits in [0, 1] that only an entry threshold reads
             (a fee and a task; ``draw_door_traits``).
         role: REGULAR, KOL or SPAMMER.
@@ -77,6 +79,7 @@ class Population:
     value: np.ndarray
     patience: np.ndarray
     activity: np.ndarray
+    verbosity: np.ndarray
     role: np.ndarray
     state: np.ndarray
     group: np.ndarray
@@ -127,7 +130,8 @@ def draw_population(rng: np.random.Generator, params: dict) -> Population:
     need ~ Beta(need_mean, trait_concentration), likewise value and patience;
     activity ~ Beta(activity_mean, activity_concentration). A share ``spammer_share`` are
     spammers: need 0 (they want nothing from the content), value 0, activity 1.
-    Willingness to pay and effort come from their own stream (``draw_door_traits``).
+    Willingness to pay and effort come from their own stream (``draw_door_traits``), and
+    verbosity from another (``draw_verbosity``; spammers 1).
     """
     n = params["population"]
     c = params["trait_concentration"]
@@ -141,11 +145,15 @@ def draw_population(rng: np.random.Generator, params: dict) -> Population:
     need[spammers] = 0.0
     value[spammers] = 0.0
     activity[spammers] = 1.0
+    door_traits = draw_door_traits(rng.spawn(1)[0], n, c)
+    verbosity = draw_verbosity(rng.spawn(1)[0], n, params["verbosity_spread"])
+    verbosity[spammers] = 1.0
     return Population(
         need=need,
         value=value,
         patience=patience,
         activity=activity,
+        verbosity=verbosity,
         role=role,
         state=np.full(n, OUTSIDER, dtype=np.int8),
         group=np.full(n, NO_GROUP, dtype=np.int32),
@@ -157,7 +165,7 @@ def draw_population(rng: np.random.Generator, params: dict) -> Population:
         answered=np.zeros(n),
         banned=np.zeros(n, dtype=bool),
         entry_route=np.full(n, NO_ROUTE, dtype=np.int8),
-        **draw_door_traits(rng.spawn(1)[0], n, c),
+        **door_traits,
     )
 
 
@@ -178,6 +186,18 @@ def draw_door_traits(rng: np.random.Generator, n: int, concentration: float) -> 
     """
     return {"willingness_to_pay": beta_by_mean(rng, WILLINGNESS_TO_PAY_MEAN, concentration, n),
             "effort": beta_by_mean(rng, EFFORT_MEAN, concentration, n)}  # fmt: skip
+
+
+def draw_verbosity(rng: np.random.Generator, n: int, spread: float) -> np.ndarray:
+    """How long each person's turns run when they talk (``rules.turn_length``):
+
+        w_i = exp(sigma * Z_i - sigma**2 / 2),   Z_i ~ Normal(0, 1),   sigma = spread
+
+    log-normal of mean 1 (Wilkinson 2008: contributions per person are heavy-tailed).
+    ``spread = 0`` gives everyone 1. ``rng`` is a child of the model's generator, its own
+    stream, so the draw shifts no other draw of the model.
+    """
+    return np.exp(spread * rng.standard_normal(n) - spread * spread / 2.0)
 
 
 def small_world_network(rng: np.random.Generator, n: int, mean_degree: int, rewiring: float):

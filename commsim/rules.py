@@ -13,6 +13,8 @@ shape. Symbols used in the docstrings:
     vbar_g mean value of the members of g
     q_i   willingness to pay in [0, 1]       f_i   effort in [0, 1] (entry thresholds)
     c_i   messages member i wrote since joining
+    w_i   verbosity: how long i's turns run (log-normal, mean 1)
+    age_g days since group g was founded
 
 Sources (see ``docs/model.md``): 004 for novelty, overload, cooling and patience;
 001 for off-topic content; 000 and 004 for entry thresholds and joining through friends.
@@ -153,48 +155,78 @@ def patience_after(reservoir, surplus, patience_capacity, recovery):
     return np.minimum(reservoir + gain, patience_capacity)
 
 
-def engagement(surplus):
-    """How a day's surplus moves a member's activity: ``2 * sigmoid(4 * surplus)``, 1 at
-    zero surplus, 0 to 2 (posting here, buying in ``strategies.Conversion``)."""
-    return 2.0 * expit(4.0 * surplus)
+def engagement(surplus, steepness=4.0):
+    """How a day's surplus moves a member's activity: ``2 * sigmoid(k * surplus)``, 1 at
+    zero surplus, 0 to 2, with ``k = steepness`` (posting here, with the model's
+    ``engagement_steepness``; buying in ``strategies.Conversion``, with 4).
+
+    A steep ``k`` is a member who stops talking as soon as the group gives less than they
+    expect (goes quiet, 潜水) and talks freely while it gives more."""
+    return 2.0 * expit(steepness * surplus)
 
 
-def posting_propensity(activity, surplus, novelty_now, load):
+def posting_propensity(activity, surplus, novelty_now, load, steepness=4.0):
     """A member's propensity to post today: their expected turns of talk.
 
-        x_i = a_i * (1 + N_i) * 2 * sigmoid(4 * surplus_i) * 2 / (1 + max(L_g / A, 1))
+        x_i = a_i * (1 + N_i) * 2 * sigmoid(k * surplus_i) * 2 / (1 + max(L_g / A, 1))
 
     Talkative members post more (``a_i``: talkativeness, with the day's levers and being
     answered already applied: ``a_i * posting_boost * g_i``); a fresh group and a
     satisfying one invite posting (``2 * sigmoid`` is 1 at zero surplus); an overloaded
-    group (load above the attention budget, ``L_g / A > 1``) turns members into lurkers.
+    group (load above the attention budget, ``L_g / A > 1``) turns members into lurkers;
+    ``k = steepness`` is how sharply satisfaction moves posting (``engagement``).
     Below 1 it is the chance to post (``contribution_probability``); above 1 the member
     posts and talks longer (``turn_length``).
     """
     overload = 2.0 / (1.0 + np.maximum(load, 1.0))
-    return np.maximum(activity * (1.0 + novelty_now) * engagement(surplus) * overload, 0.0)
+    boost = engagement(surplus, steepness)
+    return np.maximum(activity * (1.0 + novelty_now) * boost * overload, 0.0)
 
 
-def contribution_probability(activity, surplus, novelty_now, load):
+def contribution_probability(activity, surplus, novelty_now, load, steepness=4.0):
     """Chance that a member posts today rather than lurks.
 
     p_i = min(x_i, 1)       (x_i: ``posting_propensity``)
     """
-    return np.minimum(posting_propensity(activity, surplus, novelty_now, load), 1.0)
+    return np.minimum(posting_propensity(activity, surplus, novelty_now, load, steepness), 1.0)
 
 
-def turn_length(messages_per_post, propensity):
+def posting_tenure(tenure, group_age, group_novelty):
+    """The age that a member's posting novelty fades with (``novelty_utility``):
+
+        tau_post_i = h * age_g + (1 - h) * tau_i,    h = group_novelty in [0, 1]
+
+    At ``h = 0`` it is the member's own tenure: a newcomer to an old, quiet group chats
+    like a founder of a new one. At ``h = 1`` it is the group's age: what invites posting
+    is the group's freshness, which a newcomer to a group past its prime does not find
+    (004: the lifecycle is the group's, 萌芽期-高速成长期-活跃互动器-衰亡期-沉寂期 "is the
+    common course of a group", and a newcomer to a group that has gone quiet lurks with
+    the others). The utility of
+    novelty (``CommunityModel._experience``) keeps fading with the member's own tenure.
+    """
+    return group_novelty * group_age + (1.0 - group_novelty) * tenure
+
+
+def turn_length(messages_per_post, propensity, verbosity=1.0):
     """Mean messages beyond the first that a member writes on a day they post.
 
-        T_i = (messages_per_post - 1) * max(x_i, 1)
+        T_i = (messages_per_post - 1) * w_i * max(x_i, 1)
 
     A propensity above 1 (``posting_propensity``: a talkative, answered or new member, a
     red-packet or event day) cannot raise the chance to post past certainty: it lengthens
     the member's turn, so the day's expected messages keep growing with the propensity
     (an active chatter writes a stream, 004's "活跃用户" who mostly chat). A member of
-    propensity at most 1 writes ``messages_per_post`` messages on average.
+    propensity at most 1 writes ``messages_per_post`` messages on average (times
+    ``w_i``).
+
+    ``w_i`` is the member's verbosity (``population.draw_verbosity``: log-normal of mean
+    1), how long their turns run once they talk: the length of what people write online
+    is heavy-tailed, a few write at length and most briefly (Wilkinson 2008, "Strong
+    regularities in online peer production", EC '08: contributions per person are
+    log-normal to power-law), which is what puts most of a group's messages in the hands
+    of its top 1% (van Mierlo 2014).
     """
-    return (messages_per_post - 1.0) * np.maximum(propensity, 1.0)
+    return (messages_per_post - 1.0) * verbosity * np.maximum(propensity, 1.0)
 
 
 def mute_probability(benefit, cost, muting):

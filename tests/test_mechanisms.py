@@ -43,6 +43,68 @@ def test_a_propensity_above_one_lengthens_the_turn_not_the_chance():
     np.testing.assert_allclose(rules.turn_length(3.0, propensity), [2.0, 2.0, 10.0])
 
 
+def test_verbosity_lengthens_the_turn_and_its_draw_has_mean_one():
+    propensity = np.array([0.5, 0.5, 4.0])
+    np.testing.assert_allclose(
+        rules.turn_length(3.0, propensity, np.array([1.0, 3.0, 0.5])), [2.0, 6.0, 4.0]
+    )
+    from commsim.population import draw_verbosity
+
+    w = draw_verbosity(np.random.default_rng(0), 200_000, 1.0)
+    assert w.mean() == pytest.approx(1.0, abs=0.02)  # log-normal of mean 1
+    assert np.median(w) == pytest.approx(np.exp(-0.5), rel=0.02)
+    assert (draw_verbosity(np.random.default_rng(0), 10, 0.0) == 1.0).all()
+
+
+def test_posting_novelty_fades_with_the_groups_age_or_the_members_tenure():
+    assert rules.posting_tenure(3, 90, 0.0) == 3  # a newcomer chats like a founder
+    assert rules.posting_tenure(3, 90, 1.0) == 90  # a newcomer to an old group lurks
+    assert rules.posting_tenure(3, 90, 0.5) == pytest.approx(46.5)
+
+
+def test_a_steeper_engagement_silences_the_disappointed_sooner():
+    surplus = np.array([-0.2, 0.0, 0.2])
+    soft, steep = rules.engagement(surplus, 4.0), rules.engagement(surplus, 20.0)
+    np.testing.assert_allclose([soft[1], steep[1]], 1.0)
+    assert steep[0] < soft[0] < 1 < soft[2] < steep[2] < 2
+    np.testing.assert_allclose(rules.posting_propensity(0.5, surplus, 0.0, 0.0, 20.0), 0.5 * steep)
+
+
+def test_verbosity_has_its_own_stream_the_same_people_and_ties():
+    """Verbosity is drawn from a stream of its own: changing its spread changes what is
+    written, not who the people are, their friends or the founders."""
+    plain = CommunityModel(rng=5, population=600, verbosity_spread=0.0)
+    wordy = CommunityModel(rng=5, population=600, verbosity_spread=1.5)
+    assert (plain.population.verbosity == 1.0).all()
+    assert wordy.population.verbosity.std() > 0.5
+    for trait in ("need", "value", "patience", "activity", "role", "willingness_to_pay"):
+        np.testing.assert_array_equal(getattr(plain.population, trait),
+                                      getattr(wordy.population, trait))  # fmt: skip
+    assert (plain.adjacency != wordy.adjacency).nnz == 0
+    np.testing.assert_array_equal(plain.population.members, wordy.population.members)
+    plain.run_model(30), wordy.run_model(30)
+    messages = [m.datacollector.get_model_vars_dataframe()["messages"] for m in (plain, wordy)]
+    assert not messages[0].equals(messages[1])
+
+
+def test_group_novelty_quiets_late_joiners_of_an_old_group():
+    """Over replications: the messages per day of members who joined after day 60 are
+    fewer when posting novelty is the group's than when it is their own."""
+    own, group = [], []
+    for seed in range(12):
+        for h, out in ((0.0, own), (1.0, group)):
+            model = CommunityModel(rng=seed, population=1500, group_novelty=h)
+            model.run_model(60)
+            before = model.population.contributions.copy()
+            model.run_model(20)
+            pop = model.population
+            late = pop.joined_day > 60
+            written = (pop.contributions - before)[late]
+            out.append(written.sum() / max(late.sum(), 1))
+    test = paired_test(np.array(group), np.array(own))
+    assert test.difference < 0 and test.pvalue < 0.01
+
+
 def test_tired_members_of_a_quiet_group_mute_those_of_an_annoying_one_leave():
     quiet = rules.mute_probability(0.2, 0.0, 0.9)
     annoying = rules.mute_probability(0.2, 1.0, 0.9)
