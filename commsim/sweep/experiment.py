@@ -69,8 +69,6 @@ from commsim.strategies.registry import strategy_parameters
 SWEEP_OUTCOMES = {
     "active_days": "days_until_silence, or the run's last day when the group never fell "
     "silent within the run (a lower bound then; NaN-free, so means compare policies)",
-    "end_regular_contributors": "members who posted on the last day, spammers left out "
-    "(commsim.outcomes.regular_contributors)",
     "active_member_days": "non-spam members who posted, summed over days 1..days: the "
     "active member-days a strategy buys",
 }
