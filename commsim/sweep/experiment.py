@@ -35,7 +35,9 @@ A strategy can be switched on and off as a factor: ``vary={"SizeCap": [False, Tr
 (applied with its ``strategies`` table, or its defaults, when on). Its own varied
 parameters then matter only when it is on: the settings where it is off keep none of
 them (``None`` in ``settings()``) and appear once, so ``{"SizeCap": [False, True],
-"SizeCap.max_members": [50, 100]}`` has three settings, "no cap" and two caps.
+"SizeCap.max_members": [50, 100]}`` has three settings, "no cap" and two caps. A
+varied parameter that its strategy declares inert in a setting (``Strategy.inert``:
+``KOLSeeding.leaving`` when no KOL leaves) is left out of it the same way.
 
 ``adaptive = {"width": w, "step": k}`` adds replications in rounds of ``k`` until each
 setting's interval against the baseline is narrower than ``w`` (``commsim.sweep.adaptive``).
