@@ -3,7 +3,6 @@
 ``run_outcomes(df)`` turns the DataFrame of ``model.datacollector`` (one row a day) into
 the figures a strategist compares across runs: how big the group got and when, what was
 left at the end, when it fell silent, and what the operator spent and earned.
-``model_outcomes(model)`` adds the figures that need the members' roles (spammers apart).
 
 ``RANGES`` declares, for every outcome a run can have (these and a sweep's), the range
 its values can take and when it has no value: the one place reports read to keep every
@@ -15,10 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
-
-from commsim.population import CONTRIBUTOR, SPAMMER
 
 SILENCE_WINDOW = 7
 SILENCE_SHARE = 0.05
@@ -41,7 +37,8 @@ class OutcomeRange:
 
 COUNT = OutcomeRange(0.0)
 DAY = OutcomeRange(0.0, "days")
-#: Every per-run outcome's range (``run_outcomes``, ``model_outcomes`` and a sweep's).
+#: Every per-run outcome's range (``run_outcomes``' and a sweep's,
+#: ``commsim.sweep.experiment.SWEEP_OUTCOMES``).
 RANGES: dict[str, OutcomeRange] = {
     "peak_members": COUNT,
     "peak_day": DAY,
@@ -59,7 +56,6 @@ RANGES: dict[str, OutcomeRange] = {
     "cost_per_retained_contributor": OutcomeRange(
         0.0, math.inf, "nothing spent, or no contributor left"
     ),
-    "end_regular_contributors": COUNT,
     "end_muted": COUNT,
     "end_spammers": COUNT,
     "total_spam": COUNT,
@@ -141,14 +137,3 @@ def run_outcomes(df: pd.DataFrame) -> dict[str, float]:
         "return_on_spend": return_on_spend,
         "cost_per_retained_contributor": cost_per_contributor,
     }
-
-
-def regular_contributors(model) -> int:
-    """Members who posted today and are not spammers: ``#{i in members : state_i =
-    contributor and role_i != spammer}`` (the model's ``contributors`` counts spammers
-    who posted ads too)."""
-    pop = model.population
-    members = pop.members
-    return int(
-        np.count_nonzero((pop.state[members] == CONTRIBUTOR) & (pop.role[members] != SPAMMER))
-    )

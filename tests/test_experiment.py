@@ -8,6 +8,7 @@ import pytest
 from helpers.strategies import PostingBoost, name
 
 from commsim import CommunityModel
+from commsim.population import CONTRIBUTOR, SPAMMER
 from commsim.sweep import Experiment, ExperimentError, Range, model_for, run_seed
 from commsim.sweep.worker import execute_run
 
@@ -101,6 +102,21 @@ def test_seeds_come_from_spawned_seed_sequences_and_rerun_alone():
     frame = alone.datacollector.get_model_vars_dataframe()
     np.testing.assert_array_equal(result.timeseries, frame[["members", "messages"]].to_numpy(float))
     assert model_for(run).params == alone.params
+
+
+def test_contributor_outcomes_count_members_who_posted_spammers_left_out():
+    e = Experiment(days=40, replications=1, seed=3,
+                   parameters={**SMALL, "spammer_share": 0.2, "spam_rate": 1.0})  # fmt: skip
+    (run,) = e.runs()
+    result = execute_run(run, 40, ["contributors"], ["end_contributors", "active_member_days"])
+    model = model_for(run)
+    model.run_for(40)
+    pop = model.population
+    posted = pop.state[pop.members] == CONTRIBUTOR
+    spammer = pop.role[pop.members] == SPAMMER
+    assert np.count_nonzero(posted & spammer) > 0  # spammers posted ads on the last day
+    assert result.outcomes["end_contributors"] == np.count_nonzero(posted & ~spammer)
+    assert result.outcomes["active_member_days"] == result.timeseries[1:, 0].sum()
 
 
 def test_seeds_do_not_depend_on_the_number_of_replications():

@@ -108,3 +108,31 @@ def test_the_example_file_switches_the_cap_and_draws_a_categorical_or_log_axis(t
     assert "Baseline: SizeCap = False." in report
     assert "(x: SizeCap.max_members, log axis)" in report
     assert "| False | – | – |" in report  # the off setting: no cap, no split
+
+
+def kols_leaving(**vary) -> Experiment:
+    return Experiment(
+        days=30, replications=2, seed=3, seeds="common", parameters={"population": 300},
+        vary={"KOLSeeding.count": [1, 3], "KOLSeeding.leave_on": [0, 10], **vary},
+    )  # fmt: skip
+
+
+def test_an_inert_parameter_is_left_out_and_its_settings_run_once():
+    # leaving acts only when KOLs leave on a day, and of one KOL "one" is "all"
+    e = kols_leaving(**{"KOLSeeding.leaving": [1, 0]})
+    table = e.settings()
+    rows = table[["KOLSeeding.count", "KOLSeeding.leave_on", "KOLSeeding.leaving"]]
+    assert rows.astype(object).where(rows.notna(), None).values.tolist() == [
+        [1, 0, None], [1, 10, None], [3, 0, None], [3, 10, 1], [3, 10, 0]
+    ]  # fmt: skip
+    runs = {r.setting: dict(r.strategies)["KOLSeeding"] for r in e.runs() if r.replication == 0}
+    assert runs[1] == {"count": 1, "leave_on": 10} and runs[3]["leaving"] == 1
+    one, every = (execute_run(r, 30, ["members"], ["end_members", "total_messages"])
+                  for r in e.runs() if r.setting in (3, 4) and r.replication == 0)  # fmt: skip
+    assert one.outcomes != every.outcomes  # 1 of 3 leaving is not all 3 leaving
+
+
+def test_settings_whose_strategy_cannot_be_built_are_refused_naming_the_key():
+    with pytest.raises(ExperimentError, match=r'vary\."KOLSeeding\.leaving": setting \d+: '
+                       r"KOLSeeding: leaving=2 is more than count=1"):  # fmt: skip
+        kols_leaving(**{"KOLSeeding.leaving": [2, 0]})

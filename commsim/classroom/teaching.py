@@ -11,6 +11,7 @@ browser; ``controls()`` wires them to ipywidgets (install ``commsim[notebooks]``
 
 from __future__ import annotations
 
+import base64
 import io
 from typing import Any
 
@@ -111,13 +112,16 @@ class TeachingPanel:
         plots.plot_network(self.model, max_nodes=150, ax=network)
         figure.tight_layout()
         if self._output is not None:
-            from IPython.display import Image, display
-
+            # The picture replaces the Output widget's outputs in one assignment, not through
+            # ``with output: display(...)``: that route goes through IPython's display hooks,
+            # which solara replaces process-wide once its server is imported (and which need
+            # a kernel), so the panel draws the same in Jupyter, beside solara or in a script.
             picture = io.BytesIO()
             figure.savefig(picture, format="png", dpi=80)
-            self._output.clear_output(wait=True)
-            with self._output:
-                display(Image(data=picture.getvalue(), format="png"))
+            png = base64.b64encode(picture.getvalue()).decode("ascii")
+            self._output.outputs = (
+                {"output_type": "display_data", "data": {"image/png": png}, "metadata": {}},
+            )
         return figure
 
     # ------------------------------------------------------------------ widgets

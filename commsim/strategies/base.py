@@ -130,6 +130,13 @@ class Strategy:
         checked by its table entry); a subclass with such rules overrides it and raises
         ``ValueError`` naming the parameters, their values and what is allowed."""
 
+    def inert(self) -> frozenset[str]:
+        """The parameters that have no effect given the others' values (none here; a
+        subclass with such parameters overrides it). A sweep that varies one of them
+        leaves it out (``None``) of the settings where it is inert and runs each such
+        setting once (``commsim.sweep.experiment``)."""
+        return frozenset()
+
     # ------------------------------------------------------------------ accounts
     def pay(self, today: Day, amount: float) -> None:
         """Record ``amount`` of money spent today by this strategy."""

@@ -84,6 +84,11 @@ class KOLSeeding(Strategy):
                 f"in [0, {self.count}] (0: all the KOLs leave on day leave_on)"
             )
 
+    def inert(self) -> frozenset[str]:
+        """``leaving`` when no KOL leaves on a day (``leave_on = 0``) and with one KOL
+        (whose leaving is all of them leaving)."""
+        return frozenset({"leaving"}) if self.leave_on == 0 or self.count == 1 else frozenset()
+
     def is_paid(self, day: int) -> bool:
         """Whether the KOLs are paid on ``day`` (then they stay)."""
         return self.fee > 0 and (self.paid_days == 0 or day <= self.paid_days)

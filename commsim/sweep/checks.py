@@ -192,10 +192,17 @@ def _check_size(e: Experiment) -> None:
 
 
 def _check_settings(e: Experiment) -> None:
-    """Every setting's model parameters together (``parameters.check_together``), so a
-    sweep whose settings cannot all be built fails before any run, not run by run."""
+    """Every setting's model parameters together (``parameters.check_together``) and each
+    of its strategies with its varied parameters together (``Strategy.check_together``:
+    ``KOLSeeding.leaving`` at most its ``count``), so a sweep whose settings cannot all be
+    built fails before any run, not run by run."""
+    varied = [name for name in e.vary if factor_kind(name) == "parameter"]
+    by_strategy: dict[str, list[str]] = {}
+    for name in e.vary:
+        if factor_kind(name) == "strategy":
+            by_strategy.setdefault(name.rpartition(".")[0], []).append(name)
+    built: set[tuple[str, str]] = set()  # (strategy, repr of its parameters) checked
     for row in e.settings().to_dict("records"):
-        varied = [name for name in e.vary if factor_kind(name) == "parameter"]
         parameters = validate({**e.parameters, **{
             name: plain_value(row[name]) for name in varied
         }})  # fmt: skip
@@ -204,6 +211,21 @@ def _check_settings(e: Experiment) -> None:
         except ValueError as error:
             key = ("vary", varied[0]) if varied else ("parameters",)
             raise ExperimentError(key, f"setting {row['setting']}: {error}") from None
+        if not by_strategy:
+            continue
+        for strategy, params in e.run(row, 0).strategies:
+            if strategy not in by_strategy or (strategy, repr(params)) in built:
+                continue
+            try:
+                build_strategy(strategy, params)
+            except ValueError as error:
+                text, names = str(error), by_strategy[strategy]
+                named = [n for n in names if f"{n.rpartition('.')[2]}=" in text]
+                key = min(
+                    named, key=lambda n: text.index(f"{n.rpartition('.')[2]}="), default=names[0]
+                )  # the varied name the error names first
+                raise ExperimentError(("vary", key), f"setting {row['setting']}: {error}") from None
+            built.add((strategy, repr(params)))
 
 
 def _table(key: tuple[str, ...], value: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ seeds, independent samples otherwise)::
 
 for two effects: extra active member-days (``active_member_days``: non-spam members who
 posted, summed over the days) and extra retained non-spam contributors
-(``end_regular_contributors``). Its 95% interval is the bootstrap's
+(``end_contributors``). Its 95% interval is the bootstrap's
 (``scipy.stats.bootstrap``, percentile, resampling replications: pairs together with
 common seeds). A ratio is given only when the setting spends more than the baseline and
 its effect's interval lies above 0; otherwise the report says why not ("no effect
@@ -33,7 +33,7 @@ SPEND = "total_spend"
 #: Effects a cost is given per unit of: outcome -> what one unit is.
 EFFECTS = {
     "active_member_days": "extra active member-day",
-    "end_regular_contributors": "extra retained non-spam contributor",
+    "end_contributors": "extra retained non-spam contributor",
 }
 RESAMPLES = 4999
 

@@ -35,7 +35,9 @@ A strategy can be switched on and off as a factor: ``vary={"SizeCap": [False, Tr
 (applied with its ``strategies`` table, or its defaults, when on). Its own varied
 parameters then matter only when it is on: the settings where it is off keep none of
 them (``None`` in ``settings()``) and appear once, so ``{"SizeCap": [False, True],
-"SizeCap.max_members": [50, 100]}`` has three settings, "no cap" and two caps.
+"SizeCap.max_members": [50, 100]}`` has three settings, "no cap" and two caps. A
+varied parameter that its strategy declares inert in a setting (``Strategy.inert``:
+``KOLSeeding.leaving`` when no KOL leaves) is left out of it the same way.
 
 ``adaptive = {"width": w, "step": k}`` adds replications in rounds of ``k`` until each
 setting's interval against the baseline is narrower than ``w`` (``commsim.sweep.adaptive``).
@@ -63,14 +65,13 @@ from commsim.model import REPORTERS
 from commsim.outcomes import run_outcomes
 from commsim.parameters import PARAMETERS
 from commsim.replications import run_seed
+from commsim.strategies.building import build_strategy
 from commsim.strategies.registry import strategy_parameters
 
 #: Outcomes a sweep adds to ``commsim.outcomes.run_outcomes``, with their meaning.
 SWEEP_OUTCOMES = {
     "active_days": "days_until_silence, or the run's last day when the group never fell "
     "silent within the run (a lower bound then; NaN-free, so means compare policies)",
-    "end_regular_contributors": "members who posted on the last day, spammers left out "
-    "(commsim.outcomes.regular_contributors)",
     "active_member_days": "non-spam members who posted, summed over days 1..days: the "
     "active member-days a strategy buys",
 }
@@ -240,7 +241,7 @@ class Experiment:
                     row["sample"] = index
                 rows.append(row)
         columns = self.setting_columns + (["sample"] if self.ranges else [])
-        table = pd.DataFrame(_switched_off(rows, self.vary), columns=columns)
+        table = pd.DataFrame(_collapsed(rows, self), columns=columns)
         table.insert(0, "setting", np.arange(len(table), dtype=np.int64))
         return table
 
@@ -375,24 +376,58 @@ def _scale(unit: np.ndarray, bounds: Range, integer: bool) -> list[Any]:
     return [float(v) for v in bounds.low + unit * (bounds.high - bounds.low)]
 
 
-def _switched_off(rows: list[dict[str, Any]], vary: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """``rows`` with the varied parameters of each strategy switched off in a row set to
-    None, and the rows this makes repeat dropped (the first kept)."""
-    switches = [name for name in vary if factor_kind(name) == "switch"]
-    if not switches:
+def _collapsed(rows: list[dict[str, Any]], e: Experiment) -> list[dict[str, Any]]:
+    """``rows`` with the varied parameters that cannot act in a row set to None: those of
+    a strategy switched off in it, and those its strategy declares inert given its other
+    values there (``Strategy.inert``: KOLSeeding's ``leaving`` when no KOL leaves); then
+    the rows this makes repeat are dropped (the first kept)."""
+    switches = [name for name in e.vary if factor_kind(name) == "switch"]
+    varied: dict[str, list[str]] = {}  # strategy -> its parameters varied by lists
+    for name in e.grid:
+        strategy, _, parameter = name.rpartition(".")
+        if factor_kind(name) == "strategy" and ":" not in strategy:  # imported: no import here
+            varied.setdefault(strategy, []).append(parameter)
+    if not switches and not varied:
         return rows
     kept, seen = [], set()
+    inert: dict[str, list[str]] = {}  # by the repr of a strategy's parameters
     for row in rows:
         for switch in switches:
             if not row[switch]:
-                for name in vary:
+                for name in e.vary:
                     if factor_kind(name) == "strategy" and name.rpartition(".")[0] == switch:
                         row[name] = None
+        for strategy, parameters in varied.items():
+            for parameter in _inert(e, row, strategy, parameters, inert):
+                row[f"{strategy}.{parameter}"] = None
         key = tuple((k, repr(v)) for k, v in row.items())
         if key not in seen:
             seen.add(key)
             kept.append(row)
     return kept
+
+
+def _inert(
+    e: Experiment, row: Mapping[str, Any], strategy: str, parameters: list[str],
+    cache: dict[str, list[str]],
+) -> list[str]:  # fmt: skip
+    """Which of ``strategy``'s varied ``parameters`` have no effect in ``row`` (``cache``:
+    the answers so far, by the repr of the strategy's parameters)."""
+    values = {p: plain_value(row[f"{strategy}.{p}"]) for p in parameters}
+    homes = [e.strategies, e.policies[row[POLICY]] if e.policies else {}]
+    fixed = next((home[strategy] for home in homes if strategy in home), None)
+    if fixed is None or any(missing(v) for v in values.values()):
+        return []  # not applied in this row (switched off)
+    params = {**fixed, **values}
+    key = repr((strategy, params))
+    if key not in cache:
+        try:
+            built = build_strategy(strategy, params)
+        except ValueError:  # a combination the checks refuse (checks._check_settings)
+            cache[key] = []
+        else:
+            cache[key] = [p for p in parameters if p in built.inert()]
+    return cache[key]
 
 
 def plain_value(value: Any) -> Any:

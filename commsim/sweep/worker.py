@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from commsim.model import CommunityModel
-from commsim.outcomes import regular_contributors, run_outcomes
+from commsim.outcomes import run_outcomes
 from commsim.replications import daily_frame, run_model
 from commsim.strategies.building import build_strategy
 from commsim.strategies.registry import allowed_imports, import_modules
@@ -68,18 +68,13 @@ def execute_run(
     """Run one model for ``days`` days; an exception becomes a failed ``RunResult``."""
     start = time.perf_counter()
     try:
-        active = []  # non-spam contributors of days 1..days, counted after each day
-        count = {day: (lambda model: active.append(regular_contributors(model)))
-                 for day in range(1, days + 1)}  # fmt: skip
-        model = run_model(
-            run.seed, days, strategies_for(run, allow_import), count, **run.parameters
-        )
+        model = run_model(run.seed, days, strategies_for(run, allow_import), **run.parameters)
         frame = daily_frame(model)
         summary = run_outcomes(frame)
         silence = summary["days_until_silence"]
         summary["active_days"] = float(frame.index[-1]) if math.isnan(silence) else silence
-        summary["end_regular_contributors"] = float(active[-1])
-        summary["active_member_days"] = float(sum(active))
+        # the model's contributors leave spammers out: days 1..days, day 0 (founding) apart
+        summary["active_member_days"] = float(frame["contributors"].iloc[1:].sum())
         kept = {name: float(summary[name]) for name in outcomes}
         series = frame[list(metrics)].to_numpy(dtype=np.float64)
         return RunResult(run, kept, series, None, time.perf_counter() - start)
