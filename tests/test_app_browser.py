@@ -221,7 +221,7 @@ def test_classroom_app_in_chromium(server, browser):
 
     # pick a preset: the scenario starts afresh with its own settings
     session.pick("Paid threshold")
-    assert "Strategies on: EntryThreshold(kind=fee" in session.settings()
+    assert "Strategies on: EntryThreshold (kind fee, level 0.3" in session.settings()
     picture, plots = session.image("group-picture"), session.image("lifecycle-plots")
 
     # step three days: the figures and both pictures change
@@ -261,7 +261,8 @@ def test_classroom_app_in_chromium(server, browser):
     )
     session.wait_for_day(0)
     assert "Seed 7." in session.settings()
-    assert "Strategies on: EntryThreshold(kind=fee" in session.settings()  # still the scenario
+    # still the scenario
+    assert "Strategies on: EntryThreshold (kind fee, level 0.3" in session.settings()
     assert page.locator(".commsim-seed-error").count() == 0
     numbers, plots = session.numbers(), session.image("lifecycle-plots")
     for day in (1, 2):

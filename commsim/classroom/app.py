@@ -261,9 +261,11 @@ NUMBERS_STYLE = {"font-size": "19px", "padding": "2px 0", "line-height": "1.3"}
 
 @solara.component
 def Numbers(model: PageModel, frame: solara.Reactive, looping: solara.Reactive):
-    """Today's headline figures, one line, refreshed at every redraw (``frame``), with a
-    hidden mark of whether the play loop is running, drawn with the same day (so a page
-    that shows the loop ended shows the day it ended on)."""
+    """Today's headline figures, one line, refreshed at every redraw (``frame``): members,
+    those who posted and those who muted the group, members' own messages (spam apart),
+    leavers so far, mean value, groups and stage; with a hidden mark of whether the play
+    loop is running, drawn with the same day (so a page that shows the loop ended shows
+    the day it ended on)."""
     frame.get()  # only this and ``Figures`` redraw with each frame, not the sidebar
     with model.lock:
         now = current_numbers(model)
@@ -274,7 +276,8 @@ def Numbers(model: PageModel, frame: solara.Reactive, looping: solara.Reactive):
         tag="div",
         unsafe_innerHTML=(
             f"<b>Day {now['day']}</b> | members <b>{now['members']}</b> | posted "
-            f"{now['contributors']} | messages <b>{now['messages']}</b>{spam} | left "
+            f"{now['contributors']} | muted {now['muted']} | messages "
+            f"<b>{now['messages']}</b>{spam} | left "
             f"{now['left_total']} | value {value}{groups} | stage <b>{now['stage']}</b>"
             f'<span class="commsim-looping" hidden>{"playing" if looping.value else "ended"}'
             "</span>"
