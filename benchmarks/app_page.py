@@ -1,7 +1,7 @@
 """Days a second while the classroom page plays, measured through the page in Chromium.
 
 Serves the app (``commsim.classroom.serve``), opens it in headless Chromium at 1280x720,
-picks the "Paid threshold" preset with a population of 3000 (its group holds 430-510
+picks the "Paid threshold" preset with a population of 3000 (its group holds 430-600
 members from about day 100 to day 365), sets the speed and presses Play. The page itself
 records, every 50 ms, the day and the members it shows and whether the plots' image
 changed; the figure printed is the days shown per second of wall time, from the first
