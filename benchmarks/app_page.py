@@ -1,7 +1,7 @@
 """Days a second while the classroom page plays, measured through the page in Chromium.
 
 Serves the app (``commsim.classroom.serve``), opens it in headless Chromium at 1280x720,
-picks the "Paid threshold" preset with a population of 3000 (its group holds 430-510
+picks the "Paid threshold" preset with a population of 3000 (its group holds 430-600
 members from about day 100 to day 365), sets the speed and presses Play. The page itself
 records, every 50 ms, the day and the members it shows and whether the plots' image
 changed; the figure printed is the days shown per second of wall time, from the first
@@ -45,11 +45,14 @@ def measure(page, speed: int, members: int, days: int) -> tuple[float, float, in
     play where the page shows at least ``members`` members, up to ``days`` days of it: from
     the first redraw showing that many to the last."""
     population = page.get_by_role("slider", name=re.compile("^population"))
+    # 5000, then down by 100s, each step waited for (a key pressed mid-redraw may be lost)
     population.focus()
-    page.keyboard.press("End")  # 5000, then down by 100s
-    for _ in range(20):
+    page.keyboard.press("End")
+    page.get_by_text("population = 5000", exact=True).wait_for()
+    for value in range(4900, 2999, -100):
+        population.focus()
         page.keyboard.press("ArrowLeft")
-    page.get_by_text("population = 3000", exact=True).wait_for()
+        page.get_by_text(f"population = {value}", exact=True).wait_for()
     page.locator("button", has_text=re.compile(r"^\s*Reset\s*$")).click()
     page.wait_for_function("() => /Day 0\\b/.test(document.querySelector('.commsim-numbers')"
                            "?.innerText || '')")  # fmt: skip

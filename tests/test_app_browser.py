@@ -6,9 +6,13 @@ pause, move a slider and type a seed, and check from the page that the figures a
 changed. Every wait is on the page's state, with generous limits (the machine may be
 loaded); nothing asserts how many days pass in a given time. Every request the browser
 makes is recorded: any that leaves this machine (a CDN, a font, telemetry) fails the test,
-and so does any asset the server cannot serve from solara-assets. Screenshots of every
-preset are saved under ``output/screenshots/`` (gitignored), where the plots and the
-controls are also checked to lie inside the viewport without overlapping.
+and so does any asset the server cannot serve from solara-assets. A class session is
+driven as a class would use it: the teacher and three students, each in their own Chromium
+context, join, post, chat, read, mute and come back, leave, and close their browser (away).
+Screenshots of every preset and of the class session (the teacher's screen with three
+students, a student's phone, the debrief) are saved under one folder,
+``output/screenshots/`` (gitignored), where the plots and the controls are also checked to
+lie inside the viewport without overlapping.
 
 Needs ``/usr/bin/chromium`` (``apt-get install chromium``; ``.ci/run`` installs it) and the
 ``playwright`` package (the ``dev`` extra). Playwright's own browser download is never used.
@@ -128,6 +132,15 @@ class Session:
         )
         return self.image(which)
 
+    def wait_for_figures_of_today(self) -> None:
+        """Wait until the figures show the day the numbers line shows (while playing, a
+        redraw may lag it; after a pause the last frame catches up)."""
+        self.page.wait_for_function(
+            f"() => {{ const d = ({DAY_JS})(); const drawn = document.querySelector("
+            "'.commsim-drawn-day'); return d !== null && drawn && Number(drawn.textContent)"
+            " === d; }"
+        )
+
     def settings(self) -> str:
         return self.page.locator(".commsim-settings").inner_text()
 
@@ -221,7 +234,7 @@ def test_classroom_app_in_chromium(server, browser):
 
     # pick a preset: the scenario starts afresh with its own settings
     session.pick("Paid threshold")
-    assert "Strategies on: EntryThreshold(kind=fee" in session.settings()
+    assert "Strategies on: EntryThreshold (kind fee, level 0.3" in session.settings()
     picture, plots = session.image("group-picture"), session.image("lifecycle-plots")
 
     # step three days: the figures and both pictures change
@@ -261,7 +274,8 @@ def test_classroom_app_in_chromium(server, browser):
     )
     session.wait_for_day(0)
     assert "Seed 7." in session.settings()
-    assert "Strategies on: EntryThreshold(kind=fee" in session.settings()  # still the scenario
+    # still the scenario
+    assert "Strategies on: EntryThreshold (kind fee, level 0.3" in session.settings()
     assert page.locator(".commsim-seed-error").count() == 0
     numbers, plots = session.numbers(), session.image("lifecycle-plots")
     for day in (1, 2):
@@ -289,6 +303,7 @@ def test_every_preset_fits_the_screen_with_its_events_marked(server, browser):
         plots = session.image("lifecycle-plots")
         session.play_until(STORY_DAY[name])
         session.wait_for_new_image("lifecycle-plots", plots)
+        session.wait_for_figures_of_today()
         check_layout(session.page)
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         session.page.screenshot(path=str(SCREENSHOTS / f"{index + 1}-{slug}.png"))
@@ -332,8 +347,13 @@ class Student(Session):
         return row.locator("td").all_inner_texts()
 
 
-def roster_says(teacher: Session, text: str) -> None:
+def roster_says(teacher: Session, text: str | re.Pattern) -> None:
     teacher.page.locator(".commsim-roster", has_text=text).wait_for()
+
+
+def muted_shown(teacher: Session) -> int:
+    """The members who muted the group, as the teacher's numbers line shows them."""
+    return int(re.search(r"\bmuted (\d+)\b", teacher.numbers()).group(1))
 
 
 def step_to(teacher: Session, day: int) -> None:
@@ -411,21 +431,35 @@ def class_session(browser, url: str, log_path: Path, teacher: Session) -> None:
     assert "the content gave you" in ana.page.locator("#today").inner_text()
     roster_says(teacher, "1 Ana posting")
     roster_says(teacher, "3 Cy reading")
+    teacher.wait_for_figures_of_today()
     check_layout(page, CLASS_LAYOUT)
     page.screenshot(path=str(SCREENSHOTS / "6-class-session-three-students.png"))
     ana.page.screenshot(path=str(SCREENSHOTS / "7-class-session-a-students-phone.png"))
 
-    # Cy leaves the group; Ben closes his browser and, silent, becomes a simulated member
+    # Ana mutes the group and Cy leaves it, both from the next day
+    ana.choose("mute")
     cy.choose("leave")
+    roster_says(teacher, "1 Ana posting, then muted")
+    roster_says(teacher, "3 Cy reading, then leaving")
     step_to(teacher, 4)
     cy.page.locator("#message", has_text="You left the group on day 4").wait_for()
     assert cy.page.locator("#choices button:not([disabled])").count() == 0
     roster_says(teacher, "3 Cy left on day 4")
+    # Ana is still a member, muted by the model (the roster reads its state), writing nothing
+    roster_says(teacher, re.compile(r"1 Ana muted \(v "))
+    assert muted_shown(teacher) >= 1
+    ana_day = ana.wait_for_record(4)
+    assert ana_day[1] == "mute" and ana_day[2] == "0" and int(ana_day[4]) > 10
+    # she comes back up by choice; Ben closes his browser and, silent, becomes a simulated
+    # member
+    ana.choose("post")
+    roster_says(teacher, "1 Ana muted, then posting")
     ben.context.close()
     roster_says(teacher, "2 Ben away since day")
     step_to(teacher, 6)
-    ana.wait_for_record(6)
-    roster_says(teacher, "1 Ana posting")
+    ana_day = ana.wait_for_record(6)
+    assert ana_day[1] == "post" and int(ana_day[2]) > 0
+    roster_says(teacher, re.compile(r"1 Ana posting \(v "))
     teacher.play_until(40)  # long enough for members to leave and go quiet
     roster_says(teacher, "1 Ana")
 

@@ -33,7 +33,7 @@ from commsim.classroom.controls import format_value
 from commsim.classroom.figures import RECENT_DAYS, GroupPicture, LifecyclePlots, spiral_slots
 from commsim.classroom.model import event_marks
 from commsim.parameters import PARAMETERS, validate
-from commsim.population import CONTRIBUTOR, KOL, LEFT, SPAMMER
+from commsim.population import CONTRIBUTOR, KOL, LEFT, MUTED, SPAMMER
 from commsim.strategies import FLAT_PARAMETERS, STRATEGIES, strategies_from_keywords
 
 SMALL = {"population": 300, "ambient_inflow": 0.05}
@@ -195,9 +195,26 @@ def test_describe_strategies_lists_each_strategy_with_its_controls():
     assert describe_strategies(PRESETS["Open group cooling"].build(**SMALL)) == "none"
     model = PRESETS["Red-packet spike"].build(**SMALL, moderation=True)
     assert describe_strategies(model) == (
-        "RedPackets(budget=5000, amount=1000, every=7, start=60, fatigue=1), "
-        "Moderation(spam_removal=0.8, strictness=0.02)"
+        "RedPackets (budget 5000, amount 1000, every 7, start 60, fatigue 1); "
+        "Moderation (spam removal 0.8, strictness 0.02)"
     )
+    capped = PRESETS["Capped and split group"].build(**SMALL)
+    described = "SizeCap (max members 200, split on, overload 0, matrix off)"
+    assert describe_strategies(capped) == described
+
+
+@pytest.mark.parametrize(("name", "described"), [
+    ("Open group cooling", "none"),
+    ("Paid threshold", "EntryThreshold (kind fee, level 0.3, price 100)"),
+])  # fmt: skip
+def test_a_class_sessions_students_are_not_described_as_a_strategy(name, described):
+    """A class session's model carries the ``Students`` hooks before the scenario's own
+    strategies; the page's settings line names only the operator's strategies."""
+    from commsim.classroom.session import ClassSession, Students
+
+    session = ClassSession.build(ClassroomModel, {**PRESETS[name].settings(), **SMALL})
+    assert isinstance(session.model.strategies[0], Students)
+    assert describe_strategies(session.model) == described
 
 
 # --------------------------------------------------------------------------- stages
@@ -244,6 +261,14 @@ def test_current_numbers_report_the_last_day():
     assert now["day"] == 12 and now["members"] == last["members"]
     assert now["stage"] in STAGES
     assert math.isclose(now["mean_value"], last["mean_value"], abs_tol=5e-4)
+
+
+def test_current_numbers_count_the_members_who_muted_the_group():
+    model = PRESETS["Open group cooling"].build(population=400)
+    model.run_for(60)  # long enough for members whose patience ran out to mute
+    now, pop = current_numbers(model), model.population
+    muted = int(np.count_nonzero(pop.member_mask & (pop.state == MUTED)))
+    assert now["muted"] == muted == frame(model)["muted"].iloc[-1] and muted > 0
 
 
 # --------------------------------------------------------------------------- figures
@@ -322,7 +347,10 @@ def test_lifecycle_plots_show_every_day_with_labelled_axes():
     assert plots.people.get_ylabel() == "people"
     assert plots.talk.get_ylabel() == "per day"
     assert plots.value.get_xlabel() == "day"
-    assert len(plots.people.get_legend().get_texts()) == 3
+    assert [t.get_text() for t in plots.people.get_legend().get_texts()] == [
+        "all", "posted", "read only", "muted"
+    ]  # fmt: skip
+    assert list(plots.lines["muted"].get_ydata()) == df["muted"].tolist()
     stage = analysis.stages_so_far(df).iloc[-1]
     assert plots.band_title.get_text() == f"Stage: {stage}"
 
@@ -363,6 +391,9 @@ def test_members_own_messages_are_drawn_apart_from_spam():
     np.testing.assert_array_equal(plots.lines["spam_messages"].get_ydata(), df["spam_messages"])
 
 
+TITLES = ("left", "center", "right")
+
+
 def test_legends_and_titles_lie_outside_the_data_and_text_is_12_points_or_more():
     model = PRESETS["Red-packet spike"].build(population=600)
     model.run_for(80)
@@ -375,9 +406,19 @@ def test_legends_and_titles_lie_outside_the_data_and_text_is_12_points_or_more()
         data = [ax.get_window_extent(renderer) for ax in figure.axes]
         legends = [ax.get_legend() for ax in figure.axes if ax.get_legend()] + figure.legends
         assert legends
+        titles = [  # the axes' titles, at any of their places (left, centre, right)
+            text.get_window_extent(renderer)
+            for ax in figure.axes
+            for text in ax.findobj(matplotlib.text.Text)
+            if text.get_text() and text.get_text() in {ax.get_title(loc) for loc in TITLES}
+        ]
+        assert len(titles) == (4 if figure is plots.figure else 0)  # the band's, the plots'
         for legend in legends:
             box = legend.get_window_extent(renderer)
-            assert not any(box.overlaps(ax) for ax in data), legend.get_texts()[0].get_text()
+            name = legend.get_texts()[0].get_text()
+            assert not any(box.overlaps(ax) for ax in data), name
+            assert not any(box.overlaps(title) for title in titles), name
+            assert figure.bbox.contains(box.x0, box.y0) and figure.bbox.contains(box.x1, box.y1)
         texts = [t for t in figure.findobj(matplotlib.text.Text) if t.get_text().strip()]
         assert min(t.get_fontsize() for t in texts) >= 12
 
@@ -480,6 +521,8 @@ def test_each_session_has_its_own_model():
     for _ in range(3):
         first.find(v.Btn, children=["Step"]).widget.click()
     assert day_shown(first) == "Day 3"
+    numbers = next(t for t in html_texts(first) if t.startswith("<b>Day"))
+    assert " | muted 0 | " in numbers and " | posted " in numbers  # no one muted on day 3
     assert day_shown(second) == "Day 0"
     second.find(v.Btn, children=["Step"]).widget.click()
     assert (day_shown(first), day_shown(second)) == ("Day 3", "Day 1")
@@ -493,9 +536,9 @@ def test_reset_after_a_change_of_scenario_keeps_the_scenario_and_the_moved_slide
         return next(t for t in html_texts(rc) if "Running with" in t)
 
     rc.find(v.Select, label="Preset scenario").widget.v_model = "Capped and split group"
-    assert "Strategies on: SizeCap(max_members=200, split=True" in running_with(rc)
+    assert "Strategies on: SizeCap (max members 200, split on" in running_with(rc)
     rc.find(v.Btn, children=["Reset"]).widget.click()
-    assert "Strategies on: SizeCap(max_members=200" in running_with(rc)
+    assert "Strategies on: SizeCap (max members 200" in running_with(rc)
     assert "population 3000" in running_with(rc)
     rc.find(v.Slider, label="population = 3000").widget.v_model = 4000
     rc.find(v.Checkbox, label="use red packets").widget.v_model = True
@@ -504,8 +547,8 @@ def test_reset_after_a_change_of_scenario_keeps_the_scenario_and_the_moved_slide
     budgets[0].v_model = 700.0
     rc.find(v.Btn, children=["Reset"]).widget.click()
     assert "population 4000" in running_with(rc)
-    assert "Strategies on: RedPackets(budget=700, " in running_with(rc)
-    assert "SizeCap(max_members=200" in running_with(rc)
+    assert "Strategies on: RedPackets (budget 700, " in running_with(rc)
+    assert "; SizeCap (max members 200" in running_with(rc)
 
 
 # --------------------------------------------------------------------------- preset stories

@@ -219,6 +219,40 @@ def test_a_muting_student_stays_a_member_posts_nothing_and_comes_back_up_by_choi
     assert model.population.contributions[muter.person] > written
 
 
+def test_the_roster_shows_a_student_muted_once_the_model_has_muted_them():
+    pytest.importorskip("solara", reason="the app extra (solara) is not installed")
+    from commsim.classroom.teacher import doing
+
+    session = session_of()
+    muter = session.join("Mu")
+    session.choose(muter.token, "post")
+    model = session.model
+
+    def row() -> dict:
+        return next(r for r in session.roster() if r["name"] == "Mu")
+
+    assert doing(row()) == "joining, then posting"
+    model.step()
+    assert (row()["did"], row()["muted"], doing(row())) == ("post", False, "posting")
+    session.choose(muter.token, "mute")
+    assert doing(row()) == "posting, then muted"  # the choice applies from the next day
+    model.step()
+    assert model.population.state[muter.person] == MUTED
+    assert (row()["did"], row()["muted"], doing(row())) == ("mute", True, "muted")
+    assert muter.days[-1]["muted"] and muter.days[-1]["wrote"] == 0
+    session.choose(muter.token, "post")
+    assert doing(row()) == "muted, then posting"
+    model.step()
+    assert (row()["muted"], doing(row())) == (False, "posting")
+    # muted by the model itself (patience used up) while choosing to post; a muter the
+    # group pulled back up read that day
+    assert doing({**row(), "muted": True}) == "muted, then posting"
+    assert doing({**row(), "did": "mute", "choice": "mute"}) == "reading, then muted"
+    session.choose(muter.token, "leave")
+    model.step()
+    assert (row()["muted"], doing(row())) == (False, f"left on day {model.day}")
+
+
 def test_a_silent_student_goes_away_and_becomes_an_ordinary_member():
     clock = Clock()
     session = session_of(clock)

@@ -256,26 +256,28 @@ def Controller(
         solara.Error(error.value)
 
 
-NUMBERS_STYLE = {"font-size": "19px", "padding": "2px 0", "line-height": "1.3"}
+NUMBERS_STYLE = {"font-size": "18px", "padding": "2px 0", "line-height": "1.3"}
 
 
 @solara.component
 def Numbers(model: PageModel, frame: solara.Reactive, looping: solara.Reactive):
-    """Today's headline figures, one line, refreshed at every redraw (``frame``), with a
-    hidden mark of whether the play loop is running, drawn with the same day (so a page
-    that shows the loop ended shows the day it ended on)."""
+    """Today's headline figures, one line, refreshed at every redraw (``frame``): members,
+    those who posted and those who muted the group, members' own messages (spam apart),
+    leavers so far, mean value and stage (the number of groups is in the picture's title);
+    with a hidden mark of whether the play loop is running, drawn with the same day (so a
+    page that shows the loop ended shows the day it ended on)."""
     frame.get()  # only this and ``Figures`` redraw with each frame, not the sidebar
     with model.lock:
         now = current_numbers(model)
     value = "n/a" if now["mean_value"] is None else f"{now['mean_value']:.2f}"
-    groups = f" | groups <b>{now['groups']}</b>" if model.n_groups > 1 else ""
     spam = f" (+{now['spam']} spam)" if now["spam"] else ""
     solara.HTML(
         tag="div",
         unsafe_innerHTML=(
             f"<b>Day {now['day']}</b> | members <b>{now['members']}</b> | posted "
-            f"{now['contributors']} | messages <b>{now['messages']}</b>{spam} | left "
-            f"{now['left_total']} | value {value}{groups} | stage <b>{now['stage']}</b>"
+            f"{now['contributors']} | muted {now['muted']} | messages "
+            f"<b>{now['messages']}</b>{spam} | left "
+            f"{now['left_total']} | value {value} | stage <b>{now['stage']}</b>"
             f'<span class="commsim-looping" hidden>{"playing" if looping.value else "ended"}'
             "</span>"
         ),
@@ -300,20 +302,22 @@ def Numbers(model: PageModel, frame: solara.Reactive, looping: solara.Reactive):
 @solara.component
 def Figures(model: PageModel, frame: solara.Reactive, session: ClassSession | None = None,
             drawn: list | None = None):  # fmt: skip
-    """The picture of the group beside the lifecycle plots, redrawn at each ``frame``; a
-    class session's students are marked on the picture."""
+    """The picture of the group beside the lifecycle plots, redrawn at each ``frame``, with
+    a hidden mark of the day they show; a class session's students are marked on the
+    picture."""
     population = model.params["population"]
     students = session is not None
     picture = solara.use_memo(lambda: GroupPicture(population, students=students),
                               [population, students])  # fmt: skip
     plots = solara.use_memo(LifecyclePlots, [])
 
-    def draw() -> tuple[bytes, bytes]:
+    def draw() -> tuple[bytes, bytes, int]:
         with model.lock:
             marked = {s["person"]: s["name"] for s in session.roster()} if students else None
             picture.update(model, marked)
             plots.update(model.daily(), event_marks(model))
-        return png(picture.figure), png(plots.figure)
+            day = model.day
+        return png(picture.figure), png(plots.figure), day
 
     images = solara.use_memo(draw, [id(model), model.day, frame.get()])
     if drawn is not None:
@@ -323,6 +327,9 @@ def Figures(model: PageModel, frame: solara.Reactive, session: ClassSession | No
             rw.Image(value=images[0], format="png")
         with solara.Column(classes=["commsim-lifecycle-plots"], style={"width": "auto"}):
             rw.Image(value=images[1], format="png")
+            # the day the figures show (a redraw may lag the numbers line while playing)
+            solara.HTML(tag="span", unsafe_innerHTML=str(images[2]),
+                        classes=["commsim-drawn-day"], style={"display": "none"})  # fmt: skip
 
 
 @solara.component

@@ -179,19 +179,28 @@ STRATEGY_CONTROLS: dict[str, tuple[ChoiceSpec | SliderSpec, ...]] = strategy_con
 
 
 def describe_strategies(model) -> str:
-    """The model's strategies with the values of their controls, e.g.
-    ``RedPackets(budget=5000, amount=1000, every=7, start=60, fatigue=0.3)``; ``none``."""
+    """The model's operator strategies, each by the name of its section in the sidebar
+    with its controls' values as the sidebar shows them (``format_value``), e.g.
+    ``RedPackets (budget 5000, amount 1000, every 7, start 60, fatigue 1)``; ``none``
+    when there is none.
+
+    Rule: an operator strategy is a registered one (``STRATEGY_CONTROLS`` has its
+    section). Other hooks on the model's day are left out: a class session's ``Students``
+    (its students' presence, not an operator's policy) has no section and no controls.
+    """
     described = []
     for strategy in model.strategies:
         name = type(strategy).__name__
-        key = getattr(type(strategy), "key", "")
-        values = []
-        for control in STRATEGY_CONTROLS.get(name, ())[1:]:
-            value = getattr(strategy, control.name.removeprefix(f"{key}_"))
-            shown = f"{value:g}" if isinstance(value, float) else f"{value}"
-            values.append(f"{control.short_label(key).replace(' ', '_')}={shown}")
-        described.append(f"{name}({', '.join(values)})")
-    return ", ".join(described) or "none"
+        if name not in STRATEGY_CONTROLS:
+            continue
+        key = type(strategy).key
+        values = [
+            f"{control.short_label(key)} "
+            f"{format_value(getattr(strategy, control.name.removeprefix(f'{key}_')))}"
+            for control in STRATEGY_CONTROLS[name][1:]  # the first is the switch
+        ]
+        described.append(f"{name} ({', '.join(values)})" if values else name)
+    return "; ".join(described) or "none"
 
 
 def format_value(value: Any) -> str:

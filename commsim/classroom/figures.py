@@ -259,8 +259,9 @@ def _legend_dot(face: str, label: str, edge: str | None = None) -> Line2D:
 
 class LifecyclePlots:
     """The live plots, one above the other on a shared day axis: the lifecycle stage (a
-    coloured band), members, messages (members' own apart from spam) and value (members',
-    and the count-weighted values of joiners and leavers, ``analysis.flow_values``).
+    coloured band), members (those who posted, read only or muted the group), messages
+    (members' own apart from spam) and value (members', and the count-weighted values of
+    joiners and leavers, ``analysis.flow_values``).
 
     Days with an event (``commsim.classroom.model.event_marks``) are marked by a vertical
     line across the plots, one colour per kind of event. Call ``update(df, marks)`` with
@@ -278,13 +279,15 @@ class LifecyclePlots:
         self.talk = self.figure.add_subplot(grid[2], sharex=self.band)
         self.value = self.figure.add_subplot(grid[3], sharex=self.band)
         self.plots = (self.people, self.talk, self.value)
-        colours = {name: STATE_COLOURS[name] for name in ("contributor", "lurker")}
+        colours = {name: STATE_COLOURS[name] for name in ("contributor", "lurker", "muted")}
         self.lines = {
-            "members": self.people.plot([], [], label="members", color="#333333", lw=2)[0],
+            "members": self.people.plot([], [], label="all", color="#333333", lw=2)[0],
             "own_contributors": self.people.plot([], [], label="posted",
                                                  color=colours["contributor"], lw=1.8)[0],
             "lurkers": self.people.plot([], [], label="read only", color=colours["lurker"],
                                         lw=1.8)[0],
+            "muted": self.people.plot([], [], label="muted", color=colours["muted"],
+                                      lw=1.8)[0],
             "own_messages": self.talk.plot([], [], label="members' messages", color="#2a6f97",
                                            lw=1.8)[0],
             "spam_messages": self.talk.plot([], [], label="spam", color=SPAMMER_COLOUR,
@@ -301,7 +304,8 @@ class LifecyclePlots:
         self.value.set_ylim(0, 1)
         self.value.set_xlabel("day", fontsize=FONT, labelpad=1)
         for ax, title in zip(self.plots, ("Members", "Messages", "Value"), strict=True):
-            ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, fontsize=FONT,
+            columns = len(ax.get_lines())  # one row of entries, right of the title
+            ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=columns, fontsize=FONT,
                       frameon=False, borderpad=0.1, handlelength=1.2, columnspacing=0.8,
                       handletextpad=0.4)  # fmt: skip
             ax.set_title(title, loc="left", fontsize=FONT, fontweight="bold", pad=3)
@@ -348,7 +352,7 @@ class LifecyclePlots:
         flows = flow_values(df, window=FLOW_WINDOW)
         series = {
             "members": df["members"], "own_contributors": df["own_contributors"],
-            "lurkers": df["lurkers"], "own_messages": df["own_messages"],
+            "lurkers": df["lurkers"], "muted": df["muted"], "own_messages": df["own_messages"],
             "spam_messages": df["spam_messages"], "mean_value": df["mean_value"],
             "joiner_value": flows["joiner_value"], "leaver_value": flows["leaver_value"],
         }  # fmt: skip

@@ -165,7 +165,8 @@ class ClassroomModel(CommunityModel):
 def current_numbers(model: ClassroomModel, df: pd.DataFrame | None = None) -> dict[str, Any]:
     """Today's headline figures of a model, as the app shows them: members' own activity
     (``contributors`` and ``messages`` without the spammers and their spam) apart from
-    ``spammers`` and ``spam``. ``df`` is ``model.daily()`` when already at hand."""
+    ``spammers`` and ``spam``, and the members who have muted the group (``muted``: still
+    members, posting nothing). ``df`` is ``model.daily()`` when already at hand."""
     df = model.daily() if df is None else df
     row = df.iloc[-1]
     stage = str(stages_so_far(df).iloc[-1])
@@ -175,6 +176,7 @@ def current_numbers(model: ClassroomModel, df: pd.DataFrame | None = None) -> di
         "members": int(row["members"]),
         "contributors": int(row["own_contributors"]),
         "lurkers": int(row["lurkers"]),
+        "muted": int(row["muted"]),
         "spammers": int(row["spammers"]),
         "left_total": int(df["left"].sum()),
         "messages": int(round(row["own_messages"])),

@@ -43,7 +43,9 @@ through the model's mutators):
 What a student sees each day (``Student.days``): what they did, the messages they wrote,
 the group's messages and members (their audience), what the day's content gave them
 (``rules.content_benefit``), what reading cost them (``rules.reading_cost``), their
-satisfaction (utility minus expectation) and the patience they have left.
+satisfaction (utility minus expectation), the patience they have left, and whether they
+ended the day muted (by choice, or by the model when their patience ran out: the next
+morning unmutes a student who chose anything but mute).
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ from typing import Any
 import numpy as np
 
 from commsim import rules
-from commsim.population import CONTRIBUTOR, OPERATOR, OUTSIDER, REGULAR
+from commsim.population import CONTRIBUTOR, MUTED, OPERATOR, OUTSIDER, REGULAR
 from commsim.strategies.base import Strategy
 
 AWAY_SECONDS = 20.0
@@ -146,13 +148,18 @@ class Student:
         return self.status in (WAITING, MEMBER)
 
     def public(self) -> dict[str, Any]:
-        """What anyone in the room may see of this student (no token)."""
+        """What anyone in the room may see of this student (no token): their attributes,
+        what they did on their last day (``did``: their choice then) and whether the model
+        had them muted at its end (``muted``: by their choice, or by the model's own rule
+        when their patience ran out)."""
         return {
             "number": self.number, "name": self.name, "person": self.person,
             "need": self.need, "value": self.value, "choice": self.choice,
             "status": self.status, "joined_day": self.joined_day, "left_day": self.left_day,
             "away_day": self.away_day, "left_by_choice": self.left_by_choice,
             "posts": sum(d["wrote"] for d in self.days),
+            "did": self.days[-1]["did"] if self.days else None,
+            "muted": self.status == MEMBER and bool(self.days and self.days[-1]["muted"]),
         }  # fmt: skip
 
 
@@ -421,7 +428,8 @@ class ClassSession:
         person = student.person
         record = {"day": today.day, "did": student.choice if group is not None else "left",
                   "wrote": 0, "messages": 0, "audience": 0, "benefit": 0.0, "cost": 0.0,
-                  "satisfaction": float(pop.satisfaction[person]), "patience": 0.0}  # fmt: skip
+                  "satisfaction": float(pop.satisfaction[person]), "patience": 0.0,
+                  "muted": False}  # fmt: skip
         if group is None:
             return record
         wrote = p["messages_per_post"] if student.choice in ("post", "chat") else 0
@@ -437,6 +445,7 @@ class ClassSession:
             ),  # fmt: skip
             cost=float(cost[group]),
             patience=float(max(pop.reservoir[person], 0.0) / capacity) if capacity > 0 else 0.0,
+            muted=bool(pop.state[person] == MUTED),
         )
         return record
 

@@ -138,14 +138,28 @@ def qr_svg(url: str) -> str:
 
 
 def doing(student: dict) -> str:
-    """What a student of the roster is doing, or what became of them."""
+    """What a student of the roster (``ClassSession.roster``) is doing, or what became of
+    them.
+
+    Rule: a member is shown as the model left them at the end of the last day: ``muted``
+    when the model had them muted (``student["muted"]``), else what they did
+    (``DOING``; a muter the group pulled back up read that day); then, when their
+    standing choice differs, what they do from the next day: ``posting, then muted``.
+    """
     if student["status"] == WAITING:
         return f"joining, then {DOING[student['choice']]}"
     if student["status"] == LEFT:
         return f"left on day {student['left_day']}"
     if student["status"] == AWAY:
         return f"away since day {student['away_day']}"
-    return DOING[student["choice"]]
+    then = DOING[student["choice"]]
+    if student["muted"]:
+        now = DOING["mute"]
+    elif student["did"] is None:  # no day recorded yet
+        return then
+    else:
+        now = DOING["lurk" if student["did"] == "mute" else student["did"]]
+    return then if now == then else f"{now}, then {then}"
 
 
 @solara.component
