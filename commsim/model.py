@@ -54,7 +54,7 @@ from commsim import audience, discovery, muting, rules, spam
 from commsim.agents import Member
 from commsim.checks import check_arguments
 from commsim.day import Day
-from commsim.inequality import gini, top_share
+from commsim.inequality import participation
 from commsim.mutators import Mutators
 from commsim.network import adjacency_matrix, small_world
 from commsim.parameters import PARAMETERS, RUN_DAYS, check_together, parameters_doc, validate
@@ -242,12 +242,18 @@ class CommunityModel(Mutators, mesa.Model):
         """For every person, how many of their friends have ``mask`` set (``A @ mask``).
 
         Reads only the columns of the people in ``mask`` when they are few (today's
-        contributors), else multiplies the matrix by the mask (the members of a big group).
+        contributors: their entries of the column-major table, gathered with numpy rather
+        than sliced by scipy), else multiplies the matrix by the mask (the members of a
+        big group).
         """
         chosen = np.flatnonzero(mask)
         if chosen.size * 20 > mask.size:
             return self._adjacency @ mask.astype(np.float32)
-        counted = self._adjacency_by_friend[:, chosen].indices
+        indptr, indices = self._adjacency_by_friend.indptr, self._adjacency_by_friend.indices
+        starts = indptr[chosen]
+        sizes = indptr[chosen + 1] - starts  # how many count each chosen one as a friend
+        within = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        counted = indices[np.repeat(starts, sizes) + within]
         return np.bincount(counted, minlength=self.population.size).astype(np.float32)
 
     def _group_mean_value(self) -> np.ndarray:
@@ -361,6 +367,7 @@ class CommunityModel(Mutators, mesa.Model):
         state = pop.state[members]
         spammer = pop.role[members] == SPAMMER
         contributions = pop.contributions[members[~spammer]]
+        gini, top1_share, top10_share = participation(contributions, (0.01, 0.10))
         self._metrics = {
             "members": members.size,
             "contributors": int(np.count_nonzero((state == CONTRIBUTOR) & ~spammer)),
@@ -374,10 +381,10 @@ class CommunityModel(Mutators, mesa.Model):
             "mean_value": _mean(pop.value[members]),
             "joiner_value": _mean(pop.value[today.joined]),
             "leaver_value": _mean(pop.value[today.left]),
-            "gini": gini(contributions),
-            "top1_share": top_share(contributions, 0.01),
-            "top10_share": top_share(contributions, 0.10),
-            "active_groups": int(np.unique(pop.group[members]).size),
+            "gini": gini,
+            "top1_share": top1_share,
+            "top10_share": top10_share,
+            "active_groups": int(np.count_nonzero(np.bincount(pop.group[members]))),
             "spend": today.spend,
             "revenue": today.revenue,
             "conversions": today.conversions,
