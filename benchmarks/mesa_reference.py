@@ -43,8 +43,8 @@ import math
 import mesa
 
 from commsim import rules
+from commsim.network import small_world_network
 from commsim.parameters import validate
-from commsim.population import small_world_network
 
 OUTSIDER, CONTRIBUTOR, LURKER, LEFT, MUTED = "outsider", "contributor", "lurker", "left", "muted"
 REGULAR, SPAMMER = "regular", "spammer"

@@ -34,19 +34,10 @@ def gini(values) -> float:
     Raises:
         ValueError: if a value is negative.
     """
-    values = np.asarray(values)
-    n = values.size
-    if n == 0:
+    values = _checked(values)
+    if values.size == 0:
         return math.nan
-    if values.min() < 0:
-        raise ValueError("gini: values must be non-negative")
-    distinct, counts = _sorted_histogram(values)
-    total = float((distinct * counts).sum())
-    if total == 0:
-        return 0.0
-    ranks_before = np.cumsum(counts) - counts
-    rank_sums = counts * ranks_before + counts * (counts + 1) / 2
-    return float(2.0 * (distinct * rank_sums).sum() / (n * total) - (n + 1) / n)
+    return _gini(*_sorted_histogram(values), values.size)
 
 
 def top_share(values, fraction: float) -> float:
@@ -56,16 +47,56 @@ def top_share(values, fraction: float) -> float:
 
     Returns NaN when the array is empty or sums to zero.
     """
-    if not 0 < fraction <= 1:
-        raise ValueError(f"top_share: fraction={fraction!r} must be in (0, 1]")
+    _check_fraction(fraction)
     values = np.asarray(values)
     if values.size == 0:
         return math.nan
+    return _top_share(*_sorted_histogram(values), values.size, fraction)
+
+
+def participation(values, fractions=(0.01, 0.10)) -> tuple[float, ...]:
+    """``gini(values)`` and ``top_share(values, f)`` for each of ``fractions``, from one
+    histogram of the values (the model's daily metrics); the same numbers as each alone.
+
+    Raises:
+        ValueError: if a value is negative or a fraction is not in (0, 1].
+    """
+    for fraction in fractions:
+        _check_fraction(fraction)
+    values = _checked(values)
+    if values.size == 0:
+        return (math.nan,) * (1 + len(fractions))
     distinct, counts = _sorted_histogram(values)
+    shares = (_top_share(distinct, counts, values.size, f) for f in fractions)
+    return (_gini(distinct, counts, values.size), *shares)
+
+
+def _checked(values) -> np.ndarray:
+    values = np.asarray(values)
+    if values.size and values.min() < 0:
+        raise ValueError("gini: values must be non-negative")
+    return values
+
+
+def _check_fraction(fraction: float) -> None:
+    if not 0 < fraction <= 1:
+        raise ValueError(f"top_share: fraction={fraction!r} must be in (0, 1]")
+
+
+def _gini(distinct: np.ndarray, counts: np.ndarray, n: int) -> float:
+    total = float((distinct * counts).sum())
+    if total == 0:
+        return 0.0
+    ranks_before = np.cumsum(counts) - counts
+    rank_sums = counts * ranks_before + counts * (counts + 1) / 2
+    return float(2.0 * (distinct * rank_sums).sum() / (n * total) - (n + 1) / n)
+
+
+def _top_share(distinct: np.ndarray, counts: np.ndarray, n: int, fraction: float) -> float:
     total = float((distinct * counts).sum())
     if total == 0:
         return math.nan
-    top = math.ceil(fraction * values.size)
+    top = math.ceil(fraction * n)
     distinct, counts = distinct[::-1], counts[::-1]
     before = np.cumsum(counts) - counts
     taken = np.clip(top - before, 0, counts)

@@ -54,8 +54,9 @@ from commsim import audience, discovery, muting, rules, spam
 from commsim.agents import Member
 from commsim.checks import check_arguments
 from commsim.day import Day
-from commsim.inequality import gini, top_share
+from commsim.inequality import participation
 from commsim.mutators import Mutators
+from commsim.network import adjacency_matrix, small_world
 from commsim.parameters import PARAMETERS, RUN_DAYS, check_together, parameters_doc, validate
 from commsim.population import (
     CONTRIBUTOR,
@@ -63,9 +64,7 @@ from commsim.population import (
     LURKER,
     MUTED,
     SPAMMER,
-    adjacency_matrix,
     draw_population,
-    small_world_network,
 )
 from commsim.strategies import registry
 from commsim.strategies.base import Strategy
@@ -129,14 +128,13 @@ class CommunityModel(Mutators, mesa.Model):
         self.population = draw_population(self.stream("population"), p)
         self._graph = network
         if network is None:
-            network = small_world_network(
+            self._small_world = small_world(
                 self.stream("network"), p["population"], p["mean_degree"], p["rewiring"]
             )
-            self._graph = network
-        self._set_adjacency(adjacency_matrix(network, p["population"]))
-        self.people: list[Member] = list(
-            Member.create_agents(self, p["population"], list(range(p["population"])))
-        )
+            self._set_adjacency(self._small_world.adjacency())
+        else:
+            self._set_adjacency(adjacency_matrix(network, p["population"]))
+        self._people: list[Member] | None = None  # made when first asked (``people``)
 
         self.day = 0
         self._group_open = np.ones(p["groups"], dtype=bool)
@@ -245,12 +243,18 @@ class CommunityModel(Mutators, mesa.Model):
         """For every person, how many of their friends have ``mask`` set (``A @ mask``).
 
         Reads only the columns of the people in ``mask`` when they are few (today's
-        contributors), else multiplies the matrix by the mask (the members of a big group).
+        contributors: their entries of the column-major table, gathered with numpy rather
+        than sliced by scipy), else multiplies the matrix by the mask (the members of a
+        big group).
         """
         chosen = np.flatnonzero(mask)
         if chosen.size * 20 > mask.size:
             return self._adjacency @ mask.astype(np.float32)
-        counted = self._adjacency_by_friend[:, chosen].indices
+        indptr, indices = self._adjacency_by_friend.indptr, self._adjacency_by_friend.indices
+        starts = indptr[chosen]
+        sizes = indptr[chosen + 1] - starts  # how many count each chosen one as a friend
+        within = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        counted = indices[np.repeat(starts, sizes) + within]
         return np.bincount(counted, minlength=self.population.size).astype(np.float32)
 
     def _group_mean_value(self) -> np.ndarray:
@@ -367,6 +371,7 @@ class CommunityModel(Mutators, mesa.Model):
         state = pop.state[members]
         spammer = pop.role[members] == SPAMMER
         contributions = pop.contributions[members[~spammer]]
+        gini, top1_share, top10_share = participation(contributions, (0.01, 0.10))
         self._metrics = {
             "members": members.size,
             "contributors": int(np.count_nonzero((state == CONTRIBUTOR) & ~spammer)),
@@ -380,10 +385,10 @@ class CommunityModel(Mutators, mesa.Model):
             "mean_value": _mean(pop.value[members]),
             "joiner_value": _mean(pop.value[today.joined]),
             "leaver_value": _mean(pop.value[today.left]),
-            "gini": gini(contributions),
-            "top1_share": top_share(contributions, 0.01),
-            "top10_share": top_share(contributions, 0.10),
-            "active_groups": int(np.unique(pop.group[members]).size),
+            "gini": gini,
+            "top1_share": top1_share,
+            "top10_share": top10_share,
+            "active_groups": int(np.count_nonzero(np.bincount(pop.group[members]))),
             "spend": today.spend,
             "revenue": today.revenue,
             "conversions": today.conversions,
@@ -396,8 +401,54 @@ class CommunityModel(Mutators, mesa.Model):
     # ------------------------------------------------------------------ for users
     @property
     def network(self) -> nx.Graph:
-        """The friendship graph (networkx); node ``i`` is person ``i``."""
+        """The friendship graph (networkx); node ``i`` is person ``i``. The default small
+        world is kept as arrays (``commsim.network``) and made a networkx graph when
+        first asked for."""
+        if self._graph is None:
+            self._graph = self._small_world.graph()
         return self._graph
+
+    @property
+    def people(self) -> list[Member]:
+        """Every person as a ``Member`` agent, ``people[i]`` person ``i`` (live views of
+        the arrays). The agents are made, and registered with Mesa, when first asked for
+        (here, ``model.agents``, ``agents_by_type``, ``agent_types``, or before any other
+        agent registers), so that a model nobody inspects does not pay for them; they
+        have the ids 1..population either way."""
+        if self._people is None:
+            self._people = []  # marks the making under way for register_agent
+            self._people = [Member(self, i) for i in range(self.params["population"])]
+        return self._people
+
+    @property
+    def agents(self):
+        """Mesa's set of every agent, the people (``people``) first."""
+        self.people  # noqa: B018 (made when first asked for)
+        return super().agents
+
+    @property
+    def agents_by_type(self):
+        """Mesa's agents by type, the people (``people``) under ``Member``."""
+        self.people  # noqa: B018 (made when first asked for)
+        return super().agents_by_type
+
+    @property
+    def agent_types(self):
+        """Mesa's agent types, ``Member`` first."""
+        self.people  # noqa: B018 (made when first asked for)
+        return super().agent_types
+
+    def register_agent(self, agent) -> None:
+        """Mesa's registration, the people made first (``people``) so that they keep
+        the ids 1..population when a user adds agents of their own."""
+        if self._people is None:
+            self.people  # noqa: B018
+        super().register_agent(agent)
+
+    def remove_all_agents(self) -> None:
+        """Mesa's removal of every agent, the people included (made first if not yet)."""
+        self.people  # noqa: B018
+        super().remove_all_agents()
 
     def members(self) -> list[Member]:
         """The agents currently in a group."""

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
-import scipy.sparse as sp
 
 # States: a person is an outsider until they join; a member contributes or lurks each
 # day, or has muted the group (still a member, reading little, posting nothing, until
@@ -198,29 +196,3 @@ def draw_verbosity(rng: np.random.Generator, n: int, spread: float) -> np.ndarra
     stream, so the draw shifts no other draw of the model.
     """
     return np.exp(spread * rng.standard_normal(n) - spread * spread / 2.0)
-
-
-def small_world_network(rng: np.random.Generator, n: int, mean_degree: int, rewiring: float):
-    """A seeded Watts-Strogatz small world: a ring of ``mean_degree`` neighbours, rewired."""
-    k = min(mean_degree, n - 1)
-    seed = int(rng.integers(2**31))
-    return nx.watts_strogatz_graph(n, k, rewiring, seed=seed)
-
-
-def adjacency_matrix(graph: nx.Graph, n: int) -> sp.csr_array:
-    """The symmetric 0/1 adjacency of the first ``n`` nodes as float32 CSR.
-
-    Nodes are mapped to people in the graph's node order, so any hashable node labels
-    work. ``A @ x`` counts, for every person, the friends for whom ``x`` is 1.
-    """
-    index = {node: i for i, node in enumerate(graph.nodes)}
-    edges = np.array(
-        [(index[u], index[v]) for u, v in graph.edges if u != v], dtype=np.int64
-    ).reshape(-1, 2)
-    edges = edges[(edges[:, 0] < n) & (edges[:, 1] < n)]
-    rows = np.concatenate([edges[:, 0], edges[:, 1]])
-    cols = np.concatenate([edges[:, 1], edges[:, 0]])
-    matrix = sp.coo_array((np.ones(rows.size, np.float32), (rows, cols)), shape=(n, n)).tocsr()
-    matrix.sum_duplicates()
-    matrix.data[:] = 1.0
-    return matrix

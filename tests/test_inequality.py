@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from commsim.inequality import gini, top_share
+from commsim.inequality import gini, participation, top_share
 
 
 def brute_force_gini(x):
@@ -45,3 +45,16 @@ def test_top_share_hand_computed():
     assert math.isnan(top_share(np.zeros(3, dtype=int), 0.1))
     with pytest.raises(ValueError, match="fraction"):
         top_share(values, 1.5)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, float])
+def test_participation_gives_each_measure_from_one_histogram(dtype):
+    rng = np.random.default_rng(5)
+    for values in [rng.poisson(3.0, 500).astype(dtype), np.zeros(7, dtype), np.array([], dtype)]:
+        got = participation(values, (0.01, 0.10))
+        expected = (gini(values), top_share(values, 0.01), top_share(values, 0.10))
+        np.testing.assert_array_equal(got, expected)
+    with pytest.raises(ValueError, match="fraction=0"):
+        participation([1, 2], (0,))
+    with pytest.raises(ValueError, match="non-negative"):
+        participation([1, -2])
