@@ -213,7 +213,7 @@ def _check_settings(e: Experiment) -> None:
             raise ExperimentError(key, f"setting {row['setting']}: {error}") from None
         if not by_strategy:
             continue
-        for strategy, params in e.run(row, 0).strategies:
+        for strategy, params in e.strategies_in(row).items():
             if strategy not in by_strategy or (strategy, repr(params)) in built:
                 continue
             try:

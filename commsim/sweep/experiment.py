@@ -295,6 +295,18 @@ class Experiment:
         index = int(setting["setting"])
         seed, spawn_key = run_seed(self.seed, 0 if self.seeds == "common" else index, replication)
         parameters = dict(self.parameters)
+        for name in self.vary:
+            value = plain_value(setting[name])
+            if factor_kind(name) == "parameter" and not missing(value):
+                parameters[name] = value
+        strategies = tuple(self.strategies_in(setting).items())
+        return Run(index, replication, seed, spawn_key, parameters, strategies)
+
+    def strategies_in(self, setting: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+        """The strategies applied in ``setting`` (a row of ``settings()``), each with its
+        parameters: the ``strategies`` table, a policy's entries replacing it, those
+        switched off left out, and the setting's varied values set (a varied parameter of
+        a strategy switched off here, ``None``, is not)."""
         strategies = {name: dict(params) for name, params in self.strategies.items()}
         if self.policies:
             for name, params in self.policies[setting[POLICY]].items():
@@ -305,17 +317,13 @@ class Experiment:
             if kind == "switch":
                 if not value:
                     strategies.pop(name, None)
-            elif missing(value):  # a parameter of a strategy switched off here
-                continue
-            elif kind == "strategy":
+            elif kind == "strategy" and not missing(value):
                 strategy, _, parameter = name.rpartition(".")
                 if strategy in strategies:
                     if isinstance(value, float) and value.is_integer() and self._is_integer(name):
                         value = int(value)  # a column with an off level is stored as float
                     strategies[strategy][parameter] = value
-            else:
-                parameters[name] = value
-        return Run(index, replication, seed, spawn_key, parameters, tuple(strategies.items()))
+        return strategies
 
     # ------------------------------------------------------------------ identity
     def to_dict(self) -> dict[str, Any]:
@@ -413,12 +421,11 @@ def _inert(
 ) -> list[str]:  # fmt: skip
     """Which of ``strategy``'s varied ``parameters`` have no effect in ``row`` (``cache``:
     the answers so far, by the repr of the strategy's parameters)."""
-    values = {p: plain_value(row[f"{strategy}.{p}"]) for p in parameters}
-    homes = [e.strategies, e.policies[row[POLICY]] if e.policies else {}]
-    fixed = next((home[strategy] for home in homes if strategy in home), None)
-    if fixed is None or any(missing(v) for v in values.values()):
+    if any(missing(plain_value(row[f"{strategy}.{p}"])) for p in parameters):
         return []  # not applied in this row (switched off)
-    params = {**fixed, **values}
+    params = e.strategies_in(row).get(strategy)
+    if params is None:
+        return []
     key = repr((strategy, params))
     if key not in cache:
         try:
