@@ -205,6 +205,16 @@ def test_stages_of_a_rise_and_fall():
     assert not flat["sprout"] and not flat["decline"] and not flat["complete"]
 
 
+def test_silence_counts_once_growth_has_ended_while_muted_members_creep_in():
+    days = np.arange(366)
+    # 90% of the largest membership on day 30, then a slow creep to the maximum on day 365
+    members = np.where(days < 30, 12 + days * 9, 282 + (days - 30) * 18 / 335)
+    messages = np.where(days < 60, 500.0, 0.0)  # silent from day 60
+    assert stages(members, messages, founders=12)["complete"]
+    early = np.where(days < 20, 500.0, 0.0)  # silent from day 20, before growth ends
+    assert not stages(members, early, founders=12)["silence"]
+
+
 class _Population:
     def __init__(self, value, joined, left, role):
         self.value, self.joined_day, self.left_day, self.role = value, joined, left, role
