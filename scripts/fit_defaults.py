@@ -22,7 +22,7 @@ defaults. The search is reproducible: the same seed and sizes give the same tabl
 
 Usage:
     python scripts/fit_defaults.py [--candidates 24] [--replications 4] [--seed 0]
-        [--checks participation audience ...] [--set name=value ...]
+        [--checks participation audience ...] [--set name=value ...] [--search name ...]
 """
 
 from __future__ import annotations
@@ -66,6 +66,9 @@ SPACE: dict[str, tuple[float, float]] = {
     "overload_cost": (0.05, 0.4),
     "expectation": (0.3, 0.9),
     "content_scale": (100.0, 600.0),
+    "group_novelty": (0.0, 1.0),
+    "verbosity_spread": (0.0, 1.5),
+    "engagement_steepness": (2.0, 20.0),
 }
 """Each searched parameter's range."""
 
@@ -127,13 +130,19 @@ def main(argv=None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--checks", nargs="+", default=list(CHECKS))
     parser.add_argument("--set", nargs="*", default=[], help="fixed name=value")
+    parser.add_argument("--search", nargs="+", default=None, metavar="NAME",
+                        help="search only these parameters of SPACE (the others at their defaults)")
     parser.add_argument("--out", default=None, help="write the table as CSV")
     parser.add_argument("--only-defaults", action="store_true")
     parser.add_argument("--refine", type=int, default=0, help="points around the best")
     parser.add_argument("--shrink", type=float, default=0.25)
     args = parser.parse_args(argv)
     fixed = {k: float(v) for k, v in (s.split("=") for s in args.set)}
-    space = {k: v for k, v in SPACE.items() if k not in fixed}
+    unknown = sorted(set(args.search or ()) - set(SPACE))
+    if unknown:
+        parser.error(f"--search {' '.join(unknown)}: not in SPACE ({', '.join(SPACE)})")
+    searched = args.search or list(SPACE)
+    space = {k: v for k, v in SPACE.items() if k in searched and k not in fixed}
     points = [{**{k: PARAMETERS[k].default for k in space}, **fixed}]
     if not args.only_defaults and args.candidates > 1:
         sobol = qmc.Sobol(len(space), scramble=True, seed=args.seed)
