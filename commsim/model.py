@@ -305,7 +305,9 @@ class CommunityModel(Mutators, mesa.Model):
         value = today.message_value(pop.value[writers])
         today.add_messages(writer_group, written, value, spam=spammer[posts])
         own = ~spammer[posts]
-        self._answered = (writers[own], audience.answer(self, writers[own], written[own], readers))
+        chances = audience.posting_chances(self, members, chance)
+        self._answered = (writers[own], audience.answer(self, writers[own], written[own], readers,
+                                                        chances, chance[posts][own]))  # fmt: skip
         for strategy in self.strategies:
             strategy.add_content(self, today)
 

@@ -424,6 +424,14 @@ PARAMETERS: dict[str, Parameter] = {
             "chance that one reader of the group answers a given message",
         ),
         _p(
+            "reply_from_posters",
+            0.0,
+            0,
+            1,
+            "how much answering is posting: 0 every reader answers alike, 1 a reader answers "
+            "in proportion to their chance of posting today",
+        ),
+        _p(
             "response_gain",
             12.0,
             0,
