@@ -299,7 +299,8 @@ class CommunityModel(Mutators, mesa.Model):
         posts = self.stream("posting").random(members.size) < chance
         pop.state[members] = np.where(posts, CONTRIBUTOR, LURKER)
         writers, writer_group = members[posts], group[posts]
-        extra = rules.turn_length(p["messages_per_post"], propensity[posts], pop.verbosity[writers])
+        extra = rules.turn_length(p["messages_per_post"], propensity[posts],
+                                  pop.verbosity[writers], p["turn_growth"])  # fmt: skip
         written = 1 + self.stream("posting").poisson(extra)
         pop.contributions[writers] += written
         value = today.message_value(pop.value[writers])

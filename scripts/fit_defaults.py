@@ -51,6 +51,7 @@ SPACE: dict[str, tuple[float, float]] = {
     "mention_pull": (0.0, 0.03),
     "reply_rate": (0.0001, 0.02),
     "reply_from_posters": (0.0, 1.0),
+    "turn_growth": (0.3, 1.0),
     "response_gain": (3.0, 15.0),
     "response_memory": (0.1, 0.5),
     "answer_utility": (0.0, 0.2),

@@ -81,6 +81,13 @@ def test_a_propensity_above_one_lengthens_the_turn_not_the_chance():
     np.testing.assert_allclose(rules.turn_length(3.0, propensity), [2.0, 2.0, 10.0])
 
 
+def test_turn_growth_sets_how_an_eagerness_above_one_lengthens_the_turn():
+    propensity = np.array([0.5, 1.0, 4.0, 16.0])
+    np.testing.assert_allclose(rules.turn_length(3.0, propensity, 1.0, 1.0), [2, 2, 8, 32])
+    np.testing.assert_allclose(rules.turn_length(3.0, propensity, 1.0, 0.5), [2, 2, 4, 8])
+    np.testing.assert_allclose(rules.turn_length(3.0, propensity, 1.0, 0.0), [2, 2, 2, 2])
+
+
 def test_verbosity_lengthens_the_turn_and_its_draw_has_mean_one():
     propensity = np.array([0.5, 0.5, 4.0])
     np.testing.assert_allclose(
