@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from commsim.parameters import Choice, Control, Parameter
+from commsim.parameter_kinds import Choice, Control, Parameter
 
 if TYPE_CHECKING:
     from commsim.model import CommunityModel, Day

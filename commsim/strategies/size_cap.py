@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from commsim.parameters import Choice, Control, Parameter
+from commsim.parameter_kinds import Choice, Control, Parameter
 from commsim.population import CONTRIBUTOR
 from commsim.strategies.base import Strategy
 

@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 
 from commsim.model import REPORTERS
-from commsim.parameters import PARAMETERS, Choice, check_together, shown, validate
+from commsim.parameter_kinds import Choice, shown
+from commsim.parameters import PARAMETERS, check_together, validate
 from commsim.strategies import STRATEGIES
 from commsim.strategies.building import build_strategy, check_parameter
 from commsim.strategies.registry import strategy_parameters
