@@ -210,7 +210,8 @@ def test_describe_strategies_lists_each_strategy_with_its_controls():
 def test_a_class_sessions_students_are_not_described_as_a_strategy(name, described):
     """A class session's model carries the ``Students`` hooks before the scenario's own
     strategies; the page's settings line names only the operator's strategies."""
-    from commsim.classroom.session import ClassSession, Students
+    from commsim.classroom.session import ClassSession
+    from commsim.classroom.session_day import Students
 
     session = ClassSession.build(ClassroomModel, {**PRESETS[name].settings(), **SMALL})
     assert isinstance(session.model.strategies[0], Students)
