@@ -15,7 +15,8 @@ import numpy as np
 from commsim.parameter_kinds import shown
 from commsim.parameters import PARAMETERS
 from commsim.strategies import STRATEGIES
-from commsim.sweep.experiment import ExperimentError, Range
+from commsim.sweep.design import Range
+from commsim.sweep.experiment import ExperimentError
 
 #: Largest experiment sizes: days a run lasts, replications, settings (design points),
 #: runs (settings x replications), and the root seed (SeedSequence takes any size; a

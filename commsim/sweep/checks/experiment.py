@@ -23,14 +23,8 @@ from commsim.sweep.checks.entries import (
 from commsim.sweep.checks.options import check_adaptive, check_report
 from commsim.sweep.checks.settings import check_settings, check_size
 from commsim.sweep.checks.strategies import check_strategy, check_varied, is_strategy
-from commsim.sweep.experiment import (
-    DESIGNS,
-    OUTCOMES,
-    SEEDS,
-    Experiment,
-    ExperimentError,
-    factor_kind,
-)
+from commsim.sweep.design import factor_kind
+from commsim.sweep.experiment import DESIGNS, OUTCOMES, SEEDS, Experiment, ExperimentError
 
 
 def check_experiment(e: Experiment) -> None:

@@ -11,7 +11,8 @@ import math
 from commsim.parameters import check_together, validate
 from commsim.strategies.building import build_strategy
 from commsim.sweep.checks.entries import MAX_RUNS, MAX_SETTINGS
-from commsim.sweep.experiment import Experiment, ExperimentError, factor_kind, plain_value
+from commsim.sweep.design import factor_kind, plain_value
+from commsim.sweep.experiment import Experiment, ExperimentError
 
 
 def setting_count(e: Experiment) -> int:

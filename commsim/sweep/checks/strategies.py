@@ -12,14 +12,8 @@ from commsim.parameter_kinds import Choice
 from commsim.strategies.building import build_strategy, check_parameter
 from commsim.strategies.registry import strategy_parameters
 from commsim.sweep.checks.entries import check_model_value, repeated
-from commsim.sweep.experiment import (
-    POLICY,
-    Experiment,
-    ExperimentError,
-    Range,
-    factor_kind,
-    plain_value,
-)
+from commsim.sweep.design import POLICY, Range, factor_kind, plain_value
+from commsim.sweep.experiment import Experiment, ExperimentError
 
 
 def check_strategy(key, name: str, params: Any) -> None:
