@@ -72,6 +72,10 @@ class EntryThreshold(Strategy):
         self.committed = np.zeros(model.population.size)
         """Each person's commitment ``c`` from this door (0 for those who did not pass it)."""
 
+    def marks(self) -> dict[str, list[int]]:
+        """The door's first day: it applies from day 1 (labelled by its kind)."""
+        return {f"{self.kind} from day 1": [1]}
+
     def admit(
         self, model: CommunityModel, today: Day, applicants: np.ndarray, groups: np.ndarray
     ) -> np.ndarray:

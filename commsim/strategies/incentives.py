@@ -71,6 +71,10 @@ class RedPackets(Strategy):
         self.drop_days: list[int] = []
         self._grab = 0.0
 
+    def marks(self) -> dict[str, list[int]]:
+        """The drop days (``drop_days``)."""
+        return {"red packet": list(self.drop_days)}
+
     def start_day(self, model: CommunityModel, today: Day) -> None:
         self.strength *= math.exp(-1.0 / self.decay_days)
         self._grab = 0.0

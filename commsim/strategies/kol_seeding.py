@@ -113,6 +113,10 @@ class KOLSeeding(Strategy):
             followers += followers >= self.kols[:, None]  # never follow oneself
             model.add_ties(followers.ravel(), np.repeat(self.kols, self.followers))
 
+    def marks(self) -> dict[str, list[int]]:
+        """The days KOLs left (``departures``), each once."""
+        return {"KOLs leave": sorted({day for day, _ in self.departures})}
+
     def start_day(self, model: CommunityModel, today: Day) -> None:
         pop = model.population
         if today.day == 1:

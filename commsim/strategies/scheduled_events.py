@@ -61,6 +61,10 @@ class ScheduledEvents(Strategy):
         self.habit_of = np.zeros(model.population.size)
         self.event_days: list[int] = []
 
+    def marks(self) -> dict[str, list[int]]:
+        """The event days so far (``event_days``)."""
+        return {"event": list(self.event_days)}
+
     def is_event_day(self, day: int) -> bool:
         """Whether ``day`` is an event day."""
         return day >= self.start and (day - self.start) % self.every == 0

@@ -70,6 +70,10 @@ class SizeCap(Strategy):
             model.close_group(self.private)
         self.splits: list[tuple[int, int, int]] = []  # (day, from group, new group)
 
+    def marks(self) -> dict[str, list[int]]:
+        """The days a group split (``splits``), each once."""
+        return {"group splits": sorted({day for day, _, _ in self.splits})}
+
     def start_day(self, model: CommunityModel, today: Day) -> None:
         if not self.split:
             return
