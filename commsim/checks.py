@@ -15,7 +15,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from commsim.parameters import shown
+from commsim.parameter_kinds import shown
 from commsim.strategies.base import Strategy
 
 

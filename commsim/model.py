@@ -15,8 +15,8 @@ Each rule is a function in ``commsim.rules`` with its equation; this module appl
 to the population's arrays (``commsim.population``) and lets strategies
 (``commsim.strategies``) act at fixed points of the day. Mechanisms with more than one
 rule live in their own modules (``commsim.discovery``, ``commsim.audience``,
-``commsim.muting``, ``commsim.spam``); what stays here (about 420 lines) is the day's
-order, posting, experience, recording and the model's read-only views.
+``commsim.muting``, ``commsim.spam``); what stays here is the day's order, posting,
+experience, recording and the model's read-only views.
 
 How strategies act on the model: they read anything (``model.population``'s arrays,
 ``model.group_open``, ``model.adjacency``, ``today``), set the day's levers on ``today``

@@ -109,7 +109,7 @@ class Population:
     @property
     def members(self) -> np.ndarray:
         """Indices of the people currently in a group, in increasing order."""
-        return np.flatnonzero(self.group >= 0)
+        return np.flatnonzero(self.member_mask)
 
     def is_member(self, people) -> np.ndarray:
         """For each of ``people``, whether they are in a group (``member_mask[people]``,

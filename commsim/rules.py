@@ -18,6 +18,13 @@ shape. Symbols used in the docstrings:
 
 Sources (see ``docs/model.md``): 004 for novelty, overload, cooling and patience;
 001 for off-topic content; 000 and 004 for entry thresholds and joining through friends.
+
+Why this module is a little over 400 lines: it is the one home of every equation (about
+thirty functions of a few lines each, most of the length their docstrings with the rule
+and its source), read by the model, the mechanism modules, the strategies and the
+per-agent reference alike and documented together in ``docs/model.md``; the symbols above
+are shared by all of them, so splitting it by mechanism would repeat them and leave each
+rule's users to find which module holds it.
 """
 
 from __future__ import annotations

@@ -210,7 +210,8 @@ def test_describe_strategies_lists_each_strategy_with_its_controls():
 def test_a_class_sessions_students_are_not_described_as_a_strategy(name, described):
     """A class session's model carries the ``Students`` hooks before the scenario's own
     strategies; the page's settings line names only the operator's strategies."""
-    from commsim.classroom.session import ClassSession, Students
+    from commsim.classroom.session import ClassSession
+    from commsim.classroom.session_day import Students
 
     session = ClassSession.build(ClassroomModel, {**PRESETS[name].settings(), **SMALL})
     assert isinstance(session.model.strategies[0], Students)
@@ -441,6 +442,35 @@ def test_events_are_marked_where_the_strategies_recorded_them():
     assert splits and splits == sorted({day for day, _, _ in capped.strategies[0].splits})
     fee = PRESETS["Paid threshold"].build(population=600)
     assert event_marks(fee) == {"fee from day 1": [1]}
+
+
+def test_a_strategy_of_ones_own_marks_its_events_as_the_built_ins_do():
+    """``event_marks`` asks each strategy for its ``marks()``: no table of built-in names,
+    so an unregistered probe's events are drawn too, and a label two strategies share
+    is drawn once with the days of both."""
+    from commsim.strategies import RedPackets, Strategy
+
+    class Notice(Strategy, register=False):
+        def setup(self, model):
+            super().setup(model)
+            self.days = []
+
+        def start_day(self, model, today):
+            if today.day % 10 == 0:
+                self.days.append(today.day)
+
+        def marks(self):
+            return {"notice": self.days, "red packet": [3]}
+
+    model = ClassroomModel(seed=2, population=300, strategies=[
+        Notice(), RedPackets(start=5, every=7, budget=300, amount=100)])  # fmt: skip
+    model.run_for(25)
+    marks = event_marks(model)
+    assert marks == {"notice": [10, 20], "red packet": [3, 5, 12, 19]}
+    plots = LifecyclePlots()
+    plots.update(model.daily(), marks)
+    for line in plots.marks["notice"]:
+        assert [segment[0, 0] for segment in line.get_segments()] == [10, 20]
 
 
 def test_the_capped_view_shows_each_group_against_its_cap():

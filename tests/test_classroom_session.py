@@ -19,11 +19,11 @@ from commsim.classroom.debrief import QUIET_DAYS, DebriefFigure, departures, stu
 from commsim.classroom.figures import GroupPicture
 from commsim.classroom.session import (
     AWAY_SECONDS,
-    CHOICES,
     ClassSession,
     UnknownStudent,
     configured_away_seconds,
 )
+from commsim.classroom.student_record import CHOICES
 from commsim.population import CONTRIBUTOR, LEFT, LURKER, MUTED, OPERATOR, OUTSIDER, REGULAR
 
 SETTINGS = {**PRESETS["Open group cooling"].settings(), "population": 600, "seed": 5}

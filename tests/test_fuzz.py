@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commsim import PARAMETERS, CommunityModel
-from commsim.parameters import Choice
+from commsim.parameter_kinds import Choice
 from commsim.strategies import FLAT_PARAMETERS, STRATEGIES
 from commsim.sweep import ExperimentError, ExperimentFileError, load_experiment
 from commsim.sweep.experiment import Experiment

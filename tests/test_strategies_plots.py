@@ -52,7 +52,7 @@ def test_the_script_writes_the_images(plots, tmp_path):
 
 
 def test_the_reference_documents_every_strategy_parameter_and_plot():
-    from commsim.parameters import Choice
+    from commsim.parameter_kinds import Choice
 
     text = (SCRIPT.parent / "strategies.md").read_text()
     for name, cls in STRATEGIES.items():

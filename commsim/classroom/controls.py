@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from commsim.parameters import PARAMETERS, Choice, Parameter
+from commsim.parameter_kinds import Choice, Parameter
+from commsim.parameters import PARAMETERS
 from commsim.strategies import FLAT_PARAMETERS, registered_strategies
 
 DEFAULT_SEED = "1"

@@ -188,30 +188,16 @@ def current_numbers(model: ClassroomModel, df: pd.DataFrame | None = None) -> di
 
 
 # --------------------------------------------------------------------------- events
-EVENT_KINDS: dict[str, tuple[str, str]] = {
-    "RedPackets": ("red packet", "drop_days"),
-    "KOLSeeding": ("KOLs leave", "departures"),
-    "SizeCap": ("group splits", "splits"),
-    "ScheduledEvents": ("event", "event_days"),
-}
-"""For each strategy that records its events: the mark's label and the list it keeps
-(days, or tuples whose first item is the day)."""
-
-
 def event_marks(model: CommunityModel) -> dict[str, list[int]]:
-    """The days to mark on the plots, by label, from what the model's strategies record:
-    red-packet drops, KOL departures, group splits, scheduled events, and the first day
-    of an entry threshold (it applies from day 1)."""
-    marks: dict[str, list[int]] = {}
+    """The days to mark on the plots, by label, as each of the model's strategies gives
+    them (``Strategy.marks``: red-packet drops, KOL departures, group splits, scheduled
+    events, an entry threshold's first day, or a strategy of one's own); the days of a
+    label two strategies share are merged."""
+    marks: dict[str, set[int]] = {}
     for strategy in model.strategies:
-        name = type(strategy).__name__
-        if name == "EntryThreshold":
-            marks[f"{strategy.kind} from day 1"] = [1]
-        elif name in EVENT_KINDS:
-            label, attribute = EVENT_KINDS[name]
-            days = [d if np.ndim(d) == 0 else d[0] for d in getattr(strategy, attribute)]
-            marks[label] = sorted({int(d) for d in days})
-    return marks
+        for label, days in strategy.marks().items():
+            marks.setdefault(label, set()).update(int(day) for day in days)
+    return {label: sorted(days) for label, days in marks.items()}
 
 
 def group_caps(model: CommunityModel) -> np.ndarray | None:

@@ -1,9 +1,5 @@
 """A class session: students, on their own devices, as members of the simulated group.
 
-(Over 400 lines because it is one state machine: the students' requests and the model's
-day read and write the same student records under one lock; the HTTP side, the teacher's
-page and the debrief live in their own modules.)
-
 The teacher's app starts a ``ClassSession`` on a fresh model of the scenario; every student
 who opens the join link calls ``join`` and gets a token (``secrets.token_urlsafe``, 192
 random bits) that is their identity from then on: every later request names the token,
@@ -11,8 +7,8 @@ never a person, so no student can act for another. Nothing here imports a web fr
 ``commsim.classroom.student`` puts it behind HTTP routes and ``commsim.classroom.app``
 shows it to the teacher.
 
-The rules of a session (all applied inside the model's day, by the ``Students`` strategy,
-through the model's mutators):
+The rules of a session (all applied inside the model's day, by the ``Students`` strategy of
+``commsim.classroom.session_day``, through the model's mutators):
 
 * **joining**: a student is given a person of the population, an outsider with the regular
   role, drawn by the session's own generator (seeded from the model's seed), and sees that
@@ -40,12 +36,10 @@ through the model's mutators):
   simulated member from the next day on: the model's own posting draw decides for them
   again. Their token no longer acts. A student away before being admitted never joins.
 
-What a student sees each day (``Student.days``): what they did, the messages they wrote,
-the group's messages and members (their audience), what the day's content gave them
-(``rules.content_benefit``), what reading cost them (``rules.reading_cost``), their
-satisfaction (utility minus expectation), the patience they have left, and whether they
-ended the day muted (by choice, or by the model when their patience ran out: the next
-morning unmutes a student who chose anything but mute).
+The modules of a session: this one (``ClassSession``: students' requests, the teacher's
+roster, the away rule), ``commsim.classroom.student_record`` (``Student``: one student's
+record, statuses and daily choices) and ``commsim.classroom.session_day`` (``Students``:
+the session inside the model's day).
 """
 
 from __future__ import annotations
@@ -56,31 +50,25 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from commsim import rules
-from commsim.population import CONTRIBUTOR, MUTED, OPERATOR, OUTSIDER, REGULAR
-from commsim.strategies.base import Strategy
+from commsim.classroom.session_day import Students
+from commsim.classroom.student_record import (
+    AWAY,
+    CHOICES,
+    LEFT,
+    MEMBER,
+    NAME_LENGTH,
+    WAITING,
+    Student,
+)
+from commsim.population import OUTSIDER, REGULAR
 
 AWAY_SECONDS = 20.0
 """Seconds without a request after which a student is away (an ordinary member again);
 the server's ``COMMSIM_AWAY_SECONDS`` overrides it (``configured_away_seconds``)."""
-NAME_LENGTH = 24
-"""Longest name a student may give (longer names are cut)."""
-
-CHOICES: dict[str, str] = {
-    "post": "Post something valuable",
-    "chat": "Chat (off-topic)",
-    "lurk": "Just read",
-    "mute": "Mute the group",
-    "leave": "Leave the group",
-}
-"""The daily choices, by key, with the label a student sees."""
-
-WAITING, MEMBER, LEFT, AWAY = "waiting", "member", "left", "away"
 
 
 def configured_away_seconds(environ=os.environ) -> float:
@@ -104,63 +92,6 @@ def configured_away_seconds(environ=os.environ) -> float:
 
 class UnknownStudent(LookupError):
     """A token that names no student of this session."""
-
-
-@dataclass(eq=False)
-class Student:
-    """One student of a session.
-
-    Attributes:
-        token: their identity (unguessable; never shown to anyone else).
-        name: as they typed it.
-        person: the index of the person they are in the population.
-        need, value: that person's traits, as the model drew them.
-        number: their place in the order of joining (1, 2, ...), shown to the teacher.
-        choice: their standing daily choice (a key of ``CHOICES``).
-        status: ``waiting`` (to be admitted on the next day), ``member``, ``left`` or
-            ``away`` (now an ordinary simulated member).
-        last_seen: the session clock's time of their last request.
-        joined_day, left_day, away_day: the day they were admitted, left the group, and
-            the first day the model decided for them again after they went away (``None``
-            until then).
-        left_by_choice: whether they chose to leave (else their patience ran out).
-        days: one record a day while they are a member here (see the module's docstring).
-    """
-
-    token: str
-    name: str
-    person: int
-    need: float
-    value: float
-    number: int
-    last_seen: float
-    choice: str = "lurk"
-    status: str = WAITING
-    joined_day: int | None = None
-    left_day: int | None = None
-    away_day: int | None = None
-    left_by_choice: bool = False
-    days: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def here(self) -> bool:
-        """Whether the student's choices still decide for their person."""
-        return self.status in (WAITING, MEMBER)
-
-    def public(self) -> dict[str, Any]:
-        """What anyone in the room may see of this student (no token): their attributes,
-        what they did on their last day (``did``: their choice then) and whether the model
-        had them muted at its end (``muted``: by their choice, or by the model's own rule
-        when their patience ran out)."""
-        return {
-            "number": self.number, "name": self.name, "person": self.person,
-            "need": self.need, "value": self.value, "choice": self.choice,
-            "status": self.status, "joined_day": self.joined_day, "left_day": self.left_day,
-            "away_day": self.away_day, "left_by_choice": self.left_by_choice,
-            "posts": sum(d["wrote"] for d in self.days),
-            "did": self.days[-1]["did"] if self.days else None,
-            "muted": self.status == MEMBER and bool(self.days and self.days[-1]["muted"]),
-        }  # fmt: skip
 
 
 class ClassSession:
@@ -228,7 +159,7 @@ class ClassSession:
         with self.lock:
             if self.ended:
                 raise RuntimeError("the class session has ended")
-            person = self._free_person()
+            person = self.free_person()
             if person is None:
                 raise RuntimeError("nobody is left outside the group to become: the room is full")
             pop = self.model.population
@@ -240,7 +171,9 @@ class ClassSession:
             self._version += 1
             return student
 
-    def _free_person(self) -> int | None:
+    def free_person(self) -> int | None:
+        """An outsider of the regular role no student has been given, drawn by the
+        session's generator, or None when none is left."""
         pop = self.model.population
         taken = [s.person for s in self.students.values()]
         free = (pop.state == OUTSIDER) & (pop.role == REGULAR)
@@ -258,7 +191,7 @@ class ClassSession:
             student = self.students.get(str(token))
             if student is None:
                 raise UnknownStudent("this link is not a student of the current class session")
-            self._check_away()
+            self.check_away()
             if student.here:
                 student.last_seen = self.clock()
             return student
@@ -308,7 +241,7 @@ class ClassSession:
                     "simulated member. Open the link again to join as someone new.")  # fmt: skip
         return "Your choice applies to every day from the next one, until you change it."
 
-    def _check_away(self, day: int | None = None) -> None:
+    def check_away(self, day: int | None = None) -> None:
         """Students silent for ``away_seconds`` are away from now on: from ``day``, the
         first day the model decides for them again (by default the next day)."""
         now = self.clock()
@@ -324,13 +257,13 @@ class ClassSession:
         """A number that changes whenever a student joins, chooses or goes away, or a day
         passes (the teacher's page redraws its roster when it changes)."""
         with self.lock:
-            self._check_away()
+            self.check_away()
             return self._version + (0 if self.model is None else int(self.model.day))
 
     def roster(self) -> list[dict[str, Any]]:
         """Every student as anyone in the room may see them, in order of joining."""
         with self.lock:
-            self._check_away()
+            self.check_away()
             return [s.public() for s in self.students.values()]
 
     def people(self, statuses=(WAITING, MEMBER)) -> np.ndarray:
@@ -345,129 +278,3 @@ class ClassSession:
         with self.lock:
             if not self.ended:
                 self.ended_day = int(self.model.day)
-
-    # ------------------------------------------------------------------ the day
-    def start_day(self, model, today) -> None:
-        """Before anyone joins: the away are let go, the waiting admitted, the leavers
-        removed, the muters muted (and the unmuters unmuted); the model's own posting
-        draw is switched off for the students here."""
-        with self.lock:
-            if self.ended:
-                return
-            self._check_away(today.day)
-            here = [s for s in self.students.values() if s.here]
-            self._admit([s for s in here if s.status == WAITING], model, today)
-            leaving = [s for s in here if s.status == MEMBER and s.choice == "leave"]
-            if leaving:
-                model.remove_members([s.person for s in leaving], today)
-                for student in leaving:
-                    student.status, student.left_day = LEFT, today.day
-                    student.left_by_choice = True
-            members = [s for s in here if s.status == MEMBER]
-            model.mute_members([s.person for s in members if s.choice == "mute"], today)
-            model.unmute_members([s.person for s in members if s.choice != "mute"], today)
-            if members:
-                boost = np.broadcast_to(today.posting_boost, model.population.size).copy()
-                boost[[s.person for s in members]] = 0.0
-                today.posting_boost = boost
-
-    def _admit(self, waiting: list[Student], model, today) -> None:
-        pop = model.population
-        for student in waiting:
-            if pop.state[student.person] != OUTSIDER:  # the model let them in meanwhile
-                person = self._free_person()
-                if person is None:
-                    continue
-                student.person = person
-                student.need, student.value = float(pop.need[person]), float(pop.value[person])
-        waiting = [s for s in waiting if pop.state[s.person] == OUTSIDER]
-        if not waiting or not model.group_open.any():
-            return
-        sizes = np.where(model.group_open, model.group_sizes(), -1)
-        model.admit([s.person for s in waiting], int(np.argmax(sizes)), today, route=OPERATOR)
-        for student in waiting:
-            student.status, student.joined_day = MEMBER, today.day
-
-    def add_content(self, model, today) -> None:
-        """After members have posted: the students' posts (``post``: their value; ``chat``:
-        none), through ``add_posts``."""
-        with self.lock:
-            if self.ended:
-                return
-            messages = model.params["messages_per_post"]
-            for student in self.students.values():
-                if student.status != MEMBER or student.choice not in ("post", "chat"):
-                    continue
-                value = today.message_value(student.value) if student.choice == "post" else 0.0
-                model.add_posts([student.person], messages, value, today)
-
-    def end_day(self, model, today) -> None:
-        """After the leavers left: who posted today (for the debrief's "went quiet"), and
-        each student's day."""
-        pop = model.population
-        with self.lock:
-            self.last_posted[pop.member_mask & (pop.state == CONTRIBUTOR)] = today.day
-            if self.ended:
-                return
-            left = set(today.left.tolist())
-            load = model.reading_load
-            cost = rules.reading_cost(load, model.params["reading_cost"],
-                                      model.params["overload_cost"])  # fmt: skip
-            for student in self.students.values():
-                if student.status != MEMBER and student.left_day != today.day:
-                    continue
-                person = student.person
-                if person in left and student.status == MEMBER:  # their patience ran out
-                    student.status, student.left_day = LEFT, today.day
-                group = int(pop.group[person]) if student.status == MEMBER else None
-                student.days.append(self._record(model, today, student, group, cost))
-
-    def _record(self, model, today, student: Student, group: int | None, cost) -> dict:
-        """One day of one student (``Student.days``)."""
-        pop, p = model.population, model.params
-        person = student.person
-        record = {"day": today.day, "did": student.choice if group is not None else "left",
-                  "wrote": 0, "messages": 0, "audience": 0, "benefit": 0.0, "cost": 0.0,
-                  "satisfaction": float(pop.satisfaction[person]), "patience": 0.0,
-                  "muted": False}  # fmt: skip
-        if group is None:
-            return record
-        wrote = p["messages_per_post"] if student.choice in ("post", "chat") else 0
-        capacity = float(pop.patience[person]) * p["patience_days"]
-        record.update(
-            wrote=int(round(wrote)),
-            messages=int(round(today.messages[group])),
-            audience=int(np.count_nonzero(pop.group == group)),
-            benefit=float(
-                rules.content_benefit(
-                    student.need, today.valued_messages[group], p["content_scale"]
-                )
-            ),  # fmt: skip
-            cost=float(cost[group]),
-            patience=float(max(pop.reservoir[person], 0.0) / capacity) if capacity > 0 else 0.0,
-            muted=bool(pop.state[person] == MUTED),
-        )
-        return record
-
-
-class Students(Strategy, register=False):
-    """The class session's hooks into the model's day (``ClassSession``'s ``start_day``,
-    ``add_content`` and ``end_day``). Not registered: it has no parameters and no control;
-    the teacher's app adds it when a session starts."""
-
-    def __init__(self, session: ClassSession) -> None:
-        super().__init__()
-        self.session = session
-
-    def setup(self, model) -> None:
-        super().setup(model)
-        self.session.attach(model)
-
-    def start_day(self, model, today) -> None:
-        self.session.start_day(model, today)
-
-    def add_content(self, model, today) -> None:
-        self.session.add_content(model, today)
-
-    def end_day(self, model, today) -> None:
-        self.session.end_day(model, today)

@@ -24,8 +24,9 @@ import solara.server.kernel_context as kernel_context
 
 from commsim.classroom.debrief import DebriefFigure, students_table
 from commsim.classroom.figures import png
-from commsim.classroom.session import AWAY, LEFT, WAITING, ClassSession, configured_away_seconds
+from commsim.classroom.session import ClassSession, configured_away_seconds
 from commsim.classroom.student import ROOM, join_url
+from commsim.classroom.student_record import AWAY, LEFT, WAITING
 
 ROSTER_SECONDS = 0.5
 """How often the teacher's page looks for news of a class session's students."""

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from commsim.parameters import Choice, Control, Parameter
+from commsim.parameter_kinds import Choice, Control, Parameter
 
 if TYPE_CHECKING:
     from commsim.model import CommunityModel, Day
@@ -134,8 +134,15 @@ class Strategy:
         """The parameters that have no effect given the others' values (none here; a
         subclass with such parameters overrides it). A sweep that varies one of them
         leaves it out (``None``) of the settings where it is inert and runs each such
-        setting once (``commsim.sweep.experiment``)."""
+        setting once (``commsim.sweep.design``)."""
         return frozenset()
+
+    def marks(self) -> dict[str, list[int]]:
+        """The days of this run's events so far, by label, that the classroom's plots mark
+        with a dashed line (``commsim.classroom.model.event_marks``): e.g.
+        ``{"red packet": [60, 67]}``. None here; a subclass whose events a viewer should
+        see overrides it, reading what it recorded."""
+        return {}
 
     # ------------------------------------------------------------------ accounts
     def pay(self, today: Day, amount: float) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from commsim.parameters import Choice, Parameter
+from commsim.parameter_kinds import Choice, Parameter
 from commsim.strategies.base import Strategy
 from commsim.strategies.registry import strategy_class
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from commsim import rules
-from commsim.parameters import Control, Parameter
+from commsim.parameter_kinds import Control, Parameter
 from commsim.population import SPAMMER
 from commsim.strategies.base import Strategy
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from commsim import rules
-from commsim.parameters import Choice, Control, Parameter
+from commsim.parameter_kinds import Choice, Control, Parameter
 from commsim.population import SPAMMER
 from commsim.strategies.base import Strategy
 
@@ -71,6 +71,10 @@ class EntryThreshold(Strategy):
         super().setup(model)
         self.committed = np.zeros(model.population.size)
         """Each person's commitment ``c`` from this door (0 for those who did not pass it)."""
+
+    def marks(self) -> dict[str, list[int]]:
+        """The door's first day: it applies from day 1 (labelled by its kind)."""
+        return {f"{self.kind} from day 1": [1]}
 
     def admit(
         self, model: CommunityModel, today: Day, applicants: np.ndarray, groups: np.ndarray

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from commsim.parameters import Control, Parameter
+from commsim.parameter_kinds import Control, Parameter
 from commsim.strategies.base import Strategy, saturating
 from commsim.strategies.social import credit_inviters
 
@@ -70,6 +70,10 @@ class RedPackets(Strategy):
         self.strength = 0.0
         self.drop_days: list[int] = []
         self._grab = 0.0
+
+    def marks(self) -> dict[str, list[int]]:
+        """The drop days (``drop_days``)."""
+        return {"red packet": list(self.drop_days)}
 
     def start_day(self, model: CommunityModel, today: Day) -> None:
         self.strength *= math.exp(-1.0 / self.decay_days)

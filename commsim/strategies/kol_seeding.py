@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from commsim.parameters import Control, Parameter
+from commsim.parameter_kinds import Control, Parameter
 from commsim.population import KOL, OUTSIDER, SPAMMER
 from commsim.strategies.base import Strategy
 
@@ -112,6 +112,10 @@ class KOLSeeding(Strategy):
             followers = self.stream(model).integers(0, others, size=(self.count, self.followers))
             followers += followers >= self.kols[:, None]  # never follow oneself
             model.add_ties(followers.ravel(), np.repeat(self.kols, self.followers))
+
+    def marks(self) -> dict[str, list[int]]:
+        """The days KOLs left (``departures``), each once."""
+        return {"KOLs leave": sorted({day for day, _ in self.departures})}
 
     def start_day(self, model: CommunityModel, today: Day) -> None:
         pop = model.population

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from commsim.parameters import Control, Parameter
+from commsim.parameter_kinds import Control, Parameter
 from commsim.strategies.base import Strategy, saturating
 from commsim.strategies.social import active_friends_inside
 

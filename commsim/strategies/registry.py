@@ -57,7 +57,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from commsim.parameters import PARAMETERS, Choice, Parameter
+from commsim.parameter_kinds import Choice, Parameter
+from commsim.parameters import PARAMETERS
 from commsim.strategies.base import Strategy
 
 BUILT_INS: tuple[str, ...] = (

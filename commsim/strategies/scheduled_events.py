@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from commsim.parameters import Control, Parameter
+from commsim.parameter_kinds import Control, Parameter
 from commsim.population import CONTRIBUTOR
 from commsim.strategies.base import Strategy
 
@@ -60,6 +60,10 @@ class ScheduledEvents(Strategy):
         super().setup(model)
         self.habit_of = np.zeros(model.population.size)
         self.event_days: list[int] = []
+
+    def marks(self) -> dict[str, list[int]]:
+        """The event days so far (``event_days``)."""
+        return {"event": list(self.event_days)}
 
     def is_event_day(self, day: int) -> bool:
         """Whether ``day`` is an event day."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from commsim.parameters import Choice, Control, Parameter
+from commsim.parameter_kinds import Choice, Control, Parameter
 from commsim.population import CONTRIBUTOR
 from commsim.strategies.base import Strategy
 
@@ -69,6 +69,10 @@ class SizeCap(Strategy):
             self.private = model.add_group()
             model.close_group(self.private)
         self.splits: list[tuple[int, int, int]] = []  # (day, from group, new group)
+
+    def marks(self) -> dict[str, list[int]]:
+        """The days a group split (``splits``), each once."""
+        return {"group splits": sorted({day for day, _, _ in self.splits})}
 
     def start_day(self, model: CommunityModel, today: Day) -> None:
         if not self.split:

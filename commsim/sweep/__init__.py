@@ -14,8 +14,9 @@ or from the command line: ``commsim sweep experiments/<name>.toml`` then
 ``commsim.sweep.store`` for the results folder.
 """
 
+from commsim.sweep.design import Range
 from commsim.sweep.executors import SerialExecutor, dask_executor, process_executor
-from commsim.sweep.experiment import OUTCOMES, Experiment, ExperimentError, Range, Run, run_seed
+from commsim.sweep.experiment import OUTCOMES, Experiment, ExperimentError, Run, run_seed
 from commsim.sweep.files import ExperimentFileError, load_experiment, load_scenario
 from commsim.sweep.runner import SweepError, SweepSummary, run_sweep
 from commsim.sweep.store import ResultsFolderError, ResultStore

@@ -52,21 +52,25 @@ the report compares them with a baseline by paired differences
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from commsim.model import REPORTERS
 from commsim.outcomes import run_outcomes
-from commsim.parameters import PARAMETERS
 from commsim.replications import run_seed
-from commsim.strategies.building import build_strategy
-from commsim.strategies.registry import strategy_parameters
+from commsim.sweep.design import (
+    POLICY,
+    Range,
+    factor_kind,
+    is_integer,
+    missing,
+    plain_value,
+    settings_table,
+)
 
 #: Outcomes a sweep adds to ``commsim.outcomes.run_outcomes``, with their meaning.
 SWEEP_OUTCOMES = {
@@ -82,8 +86,6 @@ OUTCOMES: tuple[str, ...] = tuple(
 DESIGNS = ("grid", "latin", "sobol")
 AXES = ("categorical", "log", "linear")  # kinds of x axis (commsim.sweep.figures)
 SEEDS = ("independent", "common")
-POLICY = "policy"  # name of the settings column that holds the policy of each setting
-_DESIGN_CHILD = 0  # child of the root SeedSequence seeding the design (runs: run_seed)
 
 
 class ExperimentError(ValueError):
@@ -96,21 +98,6 @@ class ExperimentError(ValueError):
         super().__init__(f"{dotted_key(self.key)}: {message}")
 
 
-def factor_kind(name: str) -> str:
-    """What a varied name is: ``"parameter"`` (a model parameter, ``ambient_inflow``),
-    ``"switch"`` (a strategy switched on/off, ``SizeCap`` or ``pkg.mod:Class``) or
-    ``"strategy"`` (a strategy's parameter, ``SizeCap.max_members``)."""
-    if name in PARAMETERS:
-        return "parameter"
-    head, colon, tail = name.rpartition(":")
-    return "strategy" if "." in (tail if colon else name) else "switch"
-
-
-def missing(value: Any) -> bool:
-    """Whether a setting's value is absent (a parameter of a strategy switched off)."""
-    return value is None or (isinstance(value, (float, np.floating)) and np.isnan(value))
-
-
 def dotted_key(key: Sequence[str]) -> str:
     """A key path as TOML writes it: ``vary."RedPackets.budget"``."""
     parts = []
@@ -118,17 +105,6 @@ def dotted_key(key: Sequence[str]) -> str:
         bare = part.replace("_", "").replace("-", "").isalnum()
         parts.append(part if bare else json.dumps(part))
     return ".".join(parts)
-
-
-@dataclass(frozen=True)
-class Range:
-    """A continuous range ``[low, high]`` of a varied parameter, sampled by the design.
-
-    Integer parameters take integers ``low..high`` with equal probability.
-    """
-
-    low: float
-    high: float
 
 
 @dataclass(frozen=True)
@@ -226,50 +202,9 @@ class Experiment:
     def settings(self) -> pd.DataFrame:
         """Every setting: ``setting`` (0..n-1), ``policy`` (with policies), each varied
         name, and ``sample`` (position in a Latin or Sobol design; the Sobol analysis
-        needs that order). Grid dimensions vary slowest, in the order given."""
-        names = ([POLICY] if self.policies else []) + self.grid
-        axes = ([list(self.policies)] if self.policies else []) + [
-            list(self.vary[name]) for name in self.grid
-        ]
-        points = self._sample() if self.ranges else [()]
-        rows = []
-        for combination in itertools.product(*axes):
-            for index, point in enumerate(points):
-                row = dict(zip(names, combination, strict=True))
-                row.update(zip(self.ranges, point, strict=True))
-                if self.ranges:
-                    row["sample"] = index
-                rows.append(row)
-        columns = self.setting_columns + (["sample"] if self.ranges else [])
-        table = pd.DataFrame(_collapsed(rows, self), columns=columns)
-        table.insert(0, "setting", np.arange(len(table), dtype=np.int64))
-        return table
-
-    def _sample(self) -> list[tuple[Any, ...]]:
-        """Design points of the ranges, mapped from the unit cube to each range."""
-        from SALib.sample import latin, sobol
-
-        problem = {
-            "num_vars": len(self.ranges),
-            "names": self.ranges,
-            "bounds": [[0.0, 1.0]] * len(self.ranges),
-        }
-        rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(_DESIGN_CHILD,)))
-        if self.design == "latin":
-            unit = latin.sample(problem, self.samples, seed=rng)
-        else:
-            unit = sobol.sample(problem, self.samples, calc_second_order=False, seed=rng)
-        columns = [
-            _scale(unit[:, i], self.vary[name], self._is_integer(name))
-            for i, name in enumerate(self.ranges)
-        ]
-        return list(zip(*columns, strict=True))
-
-    def _is_integer(self, name: str) -> bool:
-        if name in PARAMETERS:
-            return PARAMETERS[name].kind is int
-        strategy, _, parameter = name.rpartition(".")
-        return getattr(strategy_parameters(strategy)[parameter], "kind", None) is int
+        needs that order). Grid dimensions vary slowest, in the order given
+        (``commsim.sweep.design.settings_table``)."""
+        return settings_table(self)
 
     # ------------------------------------------------------------------ runs
     def run_count(self) -> int:
@@ -320,7 +255,7 @@ class Experiment:
             elif kind == "strategy" and not missing(value):
                 strategy, _, parameter = name.rpartition(".")
                 if strategy in strategies:
-                    if isinstance(value, float) and value.is_integer() and self._is_integer(name):
+                    if isinstance(value, float) and value.is_integer() and is_integer(name):
                         value = int(value)  # a column with an off level is stored as float
                     strategies[strategy][parameter] = value
         return strategies
@@ -374,69 +309,3 @@ class Experiment:
             data.pop(key, None)
         text = json.dumps(data, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _scale(unit: np.ndarray, bounds: Range, integer: bool) -> list[Any]:
-    """Map design points in [0, 1) onto ``bounds``; integers ``low..high`` equally often."""
-    if integer:
-        low, high = int(bounds.low), int(bounds.high)
-        return [int(v) for v in np.minimum(np.floor(low + unit * (high - low + 1)), high)]
-    return [float(v) for v in bounds.low + unit * (bounds.high - bounds.low)]
-
-
-def _collapsed(rows: list[dict[str, Any]], e: Experiment) -> list[dict[str, Any]]:
-    """``rows`` with the varied parameters that cannot act in a row set to None: those of
-    a strategy switched off in it, and those its strategy declares inert given its other
-    values there (``Strategy.inert``: KOLSeeding's ``leaving`` when no KOL leaves); then
-    the rows this makes repeat are dropped (the first kept)."""
-    switches = [name for name in e.vary if factor_kind(name) == "switch"]
-    varied: dict[str, list[str]] = {}  # strategy -> its parameters varied by lists
-    for name in e.grid:
-        strategy, _, parameter = name.rpartition(".")
-        if factor_kind(name) == "strategy" and ":" not in strategy:  # imported: no import here
-            varied.setdefault(strategy, []).append(parameter)
-    if not switches and not varied:
-        return rows
-    kept, seen = [], set()
-    inert: dict[str, list[str]] = {}  # by the repr of a strategy's parameters
-    for row in rows:
-        for switch in switches:
-            if not row[switch]:
-                for name in e.vary:
-                    if factor_kind(name) == "strategy" and name.rpartition(".")[0] == switch:
-                        row[name] = None
-        for strategy, parameters in varied.items():
-            for parameter in _inert(e, row, strategy, parameters, inert):
-                row[f"{strategy}.{parameter}"] = None
-        key = tuple((k, repr(v)) for k, v in row.items())
-        if key not in seen:
-            seen.add(key)
-            kept.append(row)
-    return kept
-
-
-def _inert(
-    e: Experiment, row: Mapping[str, Any], strategy: str, parameters: list[str],
-    cache: dict[str, list[str]],
-) -> list[str]:  # fmt: skip
-    """Which of ``strategy``'s varied ``parameters`` have no effect in ``row`` (``cache``:
-    the answers so far, by the repr of the strategy's parameters)."""
-    if any(missing(plain_value(row[f"{strategy}.{p}"])) for p in parameters):
-        return []  # not applied in this row (switched off)
-    params = e.strategies_in(row).get(strategy)
-    if params is None:
-        return []
-    key = repr((strategy, params))
-    if key not in cache:
-        try:
-            built = build_strategy(strategy, params)
-        except ValueError:  # a combination the checks refuse (checks._check_settings)
-            cache[key] = []
-        else:
-            cache[key] = [p for p in parameters if p in built.inert()]
-    return cache[key]
-
-
-def plain_value(value: Any) -> Any:
-    """A numpy scalar as the Python number the model's parameters expect."""
-    return value.item() if isinstance(value, np.generic) else value

@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from commsim.sweep.experiment import AXES, missing
+from commsim.sweep.design import missing
+from commsim.sweep.experiment import AXES
 
 MAX_LINES = 12  # settings drawn in the time-series plot
 OFF = "off"

@@ -35,7 +35,8 @@ from commsim.outcomes import RANGES
 from commsim.stats import mean_interval
 from commsim.sweep.comparison import baseline_lines, compare_to_baseline
 from commsim.sweep.decision import cost_lines, decision_line
-from commsim.sweep.experiment import Experiment, Range, factor_kind, missing
+from commsim.sweep.design import Range, factor_kind, missing
+from commsim.sweep.experiment import Experiment
 from commsim.sweep.figures import outcomes_figure, plot_timeseries
 from commsim.sweep.sensitivity import sobol_figure, sobol_indices
 from commsim.sweep.store import STATUS_FAILED, STATUS_OK, ResultStore

@@ -76,7 +76,7 @@ class JoiningCounter(Strategy, **PROBE):
 
     def start_day(self, model, today) -> None:
         pop = model.population
-        members = pop.group >= 0
+        members = pop.member_mask
         self._at_risk = np.flatnonzero((pop.state == OUTSIDER) & regular(model))
         k, pairs = friends_inside(model.adjacency, members, self._at_risk)
         counted = k <= MAX_FRIENDS
