@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import Future
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -68,7 +69,11 @@ def test_default_executor_is_local_processes(serial, tmp_path):
 
 
 def test_dask_local_cluster_gives_the_same_parquet_contents(serial, tmp_path):
+    import dask
+
     with dask_executor(workers=2) as (executor, threads):
+        scratch = Path(dask.config.get("temporary-directory"))  # the cluster's, made for it
+        assert scratch.name.startswith("commsim-dask-") and any(scratch.iterdir())
         assert threads == 2
         worker_pids = {executor.submit(os.getpid).result() for _ in range(8)}
         assert os.getpid() not in worker_pids  # worker processes, not threads of this one
@@ -78,13 +83,20 @@ def test_dask_local_cluster_gives_the_same_parquet_contents(serial, tmp_path):
                             progress=False)  # fmt: skip
     assert summary.finished == 12 and summary.failed == 0
     assert_same(contents(tmp_path / "k"), serial)
+    assert not scratch.exists()  # removed when the cluster closed
 
 
 def test_dask_scheduler_address_connects_to_a_running_cluster(serial, tmp_path):
+    import dask
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:  # fmt: skip
+    # the test's own cluster (its scheduler, nanny and worker) keeps its scratch space in
+    # the test's folder, not in the temporary directory
+    with (
+        dask.config.set({"temporary-directory": str(tmp_path)}),
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                     dashboard_address=None) as cluster,
+    ):  # fmt: skip
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
         with dask_executor(cluster.scheduler_address) as (executor, threads):
             assert threads == 1

@@ -5,6 +5,7 @@ a dask cluster starts is a clean interruption. Waits are on state, with generous
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -74,6 +75,67 @@ def test_sigkill_leaves_no_process_no_open_pipe_and_no_temporary_folder(tmp_path
     finally:
         for left in marked(marker):  # do not leave them to the next test
             left.kill()
+
+
+AFTER_A_SWEEP = """\
+import sys
+from commsim.sweep import Experiment, run_sweep
+
+if __name__ == "__main__":
+    experiment = Experiment(days=10, replications=4, parameters={"population": 100})
+    run_sweep(experiment, sys.argv[1], workers=2, progress=False)
+    print("swept", flush=True)
+    sys.stdin.read()  # a session that goes on after the sweep, until it is killed
+"""
+
+
+def test_a_python_session_killed_after_a_sweep_leaves_no_temporary_folder(tmp_path):
+    """multiprocessing's ``pymp-*`` folder lives as long as the process that ran a pool
+    (it holds the forkserver's socket): removed when that process exits, and when it is
+    killed later on (a notebook's kernel killed an hour after its sweep)."""
+    marker = uuid.uuid4().hex
+    script, out = tmp_path / "session.py", tmp_path / "results"
+    script.write_text(AFTER_A_SWEEP)
+    env = {**os.environ, "COMMSIM_TEST_MARKER": marker, "TMPDIR": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(out)], env=env, cwd=tmp_path,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout.readline() == "swept\n", process.communicate()
+        assert len(list(tmp_path.glob("pymp-*"))) == 1  # in use until the session ends
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=LIMIT)
+        wait_until(lambda: not list(tmp_path.glob("pymp-*")), what="removing pymp-*")
+        wait_until(lambda: not marked(marker), what="every helper process's exit")
+        assert {p.name for p in tmp_path.iterdir()} == {script.name, out.name}
+    finally:
+        for left in marked(marker):
+            left.kill()
+
+
+def test_a_sweep_that_ends_leaves_no_temporary_folder_and_nothing_running(tmp_path):
+    """On the process pool and on a local dask cluster, a finished ``commsim sweep``
+    leaves nothing in the temporary directory or the working directory but its results."""
+    marker = uuid.uuid4().hex
+    path = tmp_path / "e.toml"
+    path.write_text('name = "e"\ndays = 10\nreplications = 4\n[parameters]\npopulation = 100\n')
+    temporary, cwd = tmp_path / "tmp", tmp_path / "cwd"
+    temporary.mkdir()
+    cwd.mkdir()
+    for where in (["--workers", "2"], ["--dask", "--workers", "2"]):
+        env = {**os.environ, "COMMSIM_TEST_MARKER": marker, "TMPDIR": str(temporary)}
+        done = subprocess.run(
+            [sys.executable, "-m", "commsim.cli", "sweep", str(path), *where, "--out",
+             "results", "--no-progress"], env=env, cwd=cwd, capture_output=True, text=True,
+            timeout=LIMIT * 5,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert "4 of 4 runs in results/e" in done.stderr
+        assert not list(temporary.iterdir()), where
+        assert [p.name for p in cwd.iterdir()] == ["results"], where
+        wait_until(lambda: not marked(marker), what="every process's exit")
+        shutil.rmtree(cwd / "results")
 
 
 def test_sigkill_of_a_sweep_on_a_local_dask_cluster_leaves_nothing_behind(tmp_path):

@@ -7,6 +7,7 @@ run is seeded by its own seed (``commsim.sweep.experiment.run_seed``).
 
 from __future__ import annotations
 
+import atexit
 import logging
 import multiprocessing
 import multiprocessing.util
@@ -51,13 +52,18 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _start_worker(sweeper: int, temporary: str | None) -> None:
+#: Lifeline processes removing multiprocessing's temporary folder of this process when it
+#: dies, by (process id, folder): one each, started by the first process pool.
+_KEEPERS: dict[tuple[int, str], subprocess.Popen] = {}
+
+
+def _start_worker(sweeper: int) -> None:
     """Worker initializer: Ctrl-C goes to the sweep's process, which stops the workers;
     and a lifeline thread ends the worker when the sweeping process ``sweeper`` is gone,
     however it died (see ``exit_when_gone``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(
-        target=exit_when_gone, args=(sweeper, temporary), name="commsim-lifeline", daemon=True
+        target=exit_when_gone, args=(sweeper,), name="commsim-lifeline", daemon=True
     ).start()
 
 
@@ -67,8 +73,13 @@ def process_executor(workers: int | None = None) -> ProcessPoolExecutor:
     Workers start by ``forkserver`` where the system has it (``spawn`` otherwise), so
     they never inherit the threads of the process that runs the sweep, they ignore
     Ctrl-C, which the sweep handles, and they exit within a moment when this process
-    dies, even by SIGKILL (``exit_when_gone``), taking the forkserver, the resource
-    tracker and multiprocessing's temporary folder with them.
+    dies, even by SIGKILL (``exit_when_gone``), taking the forkserver and the resource
+    tracker with them.
+
+    multiprocessing's temporary folder (``pymp-*``, which holds the forkserver's socket)
+    lives as long as this process: multiprocessing removes it when the process exits, and
+    a lifeline process (``commsim.sweep.lifeline``), started with the first pool, when
+    the process dies without exiting (SIGKILL), during a sweep or after it.
     """
     workers = workers or available_cores()
     methods = multiprocessing.get_all_start_methods()
@@ -77,12 +88,33 @@ def process_executor(workers: int | None = None) -> ProcessPoolExecutor:
         context.set_forkserver_preload(["commsim.sweep.worker"])  # import once, fork often
     else:  # pragma: no cover - Windows
         context = multiprocessing.get_context("spawn")
+    folder = multiprocessing.util.get_temp_dir()
+    if (os.getpid(), folder) not in _KEEPERS:
+        _KEEPERS[os.getpid(), folder] = _remove_when_gone(folder)
     return ProcessPoolExecutor(
-        workers,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(os.getpid(), multiprocessing.util.get_temp_dir()),
+        workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
     )
+
+
+def _remove_when_gone(folder: str) -> subprocess.Popen:
+    """A lifeline process (``commsim.sweep.lifeline``, run by path: a bare interpreter) that
+    removes ``folder`` once this process is gone, however it died; it holds none of this
+    process's pipes, and Ctrl-C at the terminal is not its to handle."""
+    return subprocess.Popen(
+        [sys.executable, "-I", lifeline.__file__, str(os.getpid()), folder],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+@atexit.register
+def _end_keepers() -> None:
+    """At exit multiprocessing removes its folder itself: end this process's lifeline
+    processes (a forked child's inherited entries are its parent's)."""
+    for (pid, _), keeper in list(_KEEPERS.items()):
+        if pid == os.getpid():
+            keeper.kill()
+            keeper.wait()
 
 
 @contextmanager
@@ -139,11 +171,7 @@ def _scratch_folder() -> Iterator[str]:
     process (``commsim.sweep.lifeline``, run by path: a bare interpreter) when this
     process dies without ending it, even by SIGKILL."""
     folder = tempfile.mkdtemp(prefix="commsim-dask-")
-    janitor = subprocess.Popen(
-        [sys.executable, "-I", lifeline.__file__, str(os.getpid()), folder],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,  # Ctrl-C at the terminal is this process's to handle
-    )  # fmt: skip
+    janitor = _remove_when_gone(folder)
     try:
         yield folder
     finally:

@@ -2,7 +2,8 @@
 died (SIGKILL included), remove the temporary folder it could not remove, and end.
 
 Used as a thread in each worker of the process pool (``commsim.sweep.executors``), and run
-as a script by path for a local dask cluster, whose worker processes dask starts::
+as a script by path to remove a folder when the process that made it dies (multiprocessing's
+``pymp-*`` folder, a local dask cluster's scratch folder)::
 
     python commsim/sweep/lifeline.py PID FOLDER
 
