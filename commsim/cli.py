@@ -210,11 +210,14 @@ def _interruptions_deferred() -> Iterator[None]:
 
 def _sweep(args: argparse.Namespace) -> int:
     from commsim.sweep import SerialExecutor, dask_executor, load_experiment, run_sweep
+    from commsim.sweep.executors import local_workers
     from commsim.sweep.report import write_report
 
     experiment = load_experiment(args.experiment)
     if args.workers is not None and args.workers < 0:
         raise ValueError(f"--workers={args.workers}: expected 0 (this process) or more")
+    if args.workers and not args.scheduler:  # local processes: at most a few per core
+        local_workers(args.workers, "--workers")
     out = folder_inside(args.out, experiment.name)
     _interrupt_on_sigterm()
     print(

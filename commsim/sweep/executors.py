@@ -11,6 +11,7 @@ import atexit
 import logging
 import multiprocessing
 import multiprocessing.util
+import numbers
 import os
 import shutil
 import signal
@@ -44,12 +45,41 @@ class SerialExecutor(Executor):
         return future
 
 
+#: Local worker processes per core, at most: a sweep's runs are CPU-bound, so workers past
+#: one per core only share the cores, and a slip (``--workers 100000``) would start that
+#: many processes (a local dask cluster starts them all at once).
+WORKERS_PER_CORE = 4
+
+
 def available_cores() -> int:
     """Cores this process may use (its CPU affinity where the system reports one)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
         return os.cpu_count() or 1
+
+
+def local_workers(workers: int | None = None, name: str = "workers") -> int:
+    """How many local worker processes to start: ``workers`` (an integer from 1 to
+    ``WORKERS_PER_CORE`` times the available cores), or one per core when ``None``.
+
+    Raises:
+        ValueError: naming ``name``, the value and the range, before anything starts.
+    """
+    cores = available_cores()
+    if workers is None:
+        return cores
+    limit = WORKERS_PER_CORE * cores
+    if (
+        isinstance(workers, bool)
+        or not isinstance(workers, numbers.Integral)
+        or not 1 <= workers <= limit
+    ):
+        raise ValueError(
+            f"{name}={workers!r}: expected an integer in [1, {limit}] local worker processes "
+            f"(at most {WORKERS_PER_CORE} per core; this process may use {cores})"
+        )
+    return int(workers)
 
 
 #: Lifeline processes removing multiprocessing's temporary folder of this process when it
@@ -68,7 +98,8 @@ def _start_worker(sweeper: int) -> None:
 
 
 def process_executor(workers: int | None = None) -> ProcessPoolExecutor:
-    """A pool of ``workers`` local processes (default: one per core).
+    """A pool of ``workers`` local processes (default: one per core; at most
+    ``WORKERS_PER_CORE`` per core, see ``local_workers``).
 
     Workers start by ``forkserver`` where the system has it (``spawn`` otherwise), so
     they never inherit the threads of the process that runs the sweep, they ignore
@@ -81,7 +112,7 @@ def process_executor(workers: int | None = None) -> ProcessPoolExecutor:
     a lifeline process (``commsim.sweep.lifeline``), started with the first pool, when
     the process dies without exiting (SIGKILL), during a sweep or after it.
     """
-    workers = workers or available_cores()
+    workers = local_workers(workers)
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
@@ -127,12 +158,15 @@ def dask_executor(
         scheduler: address of a running scheduler (``"tcp://host:8786"``); without one,
             a local cluster of ``workers`` single-threaded worker processes is started on
             the loopback interface and closed afterwards.
-        workers: worker processes of the local cluster (default: one per core).
+        workers: worker processes of the local cluster (default: one per core; at most
+            ``WORKERS_PER_CORE`` per core, see ``local_workers``); unused with a scheduler.
 
     Yields:
         ``(executor, worker threads)``; the executor's futures are
         ``concurrent.futures.Future`` objects.
     """
+    if scheduler is None:
+        workers = local_workers(workers)  # checked before dask is imported
     import dask
     from distributed import Client, LocalCluster
 
@@ -149,7 +183,7 @@ def dask_executor(
         dask.config.set({**DASK_CONFIG, "temporary-directory": scratch}),
     ):
         cluster = LocalCluster(
-            n_workers=workers or available_cores(),
+            n_workers=workers,
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
