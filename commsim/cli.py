@@ -272,8 +272,11 @@ def _run(args: argparse.Namespace) -> int:
         settings = store.settings()
         if not 0 <= args.setting < len(settings):
             raise ValueError(f"--setting={args.setting}: expected 0..{len(settings) - 1}")
-        if args.replication < 0:
-            raise ValueError(f"--replication={args.replication}: expected 0 or more")
+        if not 0 <= args.replication < experiment.replications:
+            raise ValueError(
+                f"--replication={args.replication}: expected 0..{experiment.replications - 1} "
+                f"(the experiment has {experiment.replications} replications)"
+            )
         run = experiment.run(settings.to_dict("records")[args.setting], args.replication)
         seed, strategies, parameters = run.seed, run.strategies, run.parameters
         name = f"{experiment.name}-s{args.setting}-r{args.replication}"
@@ -294,10 +297,10 @@ def _run(args: argparse.Namespace) -> int:
         seed, strategies = experiment.seed, experiment.strategies.items()
         parameters = experiment.parameters
         name = experiment.name
+    out = folder_inside(args.out, name)  # checked before the run
     strategies = [build_strategy(n, p) for n, p in strategies]
     frame = daily_frame(run_model(seed, experiment.days, strategies, **parameters))
     outcomes = run_outcomes(frame)
-    out = folder_inside(args.out, name)
     out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(out / "timeseries.csv")
     (out / "outcomes.json").write_text(json.dumps(outcomes, indent=2))
