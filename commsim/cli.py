@@ -209,8 +209,8 @@ def _interruptions_deferred() -> Iterator[None]:
 
 
 def _sweep(args: argparse.Namespace) -> int:
+    from commsim.processes import local_workers
     from commsim.sweep import SerialExecutor, dask_executor, load_experiment, run_sweep
-    from commsim.sweep.executors import local_workers
     from commsim.sweep.report import write_report
 
     experiment = load_experiment(args.experiment)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from commsim.processes import WORKERS_PER_CORE, available_cores, local_workers
 from commsim.sweep import (
     Experiment,
     ResultStore,
@@ -20,7 +21,6 @@ from commsim.sweep import (
     process_executor,
     run_sweep,
 )
-from commsim.sweep.executors import WORKERS_PER_CORE, available_cores, local_workers
 
 EXPERIMENT = Experiment(
     name="executors", days=60, replications=3, seed=21, parameters={"population": 300},

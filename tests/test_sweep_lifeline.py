@@ -1,6 +1,7 @@
-"""Nothing left running: a sweep killed by SIGKILL leaves no worker, forkserver or
-resource tracker alive, holds no pipe open and leaves no ``pymp-*`` folder; SIGTERM while
-a dask cluster starts is a clean interruption. Waits are on state, with generous limits."""
+"""Nothing left running: a sweep (or a forecast) killed by SIGKILL leaves no worker,
+forkserver or resource tracker alive, holds no pipe open and leaves no ``pymp-*`` folder;
+SIGTERM while a dask cluster starts is a clean interruption. Waits are on state, with
+generous limits."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import psutil
 from test_sweep_resume import slow_sweep, wait_for_first_part
+
+from commsim.datasets import load_brand_group
 
 TESTS = Path(__file__).resolve().parent
 LIMIT = 60  # seconds: generous, for a loaded machine; "a few seconds" when idle
@@ -166,6 +169,46 @@ def test_sigkill_of_a_sweep_on_a_local_dask_cluster_leaves_nothing_behind(tmp_pa
     finally:
         for survivor in marked(marker):
             survivor.kill()
+
+
+def test_sigkill_of_a_forecast_on_worker_processes_leaves_nothing_behind(tmp_path):
+    """``commsim forecast --workers 2`` runs on the same pool as a sweep: its workers (which
+    stayed alive, orphaned, on the default pool) exit when it is killed."""
+    marker = uuid.uuid4().hex
+    series = tmp_path / "group.csv"
+    load_brand_group().to_csv(series)
+    env = {**os.environ, "COMMSIM_TEST_MARKER": marker, "TMPDIR": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "commsim.cli", "forecast", str(series), "--fit-days", "30",
+         "--workers", "2", "--draws", "4000", "--out", str(tmp_path / "out")], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+    def workers() -> list[psutil.Process]:
+        """Processes forked from the forkserver or, on a plain pool, from the forecast."""
+        found = []
+        for p in marked(marker):
+            try:
+                if p.pid != process.pid and (
+                    p.ppid() != process.pid or p.cmdline() == process.args
+                ):
+                    found.append(p)
+            except psutil.Error:
+                continue
+        return found
+
+    try:
+        wait_until(lambda: len(workers()) >= 2 or process.poll() is not None,
+                   limit=LIMIT * 3, what="the forecast's workers' start")  # fmt: skip
+        assert process.poll() is None, process.communicate()
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=LIMIT)
+        wait_until(lambda: not marked(marker), what="every worker's exit")
+        wait_until(lambda: not list(tmp_path.glob("pymp-*")), what="removing pymp-*")
+        assert not (tmp_path / "out").exists()
+    finally:
+        for left in marked(marker):
+            left.kill()
 
 
 def test_sigterm_while_a_dask_cluster_starts_is_a_clean_interruption(tmp_path):

@@ -28,9 +28,10 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from commsim.processes import available_cores, local_workers
 from commsim.strategies.registry import experiment_modules
 from commsim.sweep.adaptive import adaptive_state
-from commsim.sweep.executors import available_cores, local_workers, process_executor
+from commsim.sweep.executors import process_executor
 from commsim.sweep.experiment import Experiment, Run
 from commsim.sweep.store import ResultStore, describe_damage
 from commsim.sweep.worker import RunResult, execute_batch
@@ -102,7 +103,7 @@ def run_sweep(
             (closed at the end). Any ``concurrent.futures.Executor`` works, e.g.
             ``SerialExecutor()`` or a dask client's ``get_executor()``.
         workers: workers of the default pool (at most a few per core, see
-            ``executors.local_workers``), or of ``executor`` (to size batches); default:
+            ``commsim.processes.local_workers``), or of ``executor`` (to size batches); default:
             the pool's size, else the number of cores.
         progress: show a progress bar (runs done, failed, time remaining) on stderr.
         batch_seconds: target work per task; batches of runs amortise the executor's
