@@ -24,6 +24,7 @@ import numpy as np
 
 from commsim.model import REPORTERS
 from commsim.parameters import PARAMETERS, Choice, check_together, shown, validate
+from commsim.replications import MAX_DAYS, MAX_RUNS
 from commsim.strategies import STRATEGIES
 from commsim.strategies.building import build_strategy, check_parameter
 from commsim.strategies.registry import strategy_parameters
@@ -40,13 +41,11 @@ from commsim.sweep.experiment import (
     plain_value,
 )
 
-#: Largest experiment sizes: days a run lasts, replications, settings (design points),
-#: runs (settings x replications), and the root seed (SeedSequence takes any size; a
-#: bound keeps files readable).
-MAX_DAYS = 100_000
+#: Largest experiment sizes besides days and runs (settings x replications), which are
+#: ``commsim.replications``'s: replications, settings (design points), and the root seed
+#: (SeedSequence takes any size; a bound keeps files readable).
 MAX_REPLICATIONS = 1_000_000
 MAX_SETTINGS = 1_000_000
-MAX_RUNS = 10_000_000
 MAX_SEED = 2**128 - 1
 
 
