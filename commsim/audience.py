@@ -7,7 +7,9 @@ contributions by 42.8%: people write for readers. Posting after being answered i
 concentrates the content on a few writers (van Mierlo 2014).
 
 The model's day uses it twice: before posting, ``readers`` counts each group's audience;
-after posting, ``answer`` draws the replies each writer drew (``rules.expected_replies``),
+after posting, ``posting_chances`` sums each group's readers' chances to post and
+``answer`` draws the replies each writer drew from the group's responders
+(``rules.responders``, ``rules.expected_replies``),
 updates their response memory (``rules.answered_share``, ``rules.response_memory_after``)
 and returns the utility each member gets from it, ``answer_utility * A_i``, added to their
 day.
@@ -34,19 +36,31 @@ def readers(model: CommunityModel) -> np.ndarray:
     return np.bincount(pop.group[members[reading]], minlength=model.n_groups).astype(float)
 
 
-def answer(model: CommunityModel, writers: np.ndarray, written: np.ndarray,
-           audience: np.ndarray) -> np.ndarray:  # fmt: skip
-    """Draw the replies each of today's ``writers`` (not spammers; ``written`` messages
-    each) drew (``rules.expected_replies``), update their memory of being answered
-    (``rules.answered_share``, ``rules.response_memory_after``), and return the utility
-    each writer gets from it (aligned with ``writers``): ``answer_utility * A_i``.
+def posting_chances(model: CommunityModel, members: np.ndarray, chance: np.ndarray) -> np.ndarray:
+    """Each group's readers' summed chance of posting today (``P_g`` of
+    ``rules.responders``): ``members`` are the members who have not muted their group,
+    ``chance`` their chance to post; spammers are left out."""
+    pop = model.population
+    reading = pop.role[members] != SPAMMER
+    return np.bincount(pop.group[members[reading]], weights=chance[reading],
+                       minlength=model.n_groups)  # fmt: skip
 
-    A writer does not answer themself: their audience is ``R_g - 1`` when they read it.
+
+def answer(model: CommunityModel, writers: np.ndarray, written: np.ndarray, audience: np.ndarray,
+           chances: np.ndarray, own_chance: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Draw the replies each of today's ``writers`` (not spammers; ``written`` messages
+    each, ``own_chance`` their chance to post) drew from their group's responders
+    (``rules.responders`` of the group's ``audience`` ``R_g`` and its readers' posting
+    ``chances`` ``P_g``; ``rules.expected_replies``), update their memory of being
+    answered (``rules.answered_share``, ``rules.response_memory_after``), and return the
+    utility each writer gets from it (aligned with ``writers``): ``answer_utility * A_i``.
     """
     pop, p = model.population, model.params
     if writers.size == 0:
         return np.zeros(0)
-    others = np.maximum(audience[pop.group[writers]] - 1.0, 0.0)
+    group = pop.group[writers]
+    others = rules.responders(audience[group], chances[group], own_chance,
+                              p["reply_from_posters"])  # fmt: skip
     replies = model.stream("audience").poisson(
         rules.expected_replies(others * written, p["reply_rate"])
     )

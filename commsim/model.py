@@ -299,13 +299,16 @@ class CommunityModel(Mutators, mesa.Model):
         posts = self.stream("posting").random(members.size) < chance
         pop.state[members] = np.where(posts, CONTRIBUTOR, LURKER)
         writers, writer_group = members[posts], group[posts]
-        extra = rules.turn_length(p["messages_per_post"], propensity[posts], pop.verbosity[writers])
+        extra = rules.turn_length(p["messages_per_post"], propensity[posts],
+                                  pop.verbosity[writers], p["turn_growth"])  # fmt: skip
         written = 1 + self.stream("posting").poisson(extra)
         pop.contributions[writers] += written
         value = today.message_value(pop.value[writers])
         today.add_messages(writer_group, written, value, spam=spammer[posts])
         own = ~spammer[posts]
-        self._answered = (writers[own], audience.answer(self, writers[own], written[own], readers))
+        chances = audience.posting_chances(self, members, chance)
+        self._answered = (writers[own], audience.answer(self, writers[own], written[own], readers,
+                                                        chances, chance[posts][own]))  # fmt: skip
         for strategy in self.strategies:
             strategy.add_content(self, today)
 

@@ -391,6 +391,14 @@ PARAMETERS: dict[str, Parameter] = {
             "mean messages a writer of average talkativeness, never answered, writes on a "
             "posting day (rules.turn_length)",
         ),
+        _p(
+            "turn_growth",
+            1.0,
+            0,
+            1,
+            "how fully an eagerness to post above certainty lengthens the turn: 1 in "
+            "proportion, below 1 with diminishing returns (rules.turn_length)",
+        ),
         _p("spam_rate", 0.5, 0, 1, "daily chance that a spammer member posts ads"),
         # --- spammers (commsim.spam) ---------------------------------------------------------
         _p(
@@ -422,6 +430,14 @@ PARAMETERS: dict[str, Parameter] = {
             0,
             1,
             "chance that one reader of the group answers a given message",
+        ),
+        _p(
+            "reply_from_posters",
+            0.0,
+            0,
+            1,
+            "how much answering is posting: 0 every reader answers alike, 1 a reader answers "
+            "in proportion to their chance of posting today",
         ),
         _p(
             "response_gain",

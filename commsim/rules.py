@@ -207,10 +207,10 @@ def posting_tenure(tenure, group_age, group_novelty):
     return group_novelty * group_age + (1.0 - group_novelty) * tenure
 
 
-def turn_length(messages_per_post, propensity, verbosity=1.0):
+def turn_length(messages_per_post, propensity, verbosity=1.0, growth=1.0):
     """Mean messages beyond the first that a member writes on a day they post.
 
-        T_i = (messages_per_post - 1) * w_i * max(x_i, 1)
+        T_i = (messages_per_post - 1) * w_i * max(x_i, 1) ** gamma,   gamma = growth
 
     A propensity above 1 (``posting_propensity``: a talkative, answered or new member, a
     red-packet or event day) cannot raise the chance to post past certainty: it lengthens
@@ -225,8 +225,15 @@ def turn_length(messages_per_post, propensity, verbosity=1.0):
     regularities in online peer production", EC '08: contributions per person are
     log-normal to power-law), which is what puts most of a group's messages in the hands
     of its top 1% (van Mierlo 2014).
+
+    ``gamma`` (the model's ``turn_growth``, in [0, 1]) is how fully a propensity above 1
+    goes into the turn: at 1 the turn grows in proportion (a member four times as eager
+    writes four times as much), below 1 with diminishing returns, since a day has only
+    so many hours: an eager, verbose newcomer writes a long day's chat, not a stream of
+    hundreds of messages (004: even at its peak, 1,000 messages a day from a group of
+    330).
     """
-    return (messages_per_post - 1.0) * verbosity * np.maximum(propensity, 1.0)
+    return (messages_per_post - 1.0) * verbosity * np.maximum(propensity, 1.0) ** growth
 
 
 def mute_probability(benefit, cost, muting):
@@ -275,16 +282,34 @@ def surfacing_probability(pull, mentions, mention_pull):
 def expected_replies(reads, reply_rate):
     """Replies a member's turn today draws, on average.
 
-        rho_i = reply_rate * (R_g - 1) * m_i
+        rho_i = reply_rate * D_i * m_i
 
-    ``reads = (R_g - 1) * m_i``: the group's audience today (its members who have not
-    muted it, spammers aside, the writer apart) times the messages of the turn; each
-    reader answers each message with a small chance. A turn in a group half as large
-    draws half the replies (Zhang & Zhu 2011); a long turn more than a short one, so the
-    talkative are answered most and talk more (van Mierlo 2014). The model draws the
-    replies as Poisson(rho_i).
+    ``reads = D_i * m_i``: the turn's repliers (``responders``) times its messages; each
+    answers each message with a small chance. A turn in a group half as large draws half
+    the replies (Zhang & Zhu 2011); a long turn more than a short one, so the talkative
+    are answered most and talk more (van Mierlo 2014). The model draws the replies as
+    Poisson(rho_i).
     """
     return reply_rate * np.asarray(reads, dtype=float)
+
+
+def responders(readers, posting_chances, own_chance, reply_from_posters):
+    """Who may answer a member's turn: the group's readers, each weighed by how much they
+    take part today.
+
+        D_i = (1 - h) * (R_g - 1) + h * (P_g - p_i),    h = reply_from_posters in [0, 1]
+
+    ``R_g`` counts the group's readers (members who have not muted it, spammers aside),
+    ``P_g`` sums their chances of posting today (``contribution_probability``) and
+    ``p_i`` is the writer's own; the writer does not answer themself. At ``h = 0`` every
+    reader answers alike; at ``h = 1`` answering is posting: a lurker who never posts never
+    replies (the 90-9-1 rule, van Mierlo 2014), and a group whose members have gone quiet
+    answers no one, so the feedback that keeps its talkers talking dies with it (004: the
+    group goes quiet, "gradually" under 100 messages a day).
+    """
+    everyone = np.maximum(np.asarray(readers, dtype=float) - 1.0, 0.0)
+    posting = np.maximum(np.asarray(posting_chances, dtype=float) - own_chance, 0.0)
+    return (1.0 - reply_from_posters) * everyone + reply_from_posters * posting
 
 
 def answered_share(replies, reply_half):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from commsim import CommunityModel, rules
+from commsim import CommunityModel, audience, rules
 from commsim.population import MUTED, SPAMMER
 from commsim.stats import lower_bound, paired_test
 from commsim.strategies import RedPackets
@@ -35,12 +35,57 @@ def test_answers_follow_the_audience_and_raise_posting():
     assert rules.response_factor(1.0, 4.0) == 5.0 and rules.response_factor(0.0, 4.0) == 1.0
 
 
+def test_responders_blend_every_reader_and_the_readers_who_post():
+    readers, chances, own = np.array([1.0, 10.0, 100.0]), np.array([0.2, 3.0, 12.0]), 0.5
+    np.testing.assert_allclose(rules.responders(readers, chances, own, 0.0), [0.0, 9.0, 99.0])
+    np.testing.assert_allclose(rules.responders(readers, chances, own, 1.0), [0.0, 2.5, 11.5])
+    np.testing.assert_allclose(
+        rules.responders(readers, chances, own, 0.25),
+        0.75 * np.array([0.0, 9.0, 99.0]) + 0.25 * np.array([0.0, 2.5, 11.5]),
+    )
+
+
+def test_when_answering_is_posting_a_group_that_does_not_post_answers_no_one():
+    """At ``reply_from_posters=1`` readers whose chance to post is nil draw no replies,
+    however many they are; at 0 the same readers answer."""
+    for h, answered in ((1.0, False), (0.0, True)):
+        model = CommunityModel(rng=3, population=300, reply_from_posters=h, reply_rate=0.01)
+        model.step()
+        pop = model.population
+        writers = pop.members[pop.role[pop.members] != SPAMMER][:20]
+        pop.answered[writers] = 0.0
+        audience_size = np.full(model.n_groups, 1000.0)
+        got = audience.answer(model, writers, np.full(writers.size, 10), audience_size,
+                              np.zeros(model.n_groups), np.zeros(writers.size))  # fmt: skip
+        assert (got > 0).any() == answered and (pop.answered[writers] > 0).any() == answered
+
+
+def test_posting_chances_sum_each_groups_readers_without_spammers():
+    model = CommunityModel(rng=1, population=400, groups=3, initial_members=30)
+    model.step()
+    pop = model.population
+    members = pop.members
+    chance = np.linspace(0.0, 1.0, members.size)
+    expected = np.zeros(model.n_groups)
+    for person, c in zip(members, chance, strict=True):
+        if pop.role[person] != SPAMMER:
+            expected[pop.group[person]] += c
+    np.testing.assert_allclose(audience.posting_chances(model, members, chance), expected)
+
+
 def test_a_propensity_above_one_lengthens_the_turn_not_the_chance():
     propensity = rules.posting_propensity(np.array([0.2, 1.0, 5.0]), 0.0, 0.0, 0.0)
     np.testing.assert_allclose(propensity, [0.2, 1.0, 5.0])
     chance = rules.contribution_probability(np.array([0.2, 1.0, 5.0]), 0.0, 0.0, 0.0)
     np.testing.assert_allclose(chance, [0.2, 1.0, 1.0])
     np.testing.assert_allclose(rules.turn_length(3.0, propensity), [2.0, 2.0, 10.0])
+
+
+def test_turn_growth_sets_how_an_eagerness_above_one_lengthens_the_turn():
+    propensity = np.array([0.5, 1.0, 4.0, 16.0])
+    np.testing.assert_allclose(rules.turn_length(3.0, propensity, 1.0, 1.0), [2, 2, 8, 32])
+    np.testing.assert_allclose(rules.turn_length(3.0, propensity, 1.0, 0.5), [2, 2, 4, 8])
+    np.testing.assert_allclose(rules.turn_length(3.0, propensity, 1.0, 0.0), [2, 2, 2, 2])
 
 
 def test_verbosity_lengthens_the_turn_and_its_draw_has_mean_one():
