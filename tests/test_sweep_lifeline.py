@@ -10,18 +10,30 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
 
 import psutil
+import pytest
 from test_sweep_resume import slow_sweep, wait_for_first_part
 
 from commsim.datasets import load_brand_group
 
 TESTS = Path(__file__).resolve().parent
 LIMIT = 60  # seconds: generous, for a loaded machine; "a few seconds" when idle
+
+
+@pytest.fixture
+def tmp_path():
+    """A short folder of the test's own, also its processes' temporary directory: the
+    forkserver's socket goes in it (in ``pymp-*``), and a socket's path is at most 107
+    bytes, which pytest's folders under a long temporary directory can exceed."""
+    folder = Path(tempfile.mkdtemp(prefix="cs-", dir="/tmp" if os.path.isdir("/tmp") else None))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def start(args, tmp_path, marker):
