@@ -209,12 +209,15 @@ def _interruptions_deferred() -> Iterator[None]:
 
 
 def _sweep(args: argparse.Namespace) -> int:
+    from commsim.processes import local_workers
     from commsim.sweep import SerialExecutor, dask_executor, load_experiment, run_sweep
     from commsim.sweep.report import write_report
 
     experiment = load_experiment(args.experiment)
     if args.workers is not None and args.workers < 0:
         raise ValueError(f"--workers={args.workers}: expected 0 (this process) or more")
+    if args.workers and not args.scheduler:  # local processes: at most a few per core
+        local_workers(args.workers, "--workers")
     out = folder_inside(args.out, experiment.name)
     _interrupt_on_sigterm()
     print(
@@ -269,8 +272,11 @@ def _run(args: argparse.Namespace) -> int:
         settings = store.settings()
         if not 0 <= args.setting < len(settings):
             raise ValueError(f"--setting={args.setting}: expected 0..{len(settings) - 1}")
-        if args.replication < 0:
-            raise ValueError(f"--replication={args.replication}: expected 0 or more")
+        if not 0 <= args.replication < experiment.replications:
+            raise ValueError(
+                f"--replication={args.replication}: expected 0..{experiment.replications - 1} "
+                f"(the experiment has {experiment.replications} replications)"
+            )
         run = experiment.run(settings.to_dict("records")[args.setting], args.replication)
         seed, strategies, parameters = run.seed, run.strategies, run.parameters
         name = f"{experiment.name}-s{args.setting}-r{args.replication}"
@@ -291,10 +297,10 @@ def _run(args: argparse.Namespace) -> int:
         seed, strategies = experiment.seed, experiment.strategies.items()
         parameters = experiment.parameters
         name = experiment.name
+    out = folder_inside(args.out, name)  # checked before the run
     strategies = [build_strategy(n, p) for n, p in strategies]
     frame = daily_frame(run_model(seed, experiment.days, strategies, **parameters))
     outcomes = run_outcomes(frame)
-    out = folder_inside(args.out, name)
     out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(out / "timeseries.csv")
     (out / "outcomes.json").write_text(json.dumps(outcomes, indent=2))

@@ -60,6 +60,11 @@ __all__ = [
 RUNS_CHILD = 1
 """First element of a sweep run's spawn key, ``(RUNS_CHILD, setting, replication)``."""
 
+#: Largest sizes of a set of runs (an experiment's, a forecast's): days a run lasts, and
+#: runs in all; checked before anything is built.
+MAX_DAYS = 100_000
+MAX_RUNS = 10_000_000
+
 StrategyFactory = Callable[[], Iterable[Strategy]]
 Action = Callable[[CommunityModel], None]
 

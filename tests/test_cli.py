@@ -104,6 +104,12 @@ def test_run_a_scenario_and_rerun_one_sweep_run(experiment, tmp_path, capsys):
     assert (tmp_path / "x" / "tiny-s1-r2" / "outcomes.json").is_file()
     assert cli.main(["run", str(out), "--setting", "5", "--replication", "0"]) == 1
     assert "--setting=5: expected 0..1" in capsys.readouterr().err
+    for replication in ("3", "-1", str(10**30)):  # not a run of the sweep: 3 replications
+        assert cli.main(["run", str(out), "--setting", "0", "--replication", replication,
+                         "--out", str(tmp_path / "y")]) == 1  # fmt: skip
+        error = capsys.readouterr().err
+        assert f"--replication={replication}: expected 0..2 (the experiment has 3" in error
+    assert not (tmp_path / "y").exists()
 
 
 def test_console_script_runs_a_sweep_on_a_local_dask_cluster(experiment, tmp_path):

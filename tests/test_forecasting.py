@@ -107,6 +107,19 @@ def test_strategies_that_cannot_start_mid_life_are_refused():
         (dict(fit_days=30, horizon=31), "horizon=31"),
         (dict(fit_days=30, horizon=60, ahead=40), "ahead=40"),
         (dict(fit_days=30, level=1.0), "level=1.0"),
+        (
+            dict(fit_days=30, horizon=10**9),
+            r"horizon=1000000000: expected a whole number in"
+            r" \[32, 100,000\]",
+        ),
+        (dict(fit_days=30, ahead=10**9), r"ahead=1000000000: expected a whole number in"),
+        (
+            dict(fit_days=30, draws=10**9),
+            r"draws=1000000000 x replications=2: 2,000,000,000 "
+            r"runs: expected at most 10,000,000",
+        ),
+        (dict(fit_days=30, draws=True), r"draws=True: expected an integer >= 1"),
+        (dict(fit_days=30, replications=0), r"replications=0: expected an integer >= 1"),
         (dict(fit_days=30, fixed={"colour": 1}), "fixed\\['colour'\\]"),
     ],
 )

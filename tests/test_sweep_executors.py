@@ -3,12 +3,15 @@ on a real dask LocalCluster of worker processes on the loopback interface."""
 
 from __future__ import annotations
 
+import math
 import os
 from concurrent.futures import Future
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from commsim.processes import WORKERS_PER_CORE, available_cores, local_workers
 from commsim.sweep import (
     Experiment,
     ResultStore,
@@ -68,7 +71,11 @@ def test_default_executor_is_local_processes(serial, tmp_path):
 
 
 def test_dask_local_cluster_gives_the_same_parquet_contents(serial, tmp_path):
+    import dask
+
     with dask_executor(workers=2) as (executor, threads):
+        scratch = Path(dask.config.get("temporary-directory"))  # the cluster's, made for it
+        assert scratch.name.startswith("commsim-dask-") and any(scratch.iterdir())
         assert threads == 2
         worker_pids = {executor.submit(os.getpid).result() for _ in range(8)}
         assert os.getpid() not in worker_pids  # worker processes, not threads of this one
@@ -78,13 +85,20 @@ def test_dask_local_cluster_gives_the_same_parquet_contents(serial, tmp_path):
                             progress=False)  # fmt: skip
     assert summary.finished == 12 and summary.failed == 0
     assert_same(contents(tmp_path / "k"), serial)
+    assert not scratch.exists()  # removed when the cluster closed
 
 
 def test_dask_scheduler_address_connects_to_a_running_cluster(serial, tmp_path):
+    import dask
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:  # fmt: skip
+    # the test's own cluster (its scheduler, nanny and worker) keeps its scratch space in
+    # the test's folder, not in the temporary directory
+    with (
+        dask.config.set({"temporary-directory": str(tmp_path)}),
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                     dashboard_address=None) as cluster,
+    ):  # fmt: skip
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
         with dask_executor(cluster.scheduler_address) as (executor, threads):
             assert threads == 1
@@ -141,3 +155,45 @@ def test_a_broken_executor_stops_the_sweep_keeping_finished_runs(tmp_path):
     assert len(saved) == 2  # the two tasks that ran (one run each) are on disk
     resumed = run_sweep(experiment, tmp_path / "x", executor=SerialExecutor(), progress=False)
     assert (resumed.skipped, resumed.finished) == (2, 8)
+
+
+def test_local_workers_are_checked_before_anything_starts(tmp_path):
+    """A slip such as ``--workers 100000`` would start that many processes (a local dask
+    cluster starts them all at once): local workers are at most a few per core."""
+    cores = available_cores()
+    limit = WORKERS_PER_CORE * cores
+    assert local_workers() == cores and local_workers(limit) == limit
+    for bad in (0, -1, limit + 1, 100_000, True, 2.0, "2"):
+        with pytest.raises(ValueError, match=rf"^workers={bad!r}: expected an integer in \[1, "
+                           rf"{limit}\] local worker processes"):  # fmt: skip
+            local_workers(bad)
+        with pytest.raises(ValueError, match=r"^workers="):
+            process_executor(bad)
+        with pytest.raises(ValueError, match=r"^workers="):
+            with dask_executor(workers=bad):
+                pass  # pragma: no cover - refused before the cluster starts
+    out = tmp_path / "never"
+    for options in ({"workers": 100_000}, {"workers": -3, "executor": SerialExecutor()},
+                    {"workers": 2.5, "executor": SerialExecutor()},
+                    {"batch_seconds": math.nan}, {"batch_seconds": math.inf},
+                    {"batch_seconds": 0}, {"flush_seconds": -1.0}, {"flush_seconds": math.nan},
+                    {"flush_seconds": True}):  # fmt: skip
+        name = next(iter(options))
+        with pytest.raises(ValueError, match=rf"^{name}="):
+            run_sweep(EXPERIMENT, out, progress=False, **options)
+        assert not out.exists()  # refused before the results folder is made
+
+
+def test_the_command_line_refuses_too_many_local_workers_before_starting(tmp_path, capsys):
+    from commsim import cli
+
+    path = tmp_path / "e.toml"
+    path.write_text("days = 5\nreplications = 1\n[parameters]\npopulation = 50\n")
+    limit = WORKERS_PER_CORE * available_cores()
+    for where in ([], ["--dask"]):
+        code = cli.main(["sweep", str(path), *where, "--workers", "100000", "--out",
+                         str(tmp_path / "r"), "--no-progress"])  # fmt: skip
+        assert code == 1
+        error = capsys.readouterr().err
+        assert f"--workers=100000: expected an integer in [1, {limit}]" in error
+        assert not (tmp_path / "r").exists()

@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import pandas as pd
+import psutil
 import pytest
 from helpers.strategies import FailOn, KillWorkerOnce, Sleepy, name
 
@@ -62,11 +63,13 @@ def slow_sweep(
     return command, base / "slow"
 
 
-def start_cli(args: list[str]) -> subprocess.Popen:
+def start_cli(args: list[str], cwd: Path | None = None, **environ: str) -> subprocess.Popen:
+    """``python -m commsim.cli ARGS`` in a process of its own, in ``cwd``, with the
+    tests folder on its path and ``environ`` added to its environment."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get(
-        "PYTHONPATH", "")])}  # fmt: skip
+        "PYTHONPATH", "")]), **environ}  # fmt: skip
     return subprocess.Popen(
-        [sys.executable, "-m", "commsim.cli", *args], env=env,
+        [sys.executable, "-m", "commsim.cli", *args], env=env, cwd=cwd,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 
@@ -133,6 +136,64 @@ def test_ctrl_c_saves_finished_runs_and_exits_130_then_resumes(tmp_path, referen
     summary = run_sweep(load_experiment(command[1]), out, executor=SerialExecutor(), progress=False)
     assert summary.skipped == len(saved) and summary.remaining == 0
     assert_every_run_once(out, reference)
+
+
+def children_in_a_run(busy: Path, parent: int) -> list[int]:
+    """Processes of ``parent`` in the middle of a run (``Sleepy`` marks them in ``busy``)."""
+    found = []
+    for marker in busy.iterdir():
+        try:
+            if psutil.Process(int(marker.name)).ppid() == parent:
+                found.append(int(marker.name))
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("retried", [True, False], ids=["dask-retries", "dask-gives-up"])
+def test_a_dask_worker_killed_mid_run_loses_nothing(tmp_path, reference, retried):
+    """SIGKILL of a worker process of the local dask cluster while it runs a run, after
+    some runs are written. Either dask runs the lost task again (its nanny starts a new
+    worker) and the sweep ends normally, or (no retries allowed) the sweep stops saying
+    how to resume and the same command resumes it. Either way every run is there once,
+    the runs written before the kill are kept as they were, the numbers are those of an
+    uninterrupted sweep, and the temporary and working directories are left empty."""
+    command, out = slow_sweep(tmp_path, 1.0, ("--dask", "--workers", "2"))
+    busy, temporary, cwd = tmp_path / "busy", tmp_path / "tmp", tmp_path / "cwd"
+    for folder in (busy, temporary, cwd):
+        folder.mkdir()
+    environ = {"COMMSIM_TEST_BUSY": str(busy), "TMPDIR": str(temporary)}
+    if not retried:
+        environ["DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES"] = "0"
+    process = start_cli(command, cwd, **environ)
+    wait_for_first_part(out, process, limit=360)
+    deadline = time.monotonic() + 120
+    while not (workers := children_in_a_run(busy, process.pid)):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "no worker was seen running a run"
+        time.sleep(0.01)
+    written = ResultStore(out).outcomes()
+    os.kill(workers[0], signal.SIGKILL)
+    assert 0 < len(written) < 12  # killed mid-sweep, some runs written
+
+    _, stderr = process.communicate(timeout=600)
+    if retried:
+        assert process.returncode == 0, stderr
+        assert f"12 of 12 runs in {out} (0 from before, 0 failed in this call)" in stderr
+    else:
+        assert process.returncode == 1, stderr
+        assert "KilledWorker" in stderr and "run the same command to resume" in stderr
+        saved = ResultStore(out).finished_runs()
+        assert len(saved) < 12
+        resumed = start_cli(command, cwd, TMPDIR=str(temporary))
+        _, stderr = resumed.communicate(timeout=600)
+        assert resumed.returncode == 0, stderr
+        assert f"12 of 12 runs in {out} ({len(saved)} from before" in stderr
+    assert_every_run_once(out, reference)
+    kept = ResultStore(out).outcomes().merge(written[["setting", "replication"]])
+    pd.testing.assert_frame_equal(kept, written.reset_index(drop=True))
+    assert not psutil.pid_exists(workers[0])
+    assert not list(temporary.iterdir()) and not list(cwd.iterdir())
 
 
 def test_a_killed_worker_is_replaced_and_its_runs_redone(tmp_path):
@@ -221,8 +282,13 @@ def test_leftovers_of_a_kill_are_skipped_by_readers_and_removed_on_resume(tmp_pa
 
 
 def test_the_progress_bar_counts_runs_done_and_failed(tmp_path, capsys):
-    experiment = Experiment(name="bar", days=20, replications=2, parameters={"population": 300},
-                            vary={f"{name(FailOn)}.fail": [0, 1], f"{name(FailOn)}.day": [3]})
+    experiment = Experiment(
+        name="bar",
+        days=20,
+        replications=2,
+        parameters={"population": 300},
+        vary={f"{name(FailOn)}.fail": [0, 1], f"{name(FailOn)}.day": [3]},
+    )
     run_sweep(experiment, tmp_path / "p", executor=SerialExecutor(), progress=True)
     bar = capsys.readouterr().err.replace("\r", "\n").splitlines()
     final = [line for line in bar if line.startswith("bar: 100%")][-1]

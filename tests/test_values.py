@@ -12,9 +12,10 @@ import pytest
 import scipy.sparse as sp
 
 from commsim import PARAMETERS, CommunityModel, rules
+from commsim.replications import MAX_DAYS, MAX_RUNS
 from commsim.strategies import Badges, RedPackets, Referral, SizeCap
 from commsim.sweep import Experiment, ExperimentError, Range
-from commsim.sweep.checks.entries import MAX_DAYS, MAX_RUNS, MAX_SETTINGS
+from commsim.sweep.checks.entries import MAX_SETTINGS
 
 SMALL = {"population": 60, "initial_members": 5}
 

@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     (``--out BASE``, default ``output/``)."""
     import argparse
     import sys
-    from concurrent.futures import ProcessPoolExecutor
+
+    from commsim.processes import local_workers, process_pool
 
     parser = argparse.ArgumentParser(
         prog="commsim forecast",
@@ -84,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.workers < 0:
             raise ValueError(f"--workers={args.workers}: expected 0 (this process) or more")
+        if args.workers:  # local processes: at most a few per core
+            local_workers(args.workers, "--workers")
         bounds = dict(_assignment(text, "fit") for text in args.fit) or None
         fixed = dict(_assignment(text, "fixed") for text in args.fixed)
         options = dict(
@@ -93,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         )  # fmt: skip
         series = read_series(args.series)
         if args.workers:
-            with ProcessPoolExecutor(args.workers) as pool:
+            # workers that exit when this process dies, however it dies
+            with process_pool(args.workers, preload=["commsim.forecasting"]) as pool:
                 result = forecast(series, executor=pool, **options)
         else:
             result = forecast(series, **options)

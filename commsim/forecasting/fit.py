@@ -14,6 +14,7 @@ from commsim.forecasting.arms import AS_IT_IS, Member, run_figures, run_member, 
 from commsim.forecasting.result import Forecast
 from commsim.forecasting.series import observed_metrics, observed_stages, read_series
 from commsim.parameters import PARAMETERS
+from commsim.replications import MAX_DAYS, MAX_RUNS
 from commsim.strategies import FLAT_PARAMETERS, Strategy
 
 DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
@@ -104,8 +105,20 @@ def forecast(
     if fitted.iloc[1:].isna().all().all():
         raise ValueError(f"fit_days={today}: no observed day in 1..{today} to fit")
     for name, value, low in (("horizon", horizon, today + 2), ("ahead", ahead, 1)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{name}={value!r}: expected a whole number >= {low}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, np.integer))
+            or not low <= value <= MAX_DAYS
+        ):
+            raise ValueError(f"{name}={value!r}: expected a whole number in [{low}, {MAX_DAYS:,}]")
+    for name, value in (("draws", draws), ("replications", replications)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name}={value!r}: expected an integer >= 1")
+    if draws * replications > MAX_RUNS:
+        raise ValueError(
+            f"draws={draws} x replications={replications}: {draws * replications:,} runs: "
+            f"expected at most {MAX_RUNS:,}"
+        )
     if today + ahead > horizon:
         raise ValueError(f"ahead={ahead}: today ({today}) + ahead must be within horizon={horizon}")
     if not 0 < level < 1:

@@ -8,22 +8,14 @@ run is seeded by its own seed (``commsim.sweep.experiment.run_seed``).
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import multiprocessing.util
-import os
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-from commsim.sweep import lifeline
-from commsim.sweep.lifeline import exit_when_gone
+from commsim.processes import local_workers, process_pool, remove_when_gone
 
 #: dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in workers it starts, which makes
 #: numpy's allocations ~1.5x slower; the workers commsim starts run without it.
@@ -43,46 +35,12 @@ class SerialExecutor(Executor):
         return future
 
 
-def available_cores() -> int:
-    """Cores this process may use (its CPU affinity where the system reports one)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-
-
-def _start_worker(sweeper: int, temporary: str | None) -> None:
-    """Worker initializer: Ctrl-C goes to the sweep's process, which stops the workers;
-    and a lifeline thread ends the worker when the sweeping process ``sweeper`` is gone,
-    however it died (see ``exit_when_gone``)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(
-        target=exit_when_gone, args=(sweeper, temporary), name="commsim-lifeline", daemon=True
-    ).start()
-
-
 def process_executor(workers: int | None = None) -> ProcessPoolExecutor:
-    """A pool of ``workers`` local processes (default: one per core).
-
-    Workers start by ``forkserver`` where the system has it (``spawn`` otherwise), so
-    they never inherit the threads of the process that runs the sweep, they ignore
-    Ctrl-C, which the sweep handles, and they exit within a moment when this process
-    dies, even by SIGKILL (``exit_when_gone``), taking the forkserver, the resource
-    tracker and multiprocessing's temporary folder with them.
-    """
-    workers = workers or available_cores()
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["commsim.sweep.worker"])  # import once, fork often
-    else:  # pragma: no cover - Windows
-        context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(
-        workers,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(os.getpid(), multiprocessing.util.get_temp_dir()),
-    )
+    """A pool of ``workers`` local processes for a sweep (default: one per core; at most
+    ``WORKERS_PER_CORE`` per core), the sweep's worker module imported once
+    (``commsim.processes.process_pool``: the workers exit when this process dies, however
+    it dies, and leave no temporary folder)."""
+    return process_pool(workers, preload=["commsim.sweep.worker"])
 
 
 @contextmanager
@@ -95,12 +53,15 @@ def dask_executor(
         scheduler: address of a running scheduler (``"tcp://host:8786"``); without one,
             a local cluster of ``workers`` single-threaded worker processes is started on
             the loopback interface and closed afterwards.
-        workers: worker processes of the local cluster (default: one per core).
+        workers: worker processes of the local cluster (default: one per core; at most
+            ``WORKERS_PER_CORE`` per core, see ``local_workers``); unused with a scheduler.
 
     Yields:
         ``(executor, worker threads)``; the executor's futures are
         ``concurrent.futures.Future`` objects.
     """
+    if scheduler is None:
+        workers = local_workers(workers)  # checked before dask is imported
     import dask
     from distributed import Client, LocalCluster
 
@@ -117,7 +78,7 @@ def dask_executor(
         dask.config.set({**DASK_CONFIG, "temporary-directory": scratch}),
     ):
         cluster = LocalCluster(
-            n_workers=workers or available_cores(),
+            n_workers=workers,
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
@@ -136,14 +97,10 @@ def dask_executor(
 def _scratch_folder() -> Iterator[str]:
     """A temporary folder for a local dask cluster's scratch space (its scheduler's, its
     nannies' and its workers' folders), removed when the block ends, and by a lifeline
-    process (``commsim.sweep.lifeline``, run by path: a bare interpreter) when this
-    process dies without ending it, even by SIGKILL."""
+    process (``remove_when_gone``) when this process dies without ending it, even by
+    SIGKILL."""
     folder = tempfile.mkdtemp(prefix="commsim-dask-")
-    janitor = subprocess.Popen(
-        [sys.executable, "-I", lifeline.__file__, str(os.getpid()), folder],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,  # Ctrl-C at the terminal is this process's to handle
-    )  # fmt: skip
+    janitor = remove_when_gone(folder)
     try:
         yield folder
     finally:

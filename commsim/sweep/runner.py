@@ -15,6 +15,7 @@ plan is complete; a resumed sweep replays the rounds from what is stored.
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import sys
 import time
@@ -27,9 +28,10 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from commsim.processes import available_cores, local_workers
 from commsim.strategies.registry import experiment_modules
 from commsim.sweep.adaptive import adaptive_state
-from commsim.sweep.executors import available_cores, process_executor
+from commsim.sweep.executors import process_executor
 from commsim.sweep.experiment import Experiment, Run
 from commsim.sweep.store import ResultStore, describe_damage
 from commsim.sweep.worker import RunResult, execute_batch
@@ -100,8 +102,9 @@ def run_sweep(
         executor: where to run; by default a pool of local processes, one per core
             (closed at the end). Any ``concurrent.futures.Executor`` works, e.g.
             ``SerialExecutor()`` or a dask client's ``get_executor()``.
-        workers: workers of the default pool, or of ``executor`` (to size batches);
-            default: the pool's size, else the number of cores.
+        workers: workers of the default pool (at most a few per core, see
+            ``commsim.processes.local_workers``), or of ``executor`` (to size batches); default:
+            the pool's size, else the number of cores.
         progress: show a progress bar (runs done, failed, time remaining) on stderr.
         batch_seconds: target work per task; batches of runs amortise the executor's
             per-task overhead.
@@ -113,16 +116,26 @@ def run_sweep(
         What was run; ``summary.remaining`` is 0 when the sweep is complete.
 
     Raises:
+        ValueError: ``workers``, ``batch_seconds`` or ``flush_seconds`` out of range,
+            named before anything is read or written.
         ResultsFolderError: ``out`` holds another experiment's results or other files, or
             a link out of it (before anything is written). Damaged parts of ``out`` are
             not an error: they are deleted and their runs run again (said on stderr).
         SweepError: the executor broke; finished runs are saved.
         KeyboardInterrupt: after saving every finished run.
     """
-    if batch_seconds <= 0 or flush_seconds < 0:
+    _check_seconds("batch_seconds", batch_seconds, zero=False)
+    _check_seconds("flush_seconds", flush_seconds, zero=True)
+    owned = executor is None
+    if owned:
+        workers = local_workers(workers)
+    elif workers is None:
+        workers = executor._max_workers if isinstance(executor, ProcessPoolExecutor) else None
+        workers = workers or available_cores()
+    elif isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
         raise ValueError(
-            f"batch_seconds={batch_seconds!r} and flush_seconds={flush_seconds!r}: expected "
-            "batch_seconds > 0 and flush_seconds >= 0"
+            f"workers={workers!r}: expected an integer >= 1 (the executor's workers, which "
+            "size the batches)"
         )
     store = ResultStore(out)
     with store.lock():
@@ -135,10 +148,6 @@ def run_sweep(
                 file=sys.stderr,
             )
         before = {r for r in store.finished_runs() if r[1] < experiment.replications}
-        owned = executor is None
-        if workers is None:
-            workers = executor._max_workers if isinstance(executor, ProcessPoolExecutor) else None
-        workers = workers or available_cores()
         total, done = len(settings) * experiment.replications, 0
         finished, failed, wall, run_seconds = 0, 0, 0.0, 0.0
         while True:
@@ -173,6 +182,19 @@ def run_sweep(
         run_seconds,
         workers,
     )
+
+
+def _check_seconds(name: str, value: object, zero: bool) -> None:
+    """Refuse ``value`` for ``name`` unless it is a finite number above 0 (or 0 itself,
+    with ``zero``)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not math.isfinite(value)
+        or value < 0
+        or (value == 0 and not zero)
+    ):
+        raise ValueError(f"{name}={value!r}: expected a finite number {'>=' if zero else '>'} 0")
 
 
 def _run_round(sweep, executor, owned, name, total, done, progress, on_batch) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 from commsim.parameters import Parameter
@@ -10,13 +11,23 @@ from commsim.strategies import Strategy
 
 class Sleepy(Strategy, register=False):
     """Waits ``seconds`` of wall-clock time when a run starts: a slow sweep to interrupt.
-    Numbers do not change."""
+    Numbers do not change.
+
+    When the environment names a folder in ``COMMSIM_TEST_BUSY``, a file named by the
+    process id is in it while the process waits, so a test can find a worker in the middle
+    of a run."""
 
     PARAMETERS = {"seconds": Parameter("seconds", 0.0, float, 0, 10, "seconds to wait")}
 
     def setup(self, model) -> None:
         super().setup(model)
+        busy = os.environ.get("COMMSIM_TEST_BUSY")
+        marker = os.path.join(busy, str(os.getpid())) if busy else None
+        if marker:
+            os.close(os.open(marker, os.O_CREAT | os.O_WRONLY))
         time.sleep(self.seconds)
+        if marker:
+            os.unlink(marker)
 
 
 class FailOn(Strategy, register=False):
@@ -54,7 +65,6 @@ class KillWorkerOnce(Strategy, register=False):
 
     def setup(self, model) -> None:
         super().setup(model)
-        import os
         import signal
         import tempfile
 

@@ -18,13 +18,11 @@ from commsim.strategies import STRATEGIES
 from commsim.sweep.design import Range
 from commsim.sweep.experiment import ExperimentError
 
-#: Largest experiment sizes: days a run lasts, replications, settings (design points),
-#: runs (settings x replications), and the root seed (SeedSequence takes any size; a
-#: bound keeps files readable).
-MAX_DAYS = 100_000
+#: Largest experiment sizes besides days and runs (settings x replications), which are
+#: ``commsim.replications``'s: replications, settings (design points), and the root seed
+#: (SeedSequence takes any size; a bound keeps files readable).
 MAX_REPLICATIONS = 1_000_000
 MAX_SETTINGS = 1_000_000
-MAX_RUNS = 10_000_000
 MAX_SEED = 2**128 - 1
 
 

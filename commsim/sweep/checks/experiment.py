@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from commsim.model import REPORTERS
+from commsim.replications import MAX_DAYS
 from commsim.sweep.checks.entries import (
-    MAX_DAYS,
     MAX_REPLICATIONS,
     MAX_SEED,
     MAX_SETTINGS,

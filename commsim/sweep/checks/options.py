@@ -9,7 +9,8 @@ import math
 from collections.abc import Mapping, Sequence
 
 from commsim.parameter_kinds import shown
-from commsim.sweep.checks.entries import MAX_RUNS, check_int
+from commsim.replications import MAX_RUNS
+from commsim.sweep.checks.entries import check_int
 from commsim.sweep.experiment import AXES, Experiment, ExperimentError
 
 

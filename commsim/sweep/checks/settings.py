@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 
 from commsim.parameters import check_together, validate
+from commsim.replications import MAX_RUNS
 from commsim.strategies.building import build_strategy
-from commsim.sweep.checks.entries import MAX_RUNS, MAX_SETTINGS
+from commsim.sweep.checks.entries import MAX_SETTINGS
 from commsim.sweep.design import factor_kind, plain_value
 from commsim.sweep.experiment import Experiment, ExperimentError
 

@@ -1,10 +1,12 @@
-"""The lifeline of what a sweep starts: wait until the sweeping process is gone, however it
-died (SIGKILL included), remove the temporary folder it could not remove, and end.
+"""The lifeline of the processes commsim starts: wait until the process that started them
+is gone, however it died (SIGKILL included), remove the temporary folder it could not
+remove, and end.
 
-Used as a thread in each worker of the process pool (``commsim.sweep.executors``), and run
-as a script by path for a local dask cluster, whose worker processes dask starts::
+Used as a thread in each worker of a process pool (``commsim.processes``: sweeps and
+forecasts), and run as a script by path to remove a folder when the process that made it
+dies (multiprocessing's ``pymp-*`` folder, a local dask cluster's scratch folder)::
 
-    python commsim/sweep/lifeline.py PID FOLDER
+    python commsim/lifeline.py PID FOLDER
 
 The module imports only the standard library, so that the script costs a bare
 interpreter (it does not import commsim).
