@@ -155,29 +155,39 @@ class ReferenceMember(mesa.Agent):
     # ---------------------------------------------------------------- 1. join
     def consider_joining(self) -> None:
         """Apply to join with chance p_discover(ambient, x) * interest (``rules``:
-        ``discovery_probability``, ``friend_exposure``, ``join_interest``)."""
+        ``discovery_probability``, ``friend_exposure``): one uniform draw u, compared
+        first with bounds that are cheaper to compute (interest <= 1, linked share <= 1)."""
         model = self.model
-        p = model.params
         u = model.random.random()
-        if self.role == SPAMMER:
-            interest = 1.0  # spammers join to advertise
-        else:
-            above = self.value - model.mean_value_at_dawn
-            interest = self.need * math.exp(-4.0 * p["cooling"] * above) if above > 0 else self.need
         reach = model.ambient_today
-        if not self.friends_reading:  # no exposure: x = 0
-            if u < reach * interest:
+        if not self.friends_reading:  # no exposure (x = 0): p_discover = ambient
+            if u < reach and u < reach * self.interest():
                 model.applicants.append(self)
             return
+        p = model.params
         posted, silent, gain = self.friends_posted, p["silent_exposure"], p["linked_gain"]
-        effective = posted + silent * (self.friends_reading - posted)
-        unlinked = math.log2(1.0 + effective)
-        stay = (1.0 - reach) * interest
-        if u >= interest - stay * model.not_pulled ** (unlinked * (1.0 + gain)):
+        unlinked = math.log2(1.0 + posted + silent * (self.friends_reading - posted))
+        most = 1.0 - (1.0 - reach) * model.not_pulled ** (unlinked * (1.0 + gain))
+        if u >= most:
+            return
+        interest = self.interest()
+        if u >= most * interest:
             return  # no linked share can make this one join (thinning)
         linked = self.linked_share() if gain else 0.0
-        if u < interest - stay * model.not_pulled ** (unlinked * (1.0 + gain * linked)):
+        discover = 1.0 - (1.0 - reach) * model.not_pulled ** (unlinked * (1.0 + gain * linked))
+        if u < discover * interest:
             model.applicants.append(self)
+
+    def interest(self) -> float:
+        """Chance of joining once the group is discovered (``rules.join_interest``):
+        n * exp(-4 cooling max(v - vbar, 0)), vbar the members' mean value at dawn;
+        spammers 1 (they join to advertise)."""
+        if self.role == SPAMMER:
+            return 1.0
+        above = self.value - self.model.mean_value_at_dawn
+        if above <= 0:
+            return self.need
+        return self.need * math.exp(-4.0 * self.model.params["cooling"] * above)
 
     def linked_share(self) -> float:
         """Share of pairs of friends inside (at dawn) who are friends of each other."""
