@@ -36,6 +36,7 @@ def test_worker_measures_one_model_in_a_fresh_process():
     figures = speed.run_worker("reference", 150, 4, seed=3)
     assert figures["population"] == 150 and figures["days"] == 4
     assert len(figures["cumulative_s"]) == 4
+    assert 0 < figures["step_cpu_s"]
     assert np.all(np.diff(figures["cumulative_s"]) >= 0)
     assert figures["peak_rss_mb"] >= figures["baseline_rss_mb"] > 0
     assert figures["end_members"] >= 0
@@ -46,6 +47,6 @@ def test_report_at_tiny_sizes(capsys):
                 "--extrapolate"])  # fmt: skip
     out = capsys.readouterr().out
     assert "vectorised" in out and "reference" in out
-    assert "(measured)" in out and "EXTRAPOLATED" in out
+    assert "(measured; CPU time" in out and "EXTRAPOLATED" in out
     assert "b = " in out  # the population fit of the vectorised model (two sizes)
     assert "not measured" in out  # the targets need 10,000 and 100,000 people
