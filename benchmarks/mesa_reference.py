@@ -35,11 +35,13 @@ A day mirrors ``CommunityModel.step`` and its timing (``docs/model.md`` §3):
    yesterday's satisfaction, yesterday's load, how often it was answered, its talkativeness
    and the novelty of the group (``rules.posting_tenure``: its tenure and the group's age,
    ``group_novelty``), and a contributor writes 1 + Poisson(turn length) messages (longer
-   for a verbose member, ``verbosity_spread``). Posts add to the day's message counts.
+   for a verbose member, ``verbosity_spread``; growing as ``turn_growth`` says with an
+   eagerness above certainty). Posts add to the day's message counts, and each reader's
+   chance to post adds to the group's (``rules.responders``' ``P_g``).
 4. The model totals the day once (readers, the members' mean value with today's joiners,
    the content's benefit factor, reading load and cost).
 5. ``members.do("weigh_day")``: each member who posted is answered or not by the
-   readers; each member weighs today's content against what it expected (a muted member
+   readers (weighed by their chances to post as ``reply_from_posters`` says); each member weighs today's content against what it expected (a muted member
    a share of it), drains or refills its patience, and, when none is left, mutes the
    group or leaves (a muted member leaves); a spammer is reported or moves on.
 6. Members still contributing at the end of the day tell their friends (who count them as
@@ -245,11 +247,18 @@ class ReferenceMember(mesa.Agent):
             propensity = max(
                 self.activity * response * (1.0 + novelty) * engagement * model.overload, 0.0
             )
+        self.chance_today = min(propensity, 1.0)
+        if self.role != SPAMMER:
+            model.posting_chances += self.chance_today
         if model.random.random() >= propensity:  # chance min(x, 1)
             self.set_state(LURKER)
             return
         self.set_state(CONTRIBUTOR)
-        extra = (p["messages_per_post"] - 1.0) * self.verbosity * max(propensity, 1.0)
+        extra = (  # rules.turn_length
+            (p["messages_per_post"] - 1.0)
+            * self.verbosity
+            * max(propensity, 1.0) ** p["turn_growth"]
+        )
         written = 1 + int(model.rng.poisson(extra))
         self.written_today = written
         model.messages += written
@@ -274,8 +283,12 @@ class ReferenceMember(mesa.Agent):
         model = self.model
         p, random = model.params, model.random
         answer = 0.0
-        if self.written_today:  # rules.expected_replies, answered_share, response_memory_after
-            reads = max(model.readers_today - 1.0, 0.0) * self.written_today
+        if self.written_today:  # rules.responders, expected_replies, answered_share, ...
+            h = p["reply_from_posters"]  # rules.responders
+            others = (1.0 - h) * max(model.readers_today - 1.0, 0.0) + h * max(
+                model.posting_chances - self.chance_today, 0.0
+            )
+            reads = others * self.written_today
             replies = int(model.rng.poisson(p["reply_rate"] * reads))
             got = replies / (replies + p["reply_half"])
             self.answered += p["response_memory"] * (got - self.answered)
@@ -409,6 +422,7 @@ class ReferenceModel(mesa.Model):
         self.messages = 0
         self.spam = 0
         self.valued_messages = 0.0
+        self.posting_chances = 0.0  # P_g of rules.responders: readers' chances to post
         self.applicants: list[ReferenceMember] = []
         self.joiners: list[ReferenceMember] = []
         self.leavers: list[ReferenceMember] = []

@@ -6,7 +6,8 @@ numbers in different orders and from different generators) at 400 people for 150
 in three scenarios: the default parameters; a crowded group (chatty members, a small
 attention budget, more spammers) in which overload and spam, dormant by default at this
 size, drive the dynamics; and the three posting terms away from their neutral defaults
-(``verbosity_spread`` 1, ``group_novelty`` 0.6, ``engagement_steepness`` 30). Each run is
+(``verbosity_spread`` 1, ``group_novelty`` 0.6, ``engagement_steepness`` 30,
+``reply_from_posters`` 0.8 with ``reply_rate`` 0.005, ``turn_growth`` 0.6). Each run is
 summed up by figures of its whole trajectory: the peak and its day, members on days 30,
 60 and 120, contributor-days, messages, joiners and leavers over the run, the lurker and
 muted shares, the posting rate (over the run, over the first 30 days, when novelty is
@@ -60,10 +61,12 @@ SCENARIOS = {
     "default": {},
     # a chatty group with more spammers: overload and spam matter here, not by default
     "crowded": {"attention_budget": 40.0, "activity_mean": 0.25, "spammer_share": 0.04},
-    # the three posting terms away from their neutral defaults (0, 0 and 4): verbose
-    # members write long turns, posting novelty fades partly with the group's age, and
-    # dissatisfaction silences posting sharply
-    "posting": {"verbosity_spread": 1.0, "group_novelty": 0.6, "engagement_steepness": 30.0},
+    # the posting terms away from their neutral defaults (0, 0, 4, 0 and 1): verbose
+    # members write long turns, posting novelty fades partly with the group's age,
+    # dissatisfaction silences posting sharply, replies come mostly from members who post
+    # and eager turns grow less than in proportion
+    "posting": {"verbosity_spread": 1.0, "group_novelty": 0.6, "engagement_steepness": 30.0,
+                "reply_from_posters": 0.8, "reply_rate": 0.005, "turn_growth": 0.6},  # fmt: skip
 }
 
 
