@@ -21,6 +21,7 @@ import numpy as np
 
 from commsim import rules
 from commsim.population import MUTED, SPAMMER
+from commsim.streams import poisson_quantile
 
 if TYPE_CHECKING:
     from commsim.model import CommunityModel
@@ -47,8 +48,9 @@ def answer(model: CommunityModel, writers: np.ndarray, written: np.ndarray,
     if writers.size == 0:
         return np.zeros(0)
     others = np.maximum(audience[pop.group[writers]] - 1.0, 0.0)
-    replies = model.stream("audience").poisson(
-        rules.expected_replies(others * written, p["reply_rate"])
+    replies = poisson_quantile(
+        model.stream("audience").random(pop.size)[writers],
+        rules.expected_replies(others * written, p["reply_rate"]),
     )
     got = rules.answered_share(replies, p["reply_half"])
     pop.answered[writers] = rules.response_memory_after(

@@ -38,13 +38,15 @@ def surface(model: CommunityModel, today: Day, posted_friends: np.ndarray) -> No
     """
     pop = model.population
     muted = np.flatnonzero(pop.state == MUTED)
+    # one draw a person a day, before settle's (commsim.streams: aligned across settings)
+    draws = model.stream("muting").random(pop.size)
     if muted.size == 0:
         return
     pull = today.surface_pull
     if isinstance(pull, np.ndarray):
         pull = pull[muted]
     chance = rules.surfacing_probability(pull, posted_friends[muted], model.params["mention_pull"])
-    up = muted[model.stream("muting").random(muted.size) < chance]
+    up = muted[draws[muted] < chance]
     model._unmute(up, today)
 
 
@@ -58,12 +60,13 @@ def settle(model: CommunityModel, today: Day, members, benefit, cost) -> None:
             reading it cost.
     """
     pop = model.population
+    draws = model.stream("muting").random(pop.size)  # after surface's, one a person
     spent = (pop.reservoir[members] <= 0) & (pop.role[members] != SPAMMER)
     if not spent.any():
         return
     spent = np.flatnonzero(spent)
     reading = pop.state[members[spent]] != MUTED
     chance = rules.mute_probability(benefit[spent], cost[spent], model.params["muting"])
-    mutes = reading & (model.stream("muting").random(spent.size) < chance)
+    mutes = reading & (draws[members[spent]] < chance)
     model._mute(members[spent[mutes]], today)
     model._remove(members[spent[~mutes]], today)

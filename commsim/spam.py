@@ -39,7 +39,7 @@ def settle(model: CommunityModel, today: Day, readers: np.ndarray) -> None:
     if spammers.size == 0:
         return
     audience = readers[pop.group[spammers]]
-    draws = model.stream("spam").random((2, spammers.size))
+    draws = model.stream("spam").random((2, pop.size))[:, spammers]
     posted = pop.state[spammers] == CONTRIBUTOR
     reported = posted & (draws[0] < rules.report_probability(audience, p["report_rate"]))
     moving = ~reported & (
