@@ -14,12 +14,33 @@ leaves every other stream's numbers as they were. The population, the network an
 founders have streams of their own too, so replication ``r`` of every setting has the
 same people, ties and founders.
 
-Within a stream, draws stay aligned too: each day's draws start at a fixed place of the
-stream (day t at ``t * JUMP``, ``Streams.start_day``), however many numbers earlier days
-took, and the model's mechanisms draw one number per person (``random(population)``,
-then the members' entries), Poisson counts included (``poisson_quantile``): a person's
-chance to post, join, mute or be reported on day t comes from the same uniform in every
-setting of a replication, so two settings differ only through what their settings change.
+Within a stream, draws stay aligned too (aligned common random numbers): a person's
+numbers on day t are the same in every setting of a replication, however many numbers
+earlier days took and whoever else is drawn for. The rule:
+
+- day t of a stream starts at a fixed place of it, ``t * JUMP`` draws in
+  (``Streams.start_day``; the model calls it at the start of each day, and a stream is
+  moved there when first used that day), so the numbers one day takes do not shift the
+  next day's;
+- a mechanism draws one number per person of the population, not per member or per
+  applicant: ``random(population)`` (or ``normal(..., population)``, or ``random((k,
+  population))`` for k numbers each), then takes the entries of the people it acts on
+  (``Strategy.uniforms`` for strategies), so that who else is a member does not move a
+  person's number;
+- counts come from the person's uniform by the inverse distribution function
+  (``poisson_quantile``), not from a sampler whose number of draws depends on the mean;
+  a random subset is the people with the lowest uniforms (``SizeCap``'s invitations,
+  ``KOLSeeding``'s KOLs), not ``choice``;
+- a mechanism that draws more than once a day does so in the same order every day, and
+  draws even on days it has nobody to act on (``muting``: surfacing, then settling); a
+  use that draws only on some days gets a stream of its own (``Strategy.stream(model,
+  use)``).
+
+So a person's chance to post, join, mute, be answered or be reported on day t is read
+off the same uniform in every setting, and two settings differ only through what their
+settings change. What they change still spreads (a member who stays posts, is read,
+brings friends), so outcomes far downstream of a setting pair less well than those near
+it (docs/experiments.md: the widths measured).
 
 The run's entropy is taken from the model's seed (``rng=``): the same seed gives the same
 streams in any process (sweeps, dask workers); a Generator given as ``rng`` gives its
@@ -31,6 +52,7 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
+from scipy import special
 
 MECHANISMS = (
     "population", "network", "founders", "discovery", "joining", "posting", "audience",
@@ -62,7 +84,9 @@ of two would leave the low bits of the state, and so the draws, alike from day t
 
 
 class Streams:
-    """The random streams of one run, created when first asked for and kept.
+    """The random streams of one run, created when first asked for and kept; each is
+    handed out at the start of today's draws (``start_day``) the first time it is asked
+    for on a day, and draws on from there for the rest of the day.
 
     Args:
         entropy: the run's entropy (``entropy_of``).
@@ -96,28 +120,29 @@ class Streams:
 
 
 def poisson_quantile(u: np.ndarray, mean) -> np.ndarray:
-    """Poisson counts of ``mean`` from uniforms ``u`` in [0, 1): the smallest ``k`` with
-    ``P(K <= k) >= u`` (the inverse of the distribution function). A person's count comes
-    from their own uniform, so two runs whose means differ still share it (numpy's
-    ``poisson`` takes a number of draws that depends on the mean). The distribution
-    function is summed up to ``mean + 10 sd + 10`` at once; a uniform beyond it (chance
-    below 1e-20) and means above 100 take scipy's quantile."""
+    """Poisson counts of ``mean`` from uniforms ``u`` in [0, 1): the smallest ``k >= 0``
+    with ``P(K <= k) >= u`` (the inverse of the distribution function, ``pdtr``), so a
+    count with a uniform ``u`` is Poisson(``mean``) and a person's count comes from their
+    own uniform: two runs whose means differ still share it (numpy's ``poisson`` takes a
+    number of draws that depends on the mean). The search starts at the Cornish-Fisher
+    quantile ``mean + z sqrt(mean) + (z**2 - 1) / 6`` (``z`` the normal quantile of
+    ``u``) and steps to the exact one, a step or two for any mean."""
     u = np.asarray(u, dtype=float)
     mean = np.broadcast_to(np.asarray(mean, dtype=float), u.shape)
-    counts = np.zeros(u.shape, dtype=np.int64)
     if u.size == 0:
-        return counts
-    small = mean <= 100.0
-    m, uu = mean[small], u[small]
-    top = float(m.max()) if m.size else 0.0
-    ks = np.arange(1, int(np.ceil(top + 10.0 * np.sqrt(top) + 10.0)) + 1)
-    terms = np.concatenate([np.exp(-m)[:, None], m[:, None] / ks], axis=1)
-    cdf = np.cumsum(np.cumprod(terms, axis=1), axis=1)  # P(K <= k), k = 0..len(ks)
-    counts[small] = np.count_nonzero(cdf < uu[:, None], axis=1)
-    rest = ~small
-    rest[small] = cdf[:, -1] < uu
-    if rest.any():
-        from scipy.stats import poisson
-
-        counts[rest] = poisson.ppf(u[rest], mean[rest]).astype(np.int64)
-    return counts
+        return np.zeros(u.shape, dtype=np.int64)
+    z = special.ndtri(u)
+    with np.errstate(invalid="ignore"):  # u = 0: z = -inf, and 0 * inf for a mean of 0
+        guess = np.floor(mean + z * np.sqrt(mean) + (z * z - 1.0) / 6.0)
+    k = np.where(np.isfinite(guess), np.maximum(guess, 0.0), 0.0)
+    low = np.flatnonzero(special.pdtr(k, mean) < u)  # below the quantile: step up
+    while low.size:
+        k[low] += 1.0
+        low = low[special.pdtr(k[low], mean[low]) < u[low]]
+    high = np.flatnonzero(k > 0)
+    high = high[special.pdtr(k[high] - 1.0, mean[high]) >= u[high]]  # above it: step down
+    while high.size:
+        k[high] -= 1.0
+        high = high[k[high] > 0]
+        high = high[special.pdtr(k[high] - 1.0, mean[high]) >= u[high]]
+    return k.astype(np.int64)
