@@ -150,11 +150,24 @@ class Strategy:
         self.earned += float(amount)
 
     # ------------------------------------------------------------------ randomness
-    def stream(self, model: CommunityModel) -> np.random.Generator:
+    def stream(self, model: CommunityModel, use: str = "") -> np.random.Generator:
         """This strategy's own random stream in ``model`` (``model.stream("strategy." +
-        key)``, ``commsim.streams``): its draws do not shift the model's or another
-        strategy's, so a same-seed run with and without it differs only where it acts."""
-        return model.stream("strategy." + self.key)
+        key)``, or ``"strategy.<key>.<use>"`` for a ``use`` of its own; ``commsim.streams``):
+        its draws do not shift the model's or another strategy's, so a same-seed run with
+        and without it differs only where it acts. A use that draws only on some days (a
+        split) has a stream of its own, so that it does not shift the others' draws of the
+        same day."""
+        return model.stream(f"strategy.{self.key}.{use}" if use else "strategy." + self.key)
+
+    def uniforms(self, model: CommunityModel, people, use: str = "") -> np.ndarray:
+        """One uniform in [0, 1) for each of ``people`` (indices, a mask or a slice of the
+        population), keyed by person: the stream (``stream(model, use)``) draws one number
+        for every person of the population and ``people``'s are taken, so a person's draw
+        on a day is the same in every setting of a replication, whoever else is drawn for
+        (``commsim.streams``: the rule). Each call takes the next block of the day's
+        stream: a strategy calls it in the same order every day, or gives each call its
+        own ``use``."""
+        return self.stream(model, use).random(model.population.size)[people]
 
     # ------------------------------------------------------------------ hooks
     def setup(self, model: CommunityModel) -> None:
