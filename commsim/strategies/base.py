@@ -22,7 +22,9 @@ ties and messages only through the model's mutators (``model.admit``,
 ``model.add_ties``, ``model.add_posts``, ...; see ``commsim.model``) and the day's
 ``today.add_messages`` / ``today.remove_messages``, which keep every derived array
 consistent. Rules it shares with the model are imported from ``commsim.rules``. It
-draws random numbers from its own stream, ``self.stream(model)`` (``commsim.streams``).
+draws random numbers from its own stream, ``self.stream(model)`` (``commsim.streams``),
+one per person of the population as the model's mechanisms do: ``self.uniforms(model,
+people)`` for a chance per person, so that same-seed settings share each person's number.
 
 Parameters. Each subclass declares ``PARAMETERS``, a table of
 ``commsim.parameters.Parameter`` (numbers, with ranges) and ``Choice`` (named values);
