@@ -2,8 +2,9 @@
 
 Runs each given setting's first ``--replications`` replications (the experiment's seeds,
 its days and outcomes, in this process, as a sweep's worker does) ``--repeats`` times and
-prints, per setting, the best and the median seconds per run. The best of several
-repeats is the figure to compare on a shared machine: the others' load only adds time.
+prints, per setting, the best and the median CPU seconds per run (``time.process_time``:
+the process's own time, so that other work on a shared machine adds little; the model is
+single-threaded). The best of several repeats is the figure to compare.
 
 To compare two versions, run it with each on ``PYTHONPATH``, alternately, e.g. the
 checkout of now and an export of an older commit (``git archive <commit> | tar -x -C
@@ -25,15 +26,15 @@ from commsim.sweep.worker import execute_run
 
 
 def seconds_per_run(experiment, setting: int, replications: int, repeats: int) -> list[float]:
-    """Seconds of each run of ``setting``'s first ``replications`` replications, repeated."""
+    """CPU seconds of each run of ``setting``'s first ``replications`` replications, repeated."""
     row = experiment.settings().to_dict("records")[setting]
     times = []
     for _ in range(repeats):
         for replication in range(replications):
             run = experiment.run(row, replication)
-            start = time.perf_counter()
+            start = time.process_time()
             result = execute_run(run, experiment.days, [], list(experiment.outcomes))
-            times.append(time.perf_counter() - start)
+            times.append(time.process_time() - start)
             if result.error is not None:
                 raise RuntimeError(f"setting {setting}, replication {replication}: {result.error}")
     return times
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> None:
     for setting in args.settings:
         times = seconds_per_run(experiment, setting, args.replications, args.repeats)
         print(f"setting {setting}: best {min(times):.3f} s, median "
-              f"{statistics.median(times):.3f} s per run ({len(times)} runs)")  # fmt: skip
+              f"{statistics.median(times):.3f} s of CPU per run ({len(times)} runs)")  # fmt: skip
 
 
 if __name__ == "__main__":
