@@ -21,7 +21,7 @@ import numpy as np
 
 from commsim import rules
 from commsim.population import MUTED, SPAMMER
-from commsim.streams import poisson_quantile
+from commsim.streams import per_person, poisson_quantile
 
 if TYPE_CHECKING:
     from commsim.model import CommunityModel
@@ -49,7 +49,7 @@ def answer(model: CommunityModel, writers: np.ndarray, written: np.ndarray,
         return np.zeros(0)
     others = np.maximum(audience[pop.group[writers]] - 1.0, 0.0)
     replies = poisson_quantile(
-        model.stream("audience").random(pop.size)[writers],
+        per_person(model.stream("audience"), writers),
         rules.expected_replies(others * written, p["reply_rate"]),
     )
     got = rules.answered_share(replies, p["reply_half"])

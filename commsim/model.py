@@ -49,6 +49,7 @@ import mesa
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
+from scipy import special
 
 from commsim import audience, discovery, muting, rules, spam
 from commsim.agents import Member
@@ -68,7 +69,7 @@ from commsim.population import (
 )
 from commsim.strategies import registry
 from commsim.strategies.base import Strategy
-from commsim.streams import Streams, entropy_of, poisson_quantile
+from commsim.streams import Streams, entropy_of, per_person, poisson_quantile
 
 REPORTERS = (
     "members", "contributors", "lurkers", "muted", "spammers", "joined", "left", "messages",
@@ -297,12 +298,12 @@ class CommunityModel(Mutators, mesa.Model):
         )  # fmt: skip
         propensity[spammer] = p["spam_rate"]  # ads: a chance, and turns of plain length
         chance = np.minimum(propensity, 1.0)
-        draws = self.stream("posting").random((2, pop.size))  # one pair per person a day
-        posts = draws[0, members] < chance
+        draws = per_person(self.stream("posting"), members, 2)  # a pair per person a day
+        posts = draws[0] < chance
         pop.state[members] = np.where(posts, CONTRIBUTOR, LURKER)
         writers, writer_group = members[posts], group[posts]
         extra = rules.turn_length(p["messages_per_post"], propensity[posts], pop.verbosity[writers])
-        written = 1 + poisson_quantile(draws[1, writers], extra)
+        written = 1 + poisson_quantile(draws[1, posts], extra)
         pop.contributions[writers] += written
         value = today.message_value(pop.value[writers])
         today.add_messages(writer_group, written, value, spam=spammer[posts])
@@ -342,7 +343,7 @@ class CommunityModel(Mutators, mesa.Model):
             )
             - cost[group]
             + bonus
-            + self.stream("experience").normal(0.0, p["mood_noise"], pop.size)[members]
+            + p["mood_noise"] * special.ndtri(per_person(self.stream("experience"), members))
         )
         expected = rules.expected_utility(
             need, pop.value[members], mean_value[group], p["expectation"], p["cooling"]

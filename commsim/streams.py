@@ -23,10 +23,12 @@ earlier days took and whoever else is drawn for. The rule:
   moved there when first used that day), so the numbers one day takes do not shift the
   next day's;
 - a mechanism draws one number per person of the population, not per member or per
-  applicant: ``random(population)`` (or ``normal(..., population)``, or ``random((k,
-  population))`` for k numbers each), then takes the entries of the people it acts on
-  (``Strategy.uniforms`` for strategies), so that who else is a member does not move a
-  person's number;
+  applicant, and takes the entries of the people it acts on, so that who else is a
+  member does not move a person's number: ``random(population)[outsiders]`` where it
+  acts on nearly everyone (discovery, joining), ``per_person(stream, members, k)``
+  where it acts on a few (posting, audience, experience, muting, spam; strategies:
+  ``Strategy.uniforms``), which gives each person their numbers at a cost in those
+  asked for; a normal is the inverse normal distribution function of a uniform;
 - counts come from the person's uniform by the inverse distribution function
   (``poisson_quantile``), not from a sampler whose number of draws depends on the mean;
   a random subset is the people with the lowest uniforms (``SizeCap``'s invitations,
@@ -117,6 +119,38 @@ class Streams:
             bits.advance(self.day * JUMP % 2**128)
             entry[2] = self.day
         return stream
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX = (np.uint64(30), np.uint64(0xBF58476D1CE4E5B9), np.uint64(27),
+        np.uint64(0x94D049BB133111EB), np.uint64(31))  # fmt: skip
+
+
+def per_person(stream: np.random.Generator, people, rows: int = 1) -> np.ndarray:
+    """Uniforms in (0, 1) for ``people`` (person indices), ``rows`` of them each (shape
+    ``(rows, len(people))``, or ``(len(people),)`` for one), keyed by person: row ``j``
+    draws a 64-bit key ``k_j`` from ``stream`` and person ``i``'s number is the SplitMix64
+    output of position ``i`` after it,
+
+        x = mix(k_j + (i + 1) * 0x9E3779B97F4A7C15),   u = (floor(x / 2**11) + 1/2) / 2**53
+
+    (``mix``: SplitMix64's finalizer). It is what drawing one number for every person of
+    the population and taking ``people``'s entries gives, at a cost in the people asked
+    for, not in the population: a mechanism over the members of a large population pays
+    for its members only. The stream is taken ``rows`` numbers further whoever is asked
+    for, so the stream's next draws stay aligned too."""
+    people = np.asarray(people, dtype=np.uint64)
+    keys = stream.integers(0, 2**64, size=rows, dtype=np.uint64, endpoint=False)
+    shift1, times1, shift2, times2, shift3 = _MIX
+    x = (people + np.uint64(1)) * _GOLDEN + keys[:, None]
+    x ^= x >> shift1
+    x *= times1
+    x ^= x >> shift2
+    x *= times2
+    x ^= x >> shift3
+    x >>= np.uint64(11)
+    u = (x + 0.5) * 2.0**-53
+    return u if rows > 1 else u[0]
 
 
 def poisson_quantile(u: np.ndarray, mean) -> np.ndarray:

@@ -260,6 +260,20 @@ def test_poisson_counts_take_means_per_person_and_nothing_for_nobody():
     assert (higher >= poisson_quantile(u, [0.5, 2.0, 30.0])).all()  # never fewer
 
 
+def test_per_person_numbers_are_keyed_by_person_and_move_the_stream_alike():
+    from commsim.streams import per_person
+
+    every = per_person(np.random.default_rng(2), np.arange(1000), 2)
+    stream = np.random.default_rng(2)
+    some = per_person(stream, np.array([4, 999]), 2)
+    np.testing.assert_array_equal(some, every[:, [4, 999]])
+    reference = np.random.default_rng(2)
+    reference.integers(0, 2**64, size=2, dtype=np.uint64)
+    assert stream.random() == reference.random()  # two keys on, whoever is asked for
+    assert 0 < every.min() and every.max() < 1 and abs(every.mean() - 0.5) < 0.02
+    assert abs(np.corrcoef(every)[0, 1]) < 0.1
+
+
 def test_a_strategys_uniforms_are_keyed_by_person():
     """Whoever else is drawn for, a person's number on a day is the same."""
     model = CommunityModel(rng=4, population=300, strategies=[RedPackets()])
@@ -274,9 +288,12 @@ def test_a_strategys_uniforms_are_keyed_by_person():
 
 
 def test_same_seed_settings_pair_person_by_person():
-    """With red packets from day 30, the people who are outsiders in both runs on a day
-    draw the same joining number, and those who are members in both, the same posting
-    and mood numbers: the settings differ only where the packets act."""
+    """With red packets from day 30, the people who are members in both runs on a day
+    draw the same posting numbers, and the others the same joining number, though the
+    two runs' earlier days drew different amounts: the settings differ only where the
+    packets act."""
+    from commsim.streams import per_person
+
     plain = CommunityModel(rng=8, population=400)
     treated = CommunityModel(rng=8, population=400, strategies=[RedPackets(start=30)])
     for _ in range(60):
@@ -286,8 +303,8 @@ def test_same_seed_settings_pair_person_by_person():
     draws = []
     for model in (plain, treated):
         model.streams.start_day(61)
-        draws.append((model.stream("posting").random((2, 400))[:, both],
-                      model.stream("experience").normal(0.0, 1.0, 400)[both]))  # fmt: skip
+        draws.append((per_person(model.stream("posting"), np.flatnonzero(both), 2),
+                      model.stream("joining").random(400)[~both]))  # fmt: skip
     np.testing.assert_array_equal(draws[0][0], draws[1][0])
     np.testing.assert_array_equal(draws[0][1], draws[1][1])
     differ = plain.population.member_mask != treated.population.member_mask

@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from commsim.parameters import Choice, Control, Parameter
+from commsim.streams import per_person
 
 if TYPE_CHECKING:
     from commsim.model import CommunityModel, Day
@@ -163,13 +164,13 @@ class Strategy:
 
     def uniforms(self, model: CommunityModel, people, use: str = "") -> np.ndarray:
         """One uniform in [0, 1) for each of ``people`` (indices, a mask or a slice of the
-        population), keyed by person: the stream (``stream(model, use)``) draws one number
-        for every person of the population and ``people``'s are taken, so a person's draw
-        on a day is the same in every setting of a replication, whoever else is drawn for
-        (``commsim.streams``: the rule). Each call takes the next block of the day's
-        stream: a strategy calls it in the same order every day, or gives each call its
-        own ``use``."""
-        return self.stream(model, use).random(model.population.size)[people]
+        population), keyed by person (``commsim.streams.per_person`` from ``stream(model,
+        use)``), so a person's draw on a day is the same in every setting of a
+        replication, whoever else is drawn for (``commsim.streams``: the rule). Each call
+        takes the next key of the day's stream: a strategy calls it in the same order
+        every day, or gives each call its own ``use``."""
+        people = np.arange(model.population.size)[people]
+        return per_person(self.stream(model, use), people)
 
     # ------------------------------------------------------------------ hooks
     def setup(self, model: CommunityModel) -> None:
