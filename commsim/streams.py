@@ -129,8 +129,8 @@ _MIX = (np.uint64(30), np.uint64(0xBF58476D1CE4E5B9), np.uint64(27),
 def per_person(stream: np.random.Generator, people, rows: int = 1) -> np.ndarray:
     """Uniforms in (0, 1) for ``people`` (person indices), ``rows`` of them each (shape
     ``(rows, len(people))``, or ``(len(people),)`` for one), keyed by person: row ``j``
-    draws a 64-bit key ``k_j`` from ``stream`` and person ``i``'s number is the SplitMix64
-    output of position ``i`` after it,
+    takes a 64-bit key ``k_j`` from ``stream`` (its next raw output) and person ``i``'s
+    number is the SplitMix64 output of position ``i`` after it,
 
         x = mix(k_j + (i + 1) * 0x9E3779B97F4A7C15),   u = (floor(x / 2**11) + 1/2) / 2**53
 
@@ -139,17 +139,18 @@ def per_person(stream: np.random.Generator, people, rows: int = 1) -> np.ndarray
     for, not in the population: a mechanism over the members of a large population pays
     for its members only. The stream is taken ``rows`` numbers further whoever is asked
     for, so the stream's next draws stay aligned too."""
-    people = np.asarray(people, dtype=np.uint64)
-    keys = stream.integers(0, 2**64, size=rows, dtype=np.uint64, endpoint=False)
+    keys = stream.bit_generator.random_raw(rows) + _GOLDEN  # the (i + 1)'s gamma
     shift1, times1, shift2, times2, shift3 = _MIX
-    x = (people + np.uint64(1)) * _GOLDEN + keys[:, None]
+    x = np.asarray(people, dtype=np.uint64) * _GOLDEN
+    x = x + keys[:, None]
     x ^= x >> shift1
     x *= times1
     x ^= x >> shift2
     x *= times2
     x ^= x >> shift3
     x >>= np.uint64(11)
-    u = (x + 0.5) * 2.0**-53
+    u = x * 2.0**-53
+    u += 2.0**-54
     return u if rows > 1 else u[0]
 
 

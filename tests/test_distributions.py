@@ -79,8 +79,14 @@ def test_mean_and_spread_as_before(now, name):
 
 
 def test_the_reference_covers_the_outcomes():
-    assert set(REFERENCE_STATS) == {"peak_members", "peak_day", "end_members",
-                                    "active_member_days", "total_messages", "end_muted"}
+    assert set(REFERENCE_STATS) == {
+        "peak_members",
+        "peak_day",
+        "end_members",
+        "active_member_days",
+        "total_messages",
+        "end_muted",
+    }
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
