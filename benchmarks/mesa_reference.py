@@ -41,7 +41,8 @@ A day mirrors ``CommunityModel.step`` and its timing (``docs/model.md`` §3):
 4. The model totals the day once (readers, the members' mean value with today's joiners,
    the content's benefit factor, reading load and cost).
 5. ``members.do("weigh_day")``: each member who posted is answered or not by the
-   readers (weighed by their chances to post as ``reply_from_posters`` says); each member weighs today's content against what it expected (a muted member
+   readers (weighed by their chances to post as ``reply_from_posters`` says); each member
+   weighs today's content against what it expected (a muted member
    a share of it), drains or refills its patience, and, when none is left, mutes the
    group or leaves (a muted member leaves); a spammer is reported or moves on.
 6. Members still contributing at the end of the day tell their friends (who count them as

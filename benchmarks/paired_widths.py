@@ -6,7 +6,12 @@ setting and replication its own seed) and with common seeds (``seeds = "common"`
 replication ``r`` of every setting shares its seed). For each outcome it prints the 95%
 interval of the difference from the baseline: Welch's on the independent runs, the paired
 t interval on the common ones (``commsim.sweep.comparison.compare_to_baseline``), both
-from the same number of runs, and the ratio of their widths.
+from the same number of runs, and the ratio of their widths; and the ratio pairing could
+reach at best, ``sqrt(s_b**2 + s_s**2) / |s_b - s_s|`` with ``s_b``, ``s_s`` the standard
+deviations of the two settings over the common runs: the variance of a difference is at
+least ``(s_b - s_s)**2`` however well the runs are paired (correlation 1), so a setting
+that narrows an outcome's spread (a cap that stops the group's growth) cannot be compared
+much more precisely than unpaired with a baseline that does not.
 
 Usage:
     python benchmarks/paired_widths.py experiments/red-packets.toml --baseline 0 --setting 6
@@ -40,6 +45,14 @@ def outcomes_of(experiment, settings: list[int]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def best_ratio(runs: pd.DataFrame, name: str, baseline: int, setting: int) -> float:
+    """The width ratio of a perfect pairing: sqrt(s_b**2 + s_s**2) / |s_b - s_s| (the
+    module's docstring), from the standard deviations over ``runs``."""
+    spread = runs.groupby("setting")[name].std()
+    s_b, s_s = spread[baseline], spread[setting]
+    return math.hypot(s_b, s_s) / abs(s_b - s_s) if s_b != s_s else math.inf
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("experiment")
@@ -69,6 +82,7 @@ def main(argv: list[str] | None = None) -> None:
             "unpaired (independent seeds)": f"{w.difference:.4g} [{w.low:.4g}, {w.high:.4g}]",
             "paired (common seeds)": f"{p.difference:.4g} [{p.low:.4g}, {p.high:.4g}]",
             "width ratio": (w.high - w.low) / (p.high - p.low) if p.high > p.low else math.nan,
+            "best possible": best_ratio(common, name, args.baseline, args.setting),
         })  # fmt: skip
     with pd.option_context("display.width", 160, "display.float_format", "{:.2f}".format):
         print(pd.DataFrame(rows).set_index("outcome").to_string())

@@ -23,6 +23,7 @@ import numpy as np
 
 from commsim import rules
 from commsim.population import MUTED, SPAMMER
+from commsim.streams import per_person, poisson_quantile
 
 if TYPE_CHECKING:
     from commsim.model import CommunityModel
@@ -61,8 +62,9 @@ def answer(model: CommunityModel, writers: np.ndarray, written: np.ndarray, audi
     group = pop.group[writers]
     others = rules.responders(audience[group], chances[group], own_chance,
                               p["reply_from_posters"])  # fmt: skip
-    replies = model.stream("audience").poisson(
-        rules.expected_replies(others * written, p["reply_rate"])
+    replies = poisson_quantile(
+        per_person(model.stream("audience"), writers),
+        rules.expected_replies(others * written, p["reply_rate"]),
     )
     got = rules.answered_share(replies, p["reply_half"])
     pop.answered[writers] = rules.response_memory_after(

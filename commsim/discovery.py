@@ -94,7 +94,7 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
     groups = choose_groups(model, outsiders, ambient, pull)
     interest = _interest(model, outsiders, groups)
     most = rules.friend_exposure(posted, member_friends, silent, 1.0, gain)
-    draws = model.stream("joining").random(outsiders.size)
+    draws = model.stream("joining").random(pop.size)[outsiders]
     candidates = np.flatnonzero(draws < rules.discovery_probability(reach, most, pull) * interest)
     outsiders, draws, interest = outsiders[candidates], draws[candidates], interest[candidates]
     groups = groups[candidates]
@@ -165,7 +165,7 @@ def choose_groups(
     friends.eliminate_zeros()
     ambient = max(ambient, 1e-12)
     social_weight = social_pull * np.asarray(friends.sum(axis=1)).ravel()
-    draws = model.stream("discovery").random(people.size) * (ambient + social_weight)
+    draws = model.stream("discovery").random(pop.size)[people] * (ambient + social_weight)
     chosen = open_groups[
         np.minimum((draws / ambient * open_groups.size).astype(np.int64), open_groups.size - 1)
     ].astype(np.int32)

@@ -49,6 +49,7 @@ import mesa
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
+from scipy import special
 
 from commsim import audience, discovery, muting, rules, spam
 from commsim.agents import Member
@@ -68,7 +69,7 @@ from commsim.population import (
 )
 from commsim.strategies import registry
 from commsim.strategies.base import Strategy
-from commsim.streams import Streams, entropy_of
+from commsim.streams import Streams, entropy_of, per_person, poisson_quantile
 
 REPORTERS = (
     "members", "contributors", "lurkers", "muted", "spammers", "joined", "left", "messages",
@@ -154,6 +155,7 @@ class CommunityModel(Mutators, mesa.Model):
     def step(self) -> None:
         """One day: join, surface, post, experience, mute or leave, record."""
         self.day += 1
+        self.streams.start_day(self.day)
         today = Day(self.day, self.n_groups, self.params["social_pull"])
         self.today = today
         for strategy in self.strategies:
@@ -296,12 +298,13 @@ class CommunityModel(Mutators, mesa.Model):
         )  # fmt: skip
         propensity[spammer] = p["spam_rate"]  # ads: a chance, and turns of plain length
         chance = np.minimum(propensity, 1.0)
-        posts = self.stream("posting").random(members.size) < chance
+        draws = per_person(self.stream("posting"), members, 2)  # a pair per person a day
+        posts = draws[0] < chance
         pop.state[members] = np.where(posts, CONTRIBUTOR, LURKER)
         writers, writer_group = members[posts], group[posts]
         extra = rules.turn_length(p["messages_per_post"], propensity[posts],
                                   pop.verbosity[writers], p["turn_growth"])  # fmt: skip
-        written = 1 + self.stream("posting").poisson(extra)
+        written = 1 + poisson_quantile(draws[1, posts], extra)
         pop.contributions[writers] += written
         value = today.message_value(pop.value[writers])
         today.add_messages(writer_group, written, value, spam=spammer[posts])
@@ -343,7 +346,7 @@ class CommunityModel(Mutators, mesa.Model):
             )
             - cost[group]
             + bonus
-            + self.stream("experience").normal(0.0, p["mood_noise"], members.size)
+            + p["mood_noise"] * special.ndtri(per_person(self.stream("experience"), members))
         )
         expected = rules.expected_utility(
             need, pop.value[members], mean_value[group], p["expectation"], p["cooling"]

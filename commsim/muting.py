@@ -24,6 +24,7 @@ import numpy as np
 
 from commsim import rules
 from commsim.population import MUTED, SPAMMER
+from commsim.streams import per_person
 
 if TYPE_CHECKING:
     from commsim.day import Day
@@ -38,13 +39,15 @@ def surface(model: CommunityModel, today: Day, posted_friends: np.ndarray) -> No
     """
     pop = model.population
     muted = np.flatnonzero(pop.state == MUTED)
+    # keyed by person, before settle's (commsim.streams: aligned across settings)
+    draws = per_person(model.stream("muting"), muted)
     if muted.size == 0:
         return
     pull = today.surface_pull
     if isinstance(pull, np.ndarray):
         pull = pull[muted]
     chance = rules.surfacing_probability(pull, posted_friends[muted], model.params["mention_pull"])
-    up = muted[model.stream("muting").random(muted.size) < chance]
+    up = muted[draws < chance]
     model._unmute(up, today)
 
 
@@ -59,11 +62,12 @@ def settle(model: CommunityModel, today: Day, members, benefit, cost) -> None:
     """
     pop = model.population
     spent = (pop.reservoir[members] <= 0) & (pop.role[members] != SPAMMER)
+    draws = per_person(model.stream("muting"), members[spent])  # after surface's, by person
     if not spent.any():
         return
     spent = np.flatnonzero(spent)
     reading = pop.state[members[spent]] != MUTED
     chance = rules.mute_probability(benefit[spent], cost[spent], model.params["muting"])
-    mutes = reading & (model.stream("muting").random(spent.size) < chance)
+    mutes = reading & (draws < chance)
     model._mute(members[spent[mutes]], today)
     model._remove(members[spent[~mutes]], today)

@@ -21,6 +21,7 @@ import numpy as np
 
 from commsim import rules
 from commsim.population import CONTRIBUTOR, SPAMMER
+from commsim.streams import per_person
 
 if TYPE_CHECKING:
     from commsim.day import Day
@@ -39,7 +40,7 @@ def settle(model: CommunityModel, today: Day, readers: np.ndarray) -> None:
     if spammers.size == 0:
         return
     audience = readers[pop.group[spammers]]
-    draws = model.stream("spam").random((2, spammers.size))
+    draws = per_person(model.stream("spam"), spammers, 2)
     posted = pop.state[spammers] == CONTRIBUTOR
     reported = posted & (draws[0] < rules.report_probability(audience, p["report_rate"]))
     moving = ~reported & (

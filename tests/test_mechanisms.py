@@ -244,3 +244,113 @@ def test_streams_are_named_children_of_the_seed():
     generator = CommunityModel(rng=np.random.default_rng(4), population=50)
     same = CommunityModel(rng=np.random.default_rng(4), population=50)
     np.testing.assert_array_equal(generator.population.value, same.population.value)
+
+
+# ---------------------------------------------------------------- aligned draws
+def test_each_day_of_a_stream_starts_at_its_own_place():
+    """Day t's numbers do not depend on how many numbers earlier days took, and the days
+    differ from each other."""
+    from commsim.streams import Streams
+
+    busy, idle = Streams(7), Streams(7)
+    busy.start_day(1)
+    busy["posting"].random(1000)  # day 1 takes many numbers here, none in idle
+    for streams in (busy, idle):
+        streams.start_day(2)
+    day2 = busy["posting"].random(50)
+    np.testing.assert_array_equal(day2, idle["posting"].random(50))
+    busy.start_day(3)
+    day3 = busy["posting"].random(50)
+    assert not np.isin(day3, day2).any()
+    np.testing.assert_array_equal(day3, _fresh_day(7, "posting", 3, 50))
+    assert abs(np.corrcoef(day2, day3)[0, 1]) < 0.5  # days are not near copies
+
+
+def _fresh_day(entropy, name, day, size):
+    from commsim.streams import Streams
+
+    streams = Streams(entropy)
+    streams.start_day(day)
+    return streams[name].random(size)
+
+
+@pytest.mark.parametrize("mean", [0.0, 0.05, 0.7, 3.0, 12.0, 99.5, 400.0, 2.5e5])
+def test_poisson_counts_are_the_inverse_distribution_function(mean):
+    from scipy import stats
+
+    from commsim.streams import poisson_quantile
+
+    u = np.random.default_rng(3).random(5000)
+    u[:2] = [0.0, 0.5]
+    counts = poisson_quantile(u, mean)
+    np.testing.assert_array_equal(counts, np.maximum(stats.poisson.ppf(u, mean), 0))
+    if mean in (0.7, 12.0):  # and they are Poisson: a chi-square test on the counts
+        k = np.arange(counts.max() + 1)
+        expected = stats.poisson.pmf(k, mean) * u.size
+        expected[-1] += stats.poisson.sf(k[-1], mean) * u.size
+        keep = expected >= 5
+        observed = np.bincount(counts, minlength=k.size)
+        chi2 = stats.chisquare(observed[keep], expected[keep] * observed[keep].sum()
+                               / expected[keep].sum())  # fmt: skip
+        assert chi2.pvalue > 1e-3
+
+
+def test_poisson_counts_take_means_per_person_and_nothing_for_nobody():
+    from commsim.streams import poisson_quantile
+
+    u = np.array([0.1, 0.6, 0.999])
+    np.testing.assert_array_equal(poisson_quantile(u, [0.5, 2.0, 30.0]), [0, 2, 48])
+    assert poisson_quantile(np.zeros(0), 1.0).shape == (0,)
+    higher = poisson_quantile(u, [1.0, 3.0, 31.0])  # a larger mean, the same uniform:
+    assert (higher >= poisson_quantile(u, [0.5, 2.0, 30.0])).all()  # never fewer
+
+
+def test_per_person_numbers_are_keyed_by_person_and_move_the_stream_alike():
+    from commsim.streams import per_person
+
+    every = per_person(np.random.default_rng(2), np.arange(1000), 2)
+    stream = np.random.default_rng(2)
+    some = per_person(stream, np.array([4, 999]), 2)
+    np.testing.assert_array_equal(some, every[:, [4, 999]])
+    reference = np.random.default_rng(2)
+    reference.bit_generator.random_raw(2)
+    assert stream.random() == reference.random()  # two keys on, whoever is asked for
+    assert 0 < every.min() and every.max() < 1 and abs(every.mean() - 0.5) < 0.02
+    assert abs(np.corrcoef(every)[0, 1]) < 0.1
+
+
+def test_a_strategys_uniforms_are_keyed_by_person():
+    """Whoever else is drawn for, a person's number on a day is the same."""
+    model = CommunityModel(rng=4, population=300, strategies=[RedPackets()])
+    strategy = model.strategies[0]
+    model.streams.start_day(5)
+    some = strategy.uniforms(model, np.array([3, 17, 250]))
+    other = CommunityModel(rng=4, population=300, strategies=[RedPackets()])
+    other.streams.start_day(5)
+    every = other.strategies[0].uniforms(other, slice(None))
+    np.testing.assert_array_equal(some, every[[3, 17, 250]])
+    assert strategy.stream(model, "split") is not strategy.stream(model)
+
+
+def test_same_seed_settings_pair_person_by_person():
+    """With red packets from day 30, the people who are members in both runs on a day
+    draw the same posting numbers, and the others the same joining number, though the
+    two runs' earlier days drew different amounts: the settings differ only where the
+    packets act."""
+    from commsim.streams import per_person
+
+    plain = CommunityModel(rng=8, population=400)
+    treated = CommunityModel(rng=8, population=400, strategies=[RedPackets(start=30)])
+    for _ in range(60):
+        plain.step()
+        treated.step()
+    both = plain.population.member_mask & treated.population.member_mask
+    draws = []
+    for model in (plain, treated):
+        model.streams.start_day(61)
+        draws.append((per_person(model.stream("posting"), np.flatnonzero(both), 2),
+                      model.stream("joining").random(400)[~both]))  # fmt: skip
+    np.testing.assert_array_equal(draws[0][0], draws[1][0])
+    np.testing.assert_array_equal(draws[0][1], draws[1][1])
+    differ = plain.population.member_mask != treated.population.member_mask
+    assert both.sum() > 20 and differ.any()  # the packets changed who is a member

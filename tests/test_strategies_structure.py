@@ -74,10 +74,13 @@ def test_the_matrix_keeps_valuable_members_in_a_private_group():
     join it directly, and more of the valuable joiners who posted (those it invites) are
     still members at the end than without it. Under issue 10's model about 0.7 of all valuable
     joiners end as members in either arm, nearly all muted, so the claim is about those who
-    took part (0.9 kept against 0.55 over the 20 seeds)."""
+    took part. In a population of 400 a run has one or two such joiners, too few for the
+    test (0.9 kept against 0.55 before aligned draws, p = 0.003; against 0.7 after them,
+    p = 0.05); in one of 800, 0.97 against 0.74 over the 20 seeds (p = 0.0002)."""
 
     def valuable_kept(matrix):
-        models = runs(lambda: [SizeCap(max_members=500, matrix=matrix, private_value=0.5)])
+        models = runs(lambda: [SizeCap(max_members=500, matrix=matrix, private_value=0.5)],
+                      population=800)  # fmt: skip
         kept = []
         for m in models:
             pop = m.population

@@ -149,8 +149,9 @@ def stages_so_far(
     With hysteresis, as in ``lifecycle_stages``, so that a group hovering near a line does
     not flicker between two stages: a group silent yesterday stays silent until
     ``a(t) >= 0.1 * A(t)`` (twice the line), one in decline (or silence) stays below active
-    until ``a(t) >= 1.5 * active_share * A(t)``, and one in rapid growth stays there until
-    ``g(t) < 1%`` (half the line).
+    until ``a(t) >= 1.5 * active_share * A(t)``, one in rapid growth stays there until
+    ``g(t) < 1%`` (half the line), and one in active interaction grows rapidly again only
+    from ``g(t) >= 4%`` (twice the line).
 
     Args:
         df: one run's daily frame, or an observed series (one row a day, ``members`` and
@@ -185,7 +186,7 @@ def stages_so_far(
     for day in range(members.size):
         silent_line = (2.0 if stage == silence else 1.0) * SILENCE_SHARE * peak[day]
         decline_line = (1.5 if stage in (decline, silence) else 1.0) * active_share * peak[day]
-        growth_line = LIVE_GROWTH_RATE / (2.0 if stage == rapid else 1.0)
+        growth_line = LIVE_GROWTH_RATE * {rapid: 0.5, active: 2.0}.get(stage, 1.0)
         if members[day] == 0 or (peak[day] > 0 and activity[day] < silent_line):
             stage = silence
         elif activity[day] < decline_line:

@@ -22,7 +22,9 @@ ties and messages only through the model's mutators (``model.admit``,
 ``model.add_ties``, ``model.add_posts``, ...; see ``commsim.model``) and the day's
 ``today.add_messages`` / ``today.remove_messages``, which keep every derived array
 consistent. Rules it shares with the model are imported from ``commsim.rules``. It
-draws random numbers from its own stream, ``self.stream(model)`` (``commsim.streams``).
+draws random numbers from its own stream, ``self.stream(model)`` (``commsim.streams``),
+one per person of the population as the model's mechanisms do: ``self.uniforms(model,
+people)`` for a chance per person, so that same-seed settings share each person's number.
 
 Parameters. Each subclass declares ``PARAMETERS``, a table of
 ``commsim.parameters.Parameter`` (numbers, with ranges) and ``Choice`` (named values);
@@ -47,6 +49,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from commsim.parameter_kinds import Choice, Control, Parameter
+from commsim.streams import per_person
 
 if TYPE_CHECKING:
     from commsim.model import CommunityModel, Day
@@ -157,11 +160,24 @@ class Strategy:
         self.earned += float(amount)
 
     # ------------------------------------------------------------------ randomness
-    def stream(self, model: CommunityModel) -> np.random.Generator:
+    def stream(self, model: CommunityModel, use: str = "") -> np.random.Generator:
         """This strategy's own random stream in ``model`` (``model.stream("strategy." +
-        key)``, ``commsim.streams``): its draws do not shift the model's or another
-        strategy's, so a same-seed run with and without it differs only where it acts."""
-        return model.stream("strategy." + self.key)
+        key)``, or ``"strategy.<key>.<use>"`` for a ``use`` of its own; ``commsim.streams``):
+        its draws do not shift the model's or another strategy's, so a same-seed run with
+        and without it differs only where it acts. A use that draws only on some days (a
+        split) has a stream of its own, so that it does not shift the others' draws of the
+        same day."""
+        return model.stream(f"strategy.{self.key}.{use}" if use else "strategy." + self.key)
+
+    def uniforms(self, model: CommunityModel, people, use: str = "") -> np.ndarray:
+        """One uniform in [0, 1) for each of ``people`` (indices, a mask or a slice of the
+        population), keyed by person (``commsim.streams.per_person`` from ``stream(model,
+        use)``), so a person's draw on a day is the same in every setting of a
+        replication, whoever else is drawn for (``commsim.streams``: the rule). Each call
+        takes the next key of the day's stream: a strategy calls it in the same order
+        every day, or gives each call its own ``use``."""
+        people = np.arange(model.population.size)[people]
+        return per_person(self.stream(model, use), people)
 
     # ------------------------------------------------------------------ hooks
     def setup(self, model: CommunityModel) -> None:

@@ -57,7 +57,7 @@ class Conversion(Strategy):
         buyers = np.flatnonzero(inside & ~self.bought & (pop.role != SPAMMER))
         engagement = rules.engagement(pop.satisfaction[buyers])
         chance = np.minimum(self._hazard * 2.0 * pop.need[buyers] * engagement, 1.0)
-        sold = buyers[self.stream(model).random(buyers.size) < chance]
+        sold = buyers[self.uniforms(model, buyers) < chance]
         self.bought[sold] = True
         if sold.size:
             self.earn(today, self.revenue * sold.size, sold.size)

@@ -84,14 +84,14 @@ class EntryThreshold(Strategy):
             inviters = (pop.member_mask & (pop.role != SPAMMER)).astype(np.float32)
             friends = model.adjacency[applicants] @ inviters
             chance = rules.invitation_chance(friends, self.level)
-            return self.stream(model).random(applicants.size) < chance
+            return self.uniforms(model, applicants) < chance
         if self.kind == "fee":
             score = rules.fee_worth(pop.need[applicants], pop.willingness_to_pay[applicants])
         else:
             score = (pop.value if self.kind == "review" else pop.effort)[applicants]
         noise = 0.0
         if self.noise > 0:
-            noise = self.stream(model).normal(0.0, self.noise, applicants.size)
+            noise = self.stream(model).normal(0.0, self.noise, pop.size)[applicants]  # by person
         return score + noise >= self.level
 
     def on_join(self, model: CommunityModel, today: Day, joiners: np.ndarray) -> None:

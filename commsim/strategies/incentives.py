@@ -97,7 +97,7 @@ class RedPackets(Strategy):
         if self._grab <= 0 or self.thanks <= 0:
             return
         members = model.population.members
-        grabbers = members[self.stream(model).random(members.size) < min(self._grab, 1.0)]
+        grabbers = members[self.uniforms(model, members) < min(self._grab, 1.0)]
         model.add_posts(grabbers, self.thanks, 0.0, today)
 
 
@@ -221,7 +221,7 @@ class InviteLeaderboard(Strategy):
     def on_join(self, model: CommunityModel, today: Day, joiners: np.ndarray) -> None:
         if not self._running(today.day) or joiners.size == 0:
             return
-        inviters = credit_inviters(model, joiners, self.stream(model))
+        inviters = credit_inviters(model, joiners, self.uniforms(model, joiners))
         credited = inviters >= 0
         self.invited_by[joiners[credited]] = inviters[credited]
         np.add.at(self.invites, inviters[credited], 1)

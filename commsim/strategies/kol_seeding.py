@@ -102,7 +102,10 @@ class KOLSeeding(Strategy):
                 f"KOLSeeding: count={self.count} is more than the {candidates.size} outsiders "
                 "who could become KOLs: expected a smaller count or a larger population"
             )
-        self.kols = self.stream(model).choice(candidates, size=self.count, replace=False)
+        # the candidates with the lowest draws (keyed by person): a uniform choice, and the
+        # first k KOLs of a larger count are those of count k
+        priority = self.uniforms(model, candidates)
+        self.kols = candidates[np.argsort(priority, kind="stable")[: self.count]]
         self.departures: list[tuple[int, int]] = []  # (day, KOL)
         self._peak = np.zeros(0, dtype=np.int64)  # most members each group has had
         model.set_role(self.kols, KOL)

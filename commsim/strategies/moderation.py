@@ -65,7 +65,7 @@ class Moderation(Strategy):
         writers = np.flatnonzero(inside & (pop.contributions > self._written_before))
         written = (pop.contributions[writers] - self._written_before[writers]).astype(float)
         role = pop.role[writers]
-        draw = self.stream(model).random(writers.size)
+        draw = self.uniforms(model, writers)
         caught = (role == SPAMMER) & (draw < self.spam_removal)
         warned = (role == REGULAR) & (draw < self.strictness * (1.0 - pop.value[writers]))
         deleted = caught | warned

@@ -26,13 +26,15 @@ class SizeCap(Strategy):
     (``size_g >= max_members``) or overloaded (yesterday's reading load, in attention
     budgets, ``L_g / A >= overload``, when ``overload > 0``) spawns a sub-group, and a
     random share ``split_share`` of its members move there, its first members (004: split when
-    the cap or the overload point is reached). A move (``model.move_members``) keeps a
-    member's joined day, entry route and patience.
+    the cap or the overload point is reached): member i moves when their uniform of the day
+    (``Strategy.uniforms``, keyed by person) is below ``split_share``. A move
+    (``model.move_members``) keeps a member's joined day, entry route and patience.
 
     Matrix (``matrix=True``): beside the general groups stands one private group
     (私密, high-end; 004's STC case) that outsiders cannot find. Each day, members of the
     general groups who contributed today and whose value is at least ``private_value``
-    are invited into it (moved), while it has room. Its members see only each other's
+    are invited into it (moved), while it has room (when more qualify, those with the lowest
+    uniforms of the day, keyed by person). Its members see only each other's
     content, so the most valuable members escape the general group's cooling.
     Cost: ``cost_per_group`` a day for each group with members (an admin's time).
     """
@@ -83,9 +85,12 @@ class SizeCap(Strategy):
             due |= model.reading_load >= self.overload
         due &= (sizes >= 2) & model.group_open
         pop = model.population
+        if not due.any():
+            return
+        draws = self.uniforms(model, slice(None), "split")  # one a person, whatever group
         for group in np.flatnonzero(due):
             members = np.flatnonzero(pop.group == group)
-            movers = self.stream(model).random(members.size) < self.split_share
+            movers = draws[members] < self.split_share
             if movers.all() or not movers.any():
                 continue
             self.splits.append((today.day, int(group), model.add_group(members[movers])))
@@ -109,8 +114,9 @@ class SizeCap(Strategy):
                 pop.member_mask & (pop.group != self.private)
                 & (pop.state == CONTRIBUTOR) & (pop.value >= self.private_value)
             )  # fmt: skip
-            if invited.size > room:
-                invited = self.stream(model).choice(invited, size=max(room, 0), replace=False)
+            if invited.size > room:  # those with the lowest draws: a uniform choice, by person
+                priority = self.uniforms(model, invited, "invite")
+                invited = np.sort(invited[np.argsort(priority, kind="stable")[: max(room, 0)]])
             model.move_members(invited, self.private, today)
         if self.cost_per_group:
             active = np.unique(pop.group[pop.member_mask]).size

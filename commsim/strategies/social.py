@@ -26,18 +26,17 @@ def active_friends_inside(model: CommunityModel, people: np.ndarray) -> np.ndarr
     return np.bincount(row_of[active], minlength=people.size)
 
 
-def credit_inviters(
-    model: CommunityModel, joiners: np.ndarray, rng: np.random.Generator
-) -> np.ndarray:
+def credit_inviters(model: CommunityModel, joiners: np.ndarray, draws: np.ndarray) -> np.ndarray:
     """For each joiner, one of their active friends inside drawn uniformly (the friend who
-    invited them, drawn from ``rng``), or -1 for a joiner with none (they came through ads)."""
+    invited them: friend ``floor(u_i * k_i)`` of the ``k_i``, in index order, with the
+    joiner's uniform ``draws[i]``), or -1 for a joiner with none (they came through ads)."""
     rows = model.adjacency[joiners]
     active = model.population.state[rows.indices] == CONTRIBUTOR
     row_of = np.repeat(np.arange(joiners.size), np.diff(rows.indptr))
     friends, row_of = rows.indices[active], row_of[active]
     counts = np.bincount(row_of, minlength=joiners.size)
     starts = np.cumsum(counts) - counts
-    pick = starts + np.floor(rng.random(joiners.size) * counts).astype(np.int64)
+    pick = starts + np.floor(draws * counts).astype(np.int64)
     inviters = np.full(joiners.size, -1, dtype=np.int64)
     has = counts > 0
     inviters[has] = friends[pick[has]]
