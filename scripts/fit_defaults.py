@@ -132,8 +132,13 @@ def main(argv=None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--checks", nargs="+", default=list(CHECKS))
     parser.add_argument("--set", nargs="*", default=[], help="fixed name=value")
-    parser.add_argument("--search", nargs="+", default=None, metavar="NAME",
-                        help="search only these parameters of SPACE (the others at their defaults)")
+    parser.add_argument(
+        "--search",
+        nargs="+",
+        default=None,
+        metavar="NAME",
+        help="search only these parameters of SPACE (the others at their defaults)",
+    )
     parser.add_argument("--out", default=None, help="write the table as CSV")
     parser.add_argument("--only-defaults", action="store_true")
     parser.add_argument("--refine", type=int, default=0, help="points around the best")
