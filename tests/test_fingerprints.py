@@ -35,26 +35,34 @@ def several_groups() -> pd.DataFrame:
     return model.datacollector.get_model_vars_dataframe()
 
 
+def every_strategy_on() -> list:
+    """One of each built-in strategy (``registry.BUILT_INS``), some away from their defaults."""
+    return [
+        s.EntryThreshold(kind="review", level=0.2),
+        s.RedPackets(budget=500),
+        s.Badges(),
+        s.InviteLeaderboard(),
+        s.KOLSeeding(count=3, leave_on=60),
+        s.SizeCap(max_members=150, split=True, matrix=True),
+        s.Moderation(),
+        s.ScheduledEvents(),
+        s.Referral(),
+        s.ContentMix(),
+        s.Conversion(),
+        s.SocialComparison(),
+    ]
+
+
 def every_strategy() -> pd.DataFrame:
-    model = CommunityModel(
-        rng=13,
-        population=1500,
-        strategies=[
-            s.EntryThreshold(kind="review", level=0.2),
-            s.RedPackets(budget=500),
-            s.Badges(),
-            s.InviteLeaderboard(),
-            s.KOLSeeding(count=3, leave_on=60),
-            s.SizeCap(max_members=150, split=True, matrix=True),
-            s.Moderation(),
-            s.ScheduledEvents(),
-            s.Referral(),
-            s.ContentMix(),
-            s.Conversion(),
-        ],
-    )
+    model = CommunityModel(rng=13, population=1500, strategies=every_strategy_on())
     model.run_for(120)
     return model.datacollector.get_model_vars_dataframe()
+
+
+def test_every_strategy_case_runs_every_built_in():
+    from commsim.strategies.registry import BUILT_INS
+
+    assert sorted(type(x).__name__ for x in every_strategy_on()) == sorted(BUILT_INS)
 
 
 def sweep_outcomes(tmp: Path) -> pd.DataFrame:
