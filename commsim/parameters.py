@@ -80,7 +80,7 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "verbosity_spread",
-            0.0,
+            1.0,
             0,
             5,
             "log-normal spread of verbosity, how long a member's turns run (0: all alike; "
@@ -147,7 +147,7 @@ PARAMETERS: dict[str, Parameter] = {
         _p(
             "spam_weight", 3.0, 0, 100, "reading cost of a spam message relative to an ordinary one"
         ),
-        _p("novelty", 5.0, 0, 10, "utility of a brand-new group's freshness on the first day"),
+        _p("novelty", 10.0, 0, 10, "utility of a brand-new group's freshness on the first day"),
         _p(
             "novelty_days",
             6.0,
@@ -158,13 +158,13 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "group_novelty",
-            0.0,
+            1.0,
             0,
             1,
             "share of posting novelty that fades with the group's age rather than the "
             "member's tenure (rules.posting_tenure)",
         ),
-        _p("expectation", 0.55, 0, 10, "share of a member's need they expect the group to meet"),
+        _p("expectation", 0.9, 0, 10, "share of a member's need they expect the group to meet"),
         _p(
             "cooling",
             1.0,
@@ -184,7 +184,7 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "engagement_steepness",
-            4.0,
+            12.0,
             0,
             100,
             "how sharply a day's surplus moves posting (rules.engagement: 2 sigmoid(k S))",
@@ -200,7 +200,7 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "turn_growth",
-            1.0,
+            0.75,
             0,
             1,
             "how fully an eagerness to post above certainty lengthens the turn: 1 in "
@@ -233,14 +233,14 @@ PARAMETERS: dict[str, Parameter] = {
         # --- audience and response (commsim.audience) -------------------------------------
         _p(
             "reply_rate",
-            0.0005,
+            0.04,
             0,
             1,
             "chance that one reader of the group answers a given message",
         ),
         _p(
             "reply_from_posters",
-            0.0,
+            1.0,
             0,
             1,
             "how much answering is posting: 0 every reader answers alike, 1 a reader answers "
@@ -262,7 +262,7 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "reply_half",
-            20.0,
+            40.0,
             0,
             math.inf,
             "replies to a turn that make it half as rewarding as an endless stream of them",

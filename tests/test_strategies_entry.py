@@ -159,3 +159,21 @@ def test_the_committed_expect_less_each_day():
                                       p["expectation"], p["cooling"])  # fmt: skip
     assert np.allclose(bonus[kept], 0.5 * expected, rtol=0.2)
     assert np.all(bonus[kept] > 0)
+
+
+def test_a_review_refuses_the_same_applicant_at_every_try_and_a_fee_redraws():
+    """A review's judging error is the person's, kept between tries; a fee's is the day's.
+    Over 10 days of applications by the same 400 outsiders near the bar, a review's
+    verdicts never change, while a fee's change for some."""
+    model = CommunityModel(rng=7, population=800)
+    people, groups = applicants_of(model)
+    verdicts = {}
+    for kind in ("review", "fee"):
+        door = EntryThreshold(kind=kind, level=0.3, noise=0.1)
+        door.setup(model)
+        verdicts[kind] = np.array([door.admit(model, model.today, people, groups)
+                                   for _ in range(10)])  # fmt: skip
+    assert (verdicts["review"] == verdicts["review"][0]).all()
+    assert 0 < verdicts["review"][0].mean() < 1
+    changed = (verdicts["fee"] != verdicts["fee"][0]).any(axis=0)
+    assert changed.mean() > 0.05

@@ -20,7 +20,10 @@ class EntryThreshold(Strategy):
     """An entry threshold: a fee, an invitation code, an admin's review or a task.
 
     Each applicant (an outsider who discovered the group and wants in) is tested on what
-    the door really tests; ``e_i ~ Normal(0, noise)``:
+    the door really tests, with a noise ``e_i ~ Normal(0, noise)``. A fee or a task is the
+    applicant's own decision on the day, so ``e_i`` is drawn afresh at every try; a review
+    is an admin's judgement of the person, so their ``e_i`` is drawn once when the door
+    opens and an applicant refused once is refused at every try:
 
         fee:        n_i * q_i + e_i >= level     need times willingness to pay
                                                  (``rules.fee_worth``)
@@ -61,6 +64,10 @@ class EntryThreshold(Strategy):
                       "how strongly getting over the bar commits (x = commitment * level)"),
         ]
     }  # fmt: skip
+    misjudged: np.ndarray | None = None
+    """A review's ``e_i`` for each person, how far the admin misjudges them (drawn at the
+    review's first applicant, kept for every later try)."""
+
     CONTROLS = (
         Control("kind"),
         Control("level", 0.0, 1.0, 0.05),
@@ -71,6 +78,7 @@ class EntryThreshold(Strategy):
         super().setup(model)
         self.committed = np.zeros(model.population.size)
         """Each person's commitment ``c`` from this door (0 for those who did not pass it)."""
+        self.misjudged = None
 
     def marks(self) -> dict[str, list[int]]:
         """The door's first day: it applies from day 1 (labelled by its kind)."""
@@ -89,6 +97,10 @@ class EntryThreshold(Strategy):
             score = rules.fee_worth(pop.need[applicants], pop.willingness_to_pay[applicants])
         else:
             score = (pop.value if self.kind == "review" else pop.effort)[applicants]
+        if self.kind == "review":
+            if self.misjudged is None:
+                self.misjudged = self.stream(model, "review").normal(0.0, self.noise, pop.size)
+            return score + self.misjudged[applicants] >= self.level
         noise = 0.0
         if self.noise > 0:
             noise = self.stream(model).normal(0.0, self.noise, pop.size)[applicants]  # by person

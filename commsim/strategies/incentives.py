@@ -52,7 +52,7 @@ class RedPackets(Strategy):
                       "messages a member who grabs a drop writes (grabbing and thanks)"),
             Parameter("decay_days", 1.5, float, 0, math.inf, "e-folding time of a drop's effect",
                       low_open=True),
-            Parameter("fatigue", 1.0, float, 0, 100, "loss of pull per earlier drop"),
+            Parameter("fatigue", 2.0, float, 0, 100, "loss of pull per earlier drop"),
             Parameter("half_amount", 1.0, float, 0, math.inf,
                       "money per member at which a drop has half its full pull", low_open=True),
         ]
@@ -62,7 +62,7 @@ class RedPackets(Strategy):
         Control("amount", 10.0, 1000.0, 10.0),
         Control("every", 1, 30, 1),
         Control("start", 1, 200, 1),
-        Control("fatigue", 0.0, 2.0, 0.05),
+        Control("fatigue", 0.0, 5.0, 0.1),
     )
 
     def setup(self, model: CommunityModel) -> None:

@@ -40,12 +40,12 @@ class ScheduledEvents(Strategy):
         for p in [
             Parameter("every", 7, int, 1, 10_000, "days between events (1: daily check-in)"),
             Parameter("start", 7, int, 1, 100_000, "day of the first event"),
-            Parameter("boost", 1.0, float, 0, 100, "posting gain on an event day, no habit"),
+            Parameter("boost", 1.5, float, 0, 100, "posting gain on an event day, no habit"),
             Parameter("habit", 0.3, float, 0, 1, "how fast attendance becomes a habit"),
             Parameter("habit_gain", 1.0, float, 0, 100,
                       "extra event-day pull of a full habit, relative to none"),
             Parameter("bonus", 0.05, float, 0, 10, "utility of an event day, no habit"),
-            Parameter("surface", 0.3, float, 0, 100,
+            Parameter("surface", 0.1, float, 0, 100,
                       "hazard that a muted member comes back up on an event day, no habit"),
             Parameter("cost", 50.0, float, 0, math.inf, "money per event per group"),
         ]
