@@ -218,14 +218,15 @@ class ReferenceMember(mesa.Agent):
 
     # ---------------------------------------------------------------- 2. post
     def take_part(self) -> None:
-        """A muted member comes back up with chance 1 - exp(-mention_pull * m) (``rules.
-        surfacing_probability``, m: friends who posted yesterday); a reading member posts
-        or lurks."""
+        """A muted member comes back up with chance 1 - exp(-(resurfacing + mention_pull *
+        m)) (``rules.surfacing_probability``, m: friends who posted yesterday); a reading
+        member posts or lurks."""
         self.written_today = 0
         model = self.model
         if self.state == MUTED:
-            mentions = model.params["mention_pull"] * self.friends_posted
-            if model.random.random() >= 1.0 - math.exp(-mentions):
+            p = model.params
+            hazard = p["resurfacing"] + p["mention_pull"] * self.friends_posted
+            if model.random.random() >= 1.0 - math.exp(-hazard):
                 return
             self.set_state(LURKER)
             for friend in self.friends:

@@ -6,7 +6,8 @@ pulls them back up (004: the brand group kept its 330 members while its messages
 tenfold). Two steps of the model's day apply it:
 
     surface   (before posting) each muted member comes back up with chance
-              ``rules.surfacing_probability`` (today's pulls and friends' mentions)
+              ``rules.surfacing_probability`` (of their own accord, today's pulls and
+              friends' mentions)
     settle    (after the day's experience) a member whose patience is used up mutes with
               chance ``rules.mute_probability`` (what the group gives them against
               what it costs) or leaves; a muted member whose patience is used up leaves.
@@ -46,7 +47,10 @@ def surface(model: CommunityModel, today: Day, posted_friends: np.ndarray) -> No
     pull = today.surface_pull
     if isinstance(pull, np.ndarray):
         pull = pull[muted]
-    chance = rules.surfacing_probability(pull, posted_friends[muted], model.params["mention_pull"])
+    p = model.params
+    chance = rules.surfacing_probability(
+        pull, posted_friends[muted], p["mention_pull"], p["resurfacing"]
+    )
     up = muted[draws < chance]
     model._unmute(up, today)
 

@@ -192,7 +192,7 @@ PARAMETERS: dict[str, Parameter] = {
         _p("recovery", 0.5, 0, 10, "patience regained per unit of surplus utility, days"),
         _p(
             "messages_per_post",
-            10.0,
+            4.5,
             1,
             1000,
             "mean messages a writer of average talkativeness, never answered, writes on a "
@@ -248,7 +248,7 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "response_gain",
-            12.0,
+            45.0,
             0,
             100,
             "extra talkativeness (chance and length of a turn) of a member always answered",
@@ -291,6 +291,14 @@ PARAMETERS: dict[str, Parameter] = {
             0,
             math.inf,
             "daily hazard that a muted member comes back up, per friend who posted",
+        ),
+        _p(
+            "resurfacing",
+            0.01,
+            0,
+            math.inf,
+            "daily hazard that a muted member comes back up of their own accord (opens the "
+            "muted group to look)",
         ),
     ]
 }

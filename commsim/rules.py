@@ -273,17 +273,18 @@ def muted_surplus(surplus, muted_reading):
     return muted_reading * surplus
 
 
-def surfacing_probability(pull, mentions, mention_pull):
+def surfacing_probability(pull, mentions, mention_pull, resurfacing):
     """Chance that a muted member comes back up today.
 
-        s_i = 1 - exp(-(pull_i + mention_pull * m_i))
+        s_i = 1 - exp(-(r + pull_i + mention_pull * m_i))
 
-    ``pull_i`` is today's pull of the operator's levers (``Day.surface_pull``: a red
-    packet, an @-all announcement, an event, a KOL's session; 004: "万年潜水看见红包才冒泡"),
-    ``m_i`` the member's friends who posted yesterday (a friend's mention, @); the two are
-    independent hazards.
+    ``r = resurfacing`` is their own daily hazard of opening the muted group to look (a
+    muted group still shows its unread count); ``pull_i`` today's pull of the operator's
+    levers (``Day.surface_pull``: a red packet, an @-all announcement, an event, a KOL's
+    session; 004: "万年潜水看见红包才冒泡"); ``m_i`` the member's friends who posted
+    yesterday (a friend's mention, @). The three are independent hazards.
     """
-    return 1.0 - np.exp(-(pull + mention_pull * mentions))
+    return 1.0 - np.exp(-(resurfacing + pull + mention_pull * mentions))
 
 
 def expected_replies(reads, reply_rate):

@@ -34,6 +34,7 @@ parameters = st.fixed_dictionaries(
         "muting": unit,
         "muted_reading": unit,
         "mention_pull": st.floats(0.0, 2.0),
+        "resurfacing": st.floats(0.0, 1.0),
     }
 )
 

@@ -3,6 +3,8 @@ members, spam and the random streams: their rules, and what they do over replica
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -156,8 +158,13 @@ def test_tired_members_of_a_quiet_group_mute_those_of_an_annoying_one_leave():
     assert quiet == pytest.approx(0.9) and annoying < 0.2
     assert rules.mute_probability(0.0, 0.0, 0.9) == pytest.approx(0.9)
     assert rules.muted_surplus(-1.0, 0.1) == pytest.approx(-0.1)
-    assert rules.surfacing_probability(0.0, 0, 0.1) == 0.0
-    assert 0 < rules.surfacing_probability(0.0, 2, 0.1) < rules.surfacing_probability(1.0, 2, 0.1)
+    assert rules.surfacing_probability(0.0, 0, 0.1, 0.0) == 0.0
+    assert (
+        0
+        < rules.surfacing_probability(0.0, 2, 0.1, 0.0)
+        < rules.surfacing_probability(1.0, 2, 0.1, 0.0)
+    )
+    assert rules.surfacing_probability(0.0, 0, 0.1, 0.01) == pytest.approx(1 - math.exp(-0.01))
 
 
 def test_spammers_leave_groups_nobody_reads_and_are_reported_where_many_do():
@@ -219,6 +226,22 @@ def test_a_red_packet_brings_muted_members_up():
         model.step()
         surfaced.append(np.mean(model.population.state[muted] != MUTED) if muted.size else 0)
     assert lower_bound(surfaced) > 0.2
+
+
+def test_muted_members_come_back_up_of_their_own_accord_at_the_resurfacing_rate():
+    """No pull and no mentions: a muted member comes back up with chance 1 - exp(-r) a
+    day, so the day's count over everyone muted is binomial and falls within 4 standard
+    errors of its mean; with r = 0 nobody comes back up."""
+    for rate in (0.05, 0.0):
+        model = CommunityModel(rng=3, population=4000, mention_pull=0.0, resurfacing=rate)
+        model.run_for(5)
+        muted = model.population.members
+        model.mute_members(muted, model.today)
+        model.step()
+        up = np.intersect1d(model.today.unmuted, muted).size
+        chance = 1 - math.exp(-rate)
+        margin = 4 * math.sqrt(muted.size * chance * (1 - chance))
+        assert muted.size > 100 and abs(up - muted.size * chance) <= margin, (rate, up)
 
 
 # ---------------------------------------------------------------- random streams

@@ -353,7 +353,7 @@ def test_mute_and_unmute_keep_members_and_are_recorded(model):
 
 
 def test_muted_members_post_nothing_until_a_pull_brings_them_up():
-    model = CommunityModel(rng=4, population=400, mention_pull=0.0)
+    model = CommunityModel(rng=4, population=400, mention_pull=0.0, resurfacing=0.0)
     model.run_for(10)
     muted = model.population.members
     model.mute_members(muted, model.today)

@@ -60,7 +60,7 @@ class EntryThreshold(Strategy):
             Parameter("noise", 0.1, float, 0, 10, "standard deviation of the noise of judging"),
             Parameter("price", 100.0, float, 0, math.inf,
                       "fee kind: money a joiner pays at level 1 (pays price * level)"),
-            Parameter("commitment", 4.0, float, 0, 100,
+            Parameter("commitment", 6.0, float, 0, 100,
                       "how strongly getting over the bar commits (x = commitment * level)"),
         ]
     }  # fmt: skip
