@@ -195,7 +195,7 @@ def test_describe_strategies_lists_each_strategy_with_its_controls():
     assert describe_strategies(PRESETS["Open group cooling"].build(**SMALL)) == "none"
     model = PRESETS["Red-packet spike"].build(**SMALL, moderation=True)
     assert describe_strategies(model) == (
-        "RedPackets (budget 5000, amount 1000, every 7, start 60, fatigue 1); "
+        "RedPackets (budget 5000, amount 1000, every 7, start 60, fatigue 2); "
         "Moderation (spam removal 0.8, strictness 0.02)"
     )
     capped = PRESETS["Capped and split group"].build(**SMALL)

@@ -135,7 +135,7 @@ SLIDERS: tuple[SliderSpec, ...] = (
     SliderSpec("activity_mean", 0.01, 0.5, 0.01),
     SliderSpec("spammer_share", 0.0, 0.2, 0.01),
     SliderSpec("attention_budget", 20.0, 2000.0, 10.0),
-    SliderSpec("novelty", 0.0, 8.0, 0.1),
+    SliderSpec("novelty", 0.0, 10.0, 0.1),
     SliderSpec("expectation", 0.0, 1.5, 0.05),
     SliderSpec("cooling", 0.0, 3.0, 0.1),
     SliderSpec("patience_days", 1.0, 60.0, 1.0),
