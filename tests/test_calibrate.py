@@ -11,20 +11,30 @@ from commsim.calibrate import fit, log_rmse, replication_seeds, simulate
 from commsim.datasets import load_brand_group, reconstruct_brand_group
 
 FIXED = {"population": 400}
+LARGE = {"population": 1000}
 TRUTH = {"ambient_inflow": 0.03, "activity_mean": 0.25}
 BOUNDS = {"ambient_inflow": (0.005, 0.1), "activity_mean": (0.05, 0.6)}
 DAYS = 60
 
 
-@pytest.fixture(scope="module")
-def observed():
+def observe(fixed):
     """The mean of 8 runs of the true parameters, from seeds the fits never use, seen with
     gaps: members weekly, messages daily with a few missing days."""
-    runs = simulate({**FIXED, **TRUTH}, DAYS, replication_seeds(987654, 8))
+    runs = simulate({**fixed, **TRUTH}, DAYS, replication_seeds(987654, 8))
     frame = pd.concat([run[["members", "messages"]] for run in runs]).groupby(level=0).mean()
     frame.loc[frame.index % 7 != 0, "members"] = np.nan
     frame.loc[[5, 17, 33], "messages"] = np.nan
     return frame
+
+
+@pytest.fixture(scope="module")
+def observed():
+    return observe(FIXED)
+
+
+@pytest.fixture(scope="module")
+def observed_large():
+    return observe(LARGE)
 
 
 def test_log_rmse_ignores_gaps_and_is_zero_on_the_observation(observed):
@@ -39,11 +49,13 @@ def test_replication_seeds_are_deterministic_and_distinct():
     assert replication_seeds(3, 5) != replication_seeds(4, 5)
 
 
-def test_de_recovers_known_parameters_within_tolerance(observed):
-    """Tolerance: each fitted value within 20% of the truth. Two parameters, 400 people,
+def test_de_recovers_known_parameters_within_tolerance(observed_large):
+    """Tolerance: each fitted value within 20% of the truth. Two parameters, 1000 people,
     60 days, 8 replications per candidate (under issue 10's model 4 left ambient_inflow too
-    noisy to pin down: 0.0366 against 0.03), 7 generations of 10."""
-    result = fit(observed, BOUNDS, fixed=FIXED, replications=8, maxiter=6, popsize=5, seed=2)
+    noisy to pin down: 0.0366 against 0.03; at its defaults a group of 400 is too bursty
+    for 8: activity_mean 0.30 against 0.25, distance 0.38), 7 generations of 10."""
+    result = fit(observed_large, BOUNDS, fixed=LARGE, replications=8, maxiter=6, popsize=5,
+                 seed=2)  # fmt: skip
     for name, true in TRUTH.items():
         assert result.parameters[name] == pytest.approx(true, rel=0.2), result.summary()
         row = result.uncertainty.loc[name]
