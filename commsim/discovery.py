@@ -112,6 +112,8 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
                                  gain)  # fmt: skip
     highest[exposed] = rules.discovery_probability(reach, most, pull)
     near = np.flatnonzero(outsider & (draws < highest))
+    if near.size == 0:  # nobody can join today
+        return
     if model.group_open.sum() > 1:  # the groups of all outsiders: see choose_groups
         outsiders = np.flatnonzero(outsider)
         groups = choose_groups(model, outsiders, ambient, pull)[np.searchsorted(outsiders, near)]
@@ -121,6 +123,8 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
     interest = _interest(model, near, groups)
     candidates = np.flatnonzero(draws < highest * interest)
     outsiders, draws, interest = near[candidates], draws[candidates], interest[candidates]
+    if outsiders.size == 0:
+        return
     groups = groups[candidates]
     posted, member_friends = posted_friends[outsiders], member_friends[outsiders]
     members = np.zeros(pop.size, dtype=bool)
