@@ -104,5 +104,5 @@ def _top_shares(distinct: np.ndarray, counts: np.ndarray, n: int, fractions) -> 
     distinct, counts = distinct[::-1], counts[::-1]
     before = np.cumsum(counts) - counts
     top = np.array([math.ceil(fraction * n) for fraction in fractions], dtype=float)
-    taken = np.clip(top[:, None] - before, 0, counts)  # one row per fraction
+    taken = np.minimum(np.maximum(top[:, None] - before, 0.0), counts)  # a row per fraction
     return [float(share) for share in (taken @ distinct) / total]

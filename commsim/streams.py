@@ -163,7 +163,9 @@ def poisson_quantile(u: np.ndarray, mean) -> np.ndarray:
     quantile ``mean + z sqrt(mean) + (z**2 - 1) / 6`` (``z`` the normal quantile of
     ``u``) and steps to the exact one, a step or two for any mean."""
     u = np.asarray(u, dtype=float)
-    mean = np.broadcast_to(np.asarray(mean, dtype=float), u.shape)
+    mean = np.asarray(mean, dtype=float)
+    if mean.shape != u.shape:
+        mean = np.broadcast_to(mean, u.shape)
     if u.size == 0:
         return np.zeros(u.shape, dtype=np.int64)
     z = special.ndtri(u)
