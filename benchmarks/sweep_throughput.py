@@ -13,7 +13,13 @@ cluster of 2 single-threaded worker processes. For each it prints:
   100% of the runs, and of the workers at the end: flat memory means the growth from
   25% to 100% of the runs stays near zero.
 
+Before the executors, a few of the runs are timed in this process, part by part (CPU
+time): building the model, its days, and the rest of a worker's run (the daily frame and
+the outcomes); what is not the days is the run's own overhead, printed as a share of the
+run (target, issue 14: under 5%).
+
 Targets (issue 4): the 1,000 runs in under 3 minutes with 2 workers; overhead under 10%.
+Issue 14: the 1,000 runs in under 10 s on two cores.
 
 Usage:
     python benchmarks/sweep_throughput.py [--runs 1000] [--population 1000] [--days 180]
@@ -23,6 +29,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import tempfile
 import time
@@ -53,6 +60,38 @@ def _import_commsim() -> int:
     import commsim.sweep.worker  # noqa: F401
 
     return os.getpid()
+
+
+def run_parts(experiment: Experiment, runs: int = 10) -> None:
+    """Time ``runs`` of the experiment's runs in this process, part by part, and print
+    the mean of each part and the share of a run that is not its days."""
+    from commsim.outcomes import run_outcomes
+    from commsim.replications import daily_frame
+    from commsim.sweep.worker import model_for
+
+    chosen = list(itertools.islice(experiment.runs(), runs + 1))
+    parts = {"setup": 0.0, "days": 0.0, "frame and outcomes": 0.0}
+    for number, run in enumerate(chosen):  # the first warms up, uncounted
+        start = time.process_time()
+        model = model_for(run)
+        built = time.process_time()
+        model.run_for(experiment.days)
+        stepped = time.process_time()
+        run_outcomes(daily_frame(model))
+        done = time.process_time()
+        if number:
+            parts["setup"] += built - start
+            parts["days"] += stepped - built
+            parts["frame and outcomes"] += done - stepped
+    total = sum(parts.values())
+    print(
+        f"\none run, part by part ({len(chosen) - 1} runs in this process, CPU time): "
+        + ", ".join(f"{name} {1000 * v / (len(chosen) - 1):.1f} ms" for name, v in parts.items())
+    )
+    print(
+        f"  per-run overhead (all but the days): {100 * (total - parts['days']) / total:.1f}% "
+        "of a run"
+    )
 
 
 def measure(
@@ -124,6 +163,7 @@ def main(argv: list[str] | None = None) -> None:
         f"Sweep throughput: {args.runs} runs, population {args.population}, {args.days} "
         f"days; {os.cpu_count()} cores"
     )
+    run_parts(experiment)
     for name in args.executors:
         if name == "serial":
             measure("serial, in this process", experiment, SerialExecutor(), 1, 0.0)

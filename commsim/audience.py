@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 def readers(model: CommunityModel) -> np.ndarray:
     """Each group's audience: members who have not muted it, spammers aside (``R_g``)."""
     pop = model.population
-    members = pop.members
+    members = model._member_index()
     reading = (pop.state[members] != MUTED) & (pop.role[members] != SPAMMER)
     return np.bincount(pop.group[members[reading]], minlength=model.n_groups).astype(float)
 

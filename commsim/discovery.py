@@ -14,6 +14,10 @@ computed only for the few whose draw could make them join at the highest possibl
 share (thinning): with ``u_i`` the outsider's uniform draw and ``p_i(c)`` the chance at
 linked share ``c`` (increasing in ``c``), ``u_i < p_i(1)`` picks the candidates and
 ``u_i < p_i(c_i)`` the joiners, exactly the same as drawing ``u_i < p_i(c_i)`` for all.
+Likewise the interest (at most 1) is computed only for outsiders whose draw is below
+their chance without it, and the chance through friends only for outsiders with a
+friend inside (for the others it is the ambient reach): in a large population nearly
+every outsider costs one uniform and one comparison.
 """
 
 from __future__ import annotations
@@ -24,7 +28,16 @@ import numpy as np
 import scipy.sparse as sp
 
 from commsim import rules
-from commsim.population import AMBIENT, CONTRIBUTOR, FRIENDS, KOL, KOL_PULL, MUTED, SPAMMER
+from commsim.population import (
+    AMBIENT,
+    CONTRIBUTOR,
+    FRIENDS,
+    KOL,
+    KOL_PULL,
+    MUTED,
+    OUTSIDER,
+    SPAMMER,
+)
 
 if TYPE_CHECKING:
     from commsim.day import Day
@@ -79,26 +92,43 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
     if not model.group_open.any():
         return
     pop, p = model.population, model.params
-    outsiders = np.flatnonzero(pop.state == 0)
-    if outsiders.size == 0:
+    outsider = pop.state == OUTSIDER
+    if not outsider.any():
         return
-    members = pop.member_mask
+    inside = model._member_index()
     # muted members do not bring the group up with their friends
-    member_friends = model._friend_counts(members & (pop.state != MUTED))[outsiders]
-    posted = posted_friends[outsiders]
+    member_friends = model._friend_counts(inside[pop.state[inside] != MUTED])
     ambient = today.ambient_boost * rules.ambient_inflow_rate(
         p["ambient_inflow"], model.day, p["promotion_days"]
     )
     pull, reach = today.social_pull, min(ambient, 1.0)
     silent, gain = p["silent_exposure"], p["linked_gain"]
-    groups = choose_groups(model, outsiders, ambient, pull)
-    interest = _interest(model, outsiders, groups)
-    most = rules.friend_exposure(posted, member_friends, silent, 1.0, gain)
-    draws = model.stream("joining").random(pop.size)[outsiders]
-    candidates = np.flatnonzero(draws < rules.discovery_probability(reach, most, pull) * interest)
-    outsiders, draws, interest = outsiders[candidates], draws[candidates], interest[candidates]
+    draws = model.stream("joining").random(pop.size)
+    # thinning: interest <= 1, so only outsiders whose draw is below their chance at the
+    # highest linked share, p_i(1), can join; with no friend inside it is the reach
+    highest = np.full(pop.size, rules.discovery_probability(reach, 0.0, pull))
+    exposed = np.flatnonzero(outsider & ((member_friends > 0) | (posted_friends > 0)))
+    most = rules.friend_exposure(posted_friends[exposed], member_friends[exposed], silent, 1.0,
+                                 gain)  # fmt: skip
+    highest[exposed] = rules.discovery_probability(reach, most, pull)
+    near = np.flatnonzero(outsider & (draws < highest))
+    if near.size == 0:  # nobody can join today
+        return
+    if model.group_open.sum() > 1:  # the groups of all outsiders: see choose_groups
+        outsiders = np.flatnonzero(outsider)
+        groups = choose_groups(model, outsiders, ambient, pull)[np.searchsorted(outsiders, near)]
+    else:
+        groups = choose_groups(model, near, ambient, pull)
+    draws, highest = draws[near], highest[near]
+    interest = _interest(model, near, groups)
+    candidates = np.flatnonzero(draws < highest * interest)
+    outsiders, draws, interest = near[candidates], draws[candidates], interest[candidates]
+    if outsiders.size == 0:
+        return
     groups = groups[candidates]
-    posted, member_friends = posted[candidates], member_friends[candidates]
+    posted, member_friends = posted_friends[outsiders], member_friends[outsiders]
+    members = np.zeros(pop.size, dtype=bool)
+    members[inside] = True
     linked = linked_share(model.adjacency, model._edge_keys, members, outsiders)
     exposure = rules.friend_exposure(posted, member_friends, silent, linked, gain)
     chance = rules.discovery_probability(reach, exposure, pull) * interest
@@ -109,8 +139,8 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
     draws, chance, exposure = draws[applies], chance[applies], exposure[applies]
     share = rules.friend_share_of_discovery(reach, exposure, pull)
     routes = np.where(draws < chance * share, FRIENDS, AMBIENT)
-    active_kols = (pop.state == CONTRIBUTOR) & (pop.role == KOL)
-    if active_kols.any():
+    active_kols = inside[(pop.state[inside] == CONTRIBUTOR) & (pop.role[inside] == KOL)]
+    if active_kols.size:
         kols = model._friend_counts(active_kols)[applicants]
         kol_share = np.minimum(np.divide(kols, posted[applies] + silent * (
             member_friends[applies] - posted[applies]), out=np.zeros(applicants.size),
@@ -154,7 +184,7 @@ def choose_groups(
     if open_groups.size == 1:
         return np.full(people.size, open_groups[0], dtype=np.int32)
     pop = model.population
-    inside = pop.members
+    inside = model._member_index()
     inside = inside[model.group_open[pop.group[inside]]]
     weight = np.where(pop.state[inside] == CONTRIBUTOR, 1.0, model.params["silent_exposure"])
     in_group = sp.csr_array(

@@ -67,8 +67,8 @@ def participation(values, fractions=(0.01, 0.10)) -> tuple[float, ...]:
     if values.size == 0:
         return (math.nan,) * (1 + len(fractions))
     distinct, counts = _sorted_histogram(values)
-    shares = (_top_share(distinct, counts, values.size, f) for f in fractions)
-    return (_gini(distinct, counts, values.size), *shares)
+    return (_gini(distinct, counts, values.size), *_top_shares(distinct, counts, values.size,
+                                                               fractions))  # fmt: skip
 
 
 def _checked(values) -> np.ndarray:
@@ -93,11 +93,16 @@ def _gini(distinct: np.ndarray, counts: np.ndarray, n: int) -> float:
 
 
 def _top_share(distinct: np.ndarray, counts: np.ndarray, n: int, fraction: float) -> float:
+    return _top_shares(distinct, counts, n, (fraction,))[0]
+
+
+def _top_shares(distinct: np.ndarray, counts: np.ndarray, n: int, fractions) -> list[float]:
+    """``top_share`` for each of ``fractions``, the histogram reversed and summed once."""
     total = float((distinct * counts).sum())
     if total == 0:
-        return math.nan
-    top = math.ceil(fraction * n)
+        return [math.nan] * len(fractions)
     distinct, counts = distinct[::-1], counts[::-1]
     before = np.cumsum(counts) - counts
-    taken = np.clip(top - before, 0, counts)
-    return float((distinct * taken).sum() / total)
+    top = np.array([math.ceil(fraction * n) for fraction in fractions], dtype=float)
+    taken = np.minimum(np.maximum(top[:, None] - before, 0.0), counts)  # a row per fraction
+    return [float(share) for share in (taken @ distinct) / total]

@@ -79,6 +79,23 @@ REPORTERS = (
 )  # fmt: skip
 
 
+class DailyMetrics(mesa.DataCollector):
+    """Mesa's DataCollector of the model's daily metrics (``REPORTERS``): each is a plain
+    number the model computes once a day (``CommunityModel._record``), so it is appended
+    as it is, without the copy and the checks Mesa makes of every reported value. With
+    reporters of other names, agent reporters or agent-type reporters it collects as
+    Mesa's does."""
+
+    def collect(self, model) -> None:
+        ours = self.model_vars.keys() == model._metrics.keys()
+        if not ours or self.agent_reporters or self.agenttype_reporters:
+            super().collect(model)
+            return
+        self._collection_steps.append(model.time)
+        for name, values in self.model_vars.items():
+            values.append(model._metrics[name])
+
+
 class CommunityModel(Mutators, mesa.Model):
     """Groups in a population of people with a need, a value and a patience.
 
@@ -141,12 +158,13 @@ class CommunityModel(Mutators, mesa.Model):
         self._group_open = np.ones(p["groups"], dtype=bool)
         self._founded_day = np.zeros(p["groups"], dtype=np.int64)  # per group
         self._load = np.zeros(p["groups"])  # yesterday's reading load per group, in budgets
+        self._members = np.zeros(0, dtype=np.int64)  # kept by the mutators (_member_index)
         self.today = Day(0, self.n_groups, p["social_pull"])
         self._found_groups(self.today)
         for strategy in self.strategies:
             strategy.setup(self)
 
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = DailyMetrics(
             model_reporters={name: self._reporter(name) for name in REPORTERS}
         )
         self._record(self.today)
@@ -160,7 +178,9 @@ class CommunityModel(Mutators, mesa.Model):
         self.today = today
         for strategy in self.strategies:
             strategy.start_day(self, today)
-        posted_friends = self._friend_counts(self.population.state == CONTRIBUTOR)
+        members = self._member_index()
+        contributors = members[self.population.state[members] == CONTRIBUTOR]
+        posted_friends = self._friend_counts(contributors)
         self._discover_and_join(today, posted_friends)
         muting.surface(self, today, posted_friends)
         self._post(today)
@@ -206,7 +226,7 @@ class CommunityModel(Mutators, mesa.Model):
     def group_sizes(self) -> np.ndarray:
         """Members per group."""
         pop = self.population
-        return np.bincount(pop.group[pop.member_mask], minlength=self.n_groups)
+        return np.bincount(pop.group[self._member_index()], minlength=self.n_groups)
 
     def _found_groups(self, today: Day) -> None:
         """Seed each group with founders drawn with probability proportional to value.
@@ -241,28 +261,37 @@ class CommunityModel(Mutators, mesa.Model):
         """
         return self._adjacency
 
-    def _friend_counts(self, mask: np.ndarray) -> np.ndarray:
-        """For every person, how many of their friends have ``mask`` set (``A @ mask``).
+    def _friend_counts(self, chosen: np.ndarray) -> np.ndarray:
+        """For every person, how many of their friends are among ``chosen`` (distinct
+        person indices): ``A @ x`` with ``x`` 1 for the chosen.
 
-        Reads only the columns of the people in ``mask`` when they are few (today's
-        contributors: their entries of the column-major table, gathered with numpy rather
-        than sliced by scipy), else multiplies the matrix by the mask (the members of a
-        big group).
+        Reads only the columns of the chosen when they are few (today's contributors:
+        their entries of the column-major table, gathered with numpy rather than sliced
+        by scipy), else gathers ``x`` over the table of friends
+        (``mutators.friend_table``), or multiplies the matrix by ``x`` where there is no
+        table (a network with a hub); the counts are the same either way.
         """
-        chosen = np.flatnonzero(mask)
-        if chosen.size * 20 > mask.size:
-            return self._adjacency @ mask.astype(np.float32)
+        n = self.population.size
+        if chosen.size * 20 > n:
+            table = self._friend_table
+            if table is None:
+                mask = np.zeros(n, dtype=np.float32)
+                mask[chosen] = 1.0
+                return self._adjacency @ mask
+            mask = np.zeros(n + 1, dtype=bool)  # the table's padding reads mask[n]: 0
+            mask[chosen] = True
+            return mask[table].sum(axis=1, dtype=np.float32)
         indptr, indices = self._adjacency_by_friend.indptr, self._adjacency_by_friend.indices
         starts = indptr[chosen]
         sizes = indptr[chosen + 1] - starts  # how many count each chosen one as a friend
         within = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
         counted = indices[np.repeat(starts, sizes) + within]
-        return np.bincount(counted, minlength=self.population.size).astype(np.float32)
+        return np.bincount(counted, minlength=n).astype(np.float32)
 
     def _group_mean_value(self) -> np.ndarray:
         """Mean value of each group's members (0 for an empty group)."""
         pop = self.population
-        members = pop.members
+        members = self._member_index()
         group = pop.group[members]
         sizes = np.bincount(group, minlength=self.n_groups)
         total = np.bincount(group, weights=pop.value[members], minlength=self.n_groups)
@@ -278,7 +307,7 @@ class CommunityModel(Mutators, mesa.Model):
         ``messages_per_post``. Then the members' posts are answered or not
         (``audience.answer``)."""
         pop, p = self.population, self.params
-        members = pop.members
+        members = self._member_index()
         members = members[pop.state[members] != MUTED]
         readers = self._readers = audience.readers(self)
         group = pop.group[members]
@@ -321,7 +350,7 @@ class CommunityModel(Mutators, mesa.Model):
         against the expectation E (which carries evaporative cooling); the surplus
         U - E is their satisfaction and moves their patience (``rules``)."""
         pop, p = self.population, self.params
-        members = pop.members
+        members = self._member_index()
         group = pop.group[members]
         mean_value = self._group_mean_value()
         self._load = rules.reading_load(
@@ -373,17 +402,18 @@ class CommunityModel(Mutators, mesa.Model):
     def _record(self, today: Day) -> None:
         """Compute the day's metrics once and hand them to the DataCollector."""
         pop = self.population
-        members = pop.members
-        state = pop.state[members]
+        members = self._member_index()
         spammer = pop.role[members] == SPAMMER
+        # members by state, regulars and KOLs (0..4) apart from spammers (5..9)
+        by_state = np.bincount(pop.state[members] + 5 * spammer, minlength=10).tolist()
         contributions = pop.contributions[members[~spammer]]
         gini, top1_share, top10_share = participation(contributions, (0.01, 0.10))
         self._metrics = {
             "members": members.size,
-            "contributors": int(np.count_nonzero((state == CONTRIBUTOR) & ~spammer)),
-            "lurkers": int(np.count_nonzero(state == LURKER)),
-            "muted": int(np.count_nonzero(state == MUTED)),
-            "spammers": int(np.count_nonzero(spammer)),
+            "contributors": by_state[CONTRIBUTOR],
+            "lurkers": by_state[LURKER] + by_state[5 + LURKER],
+            "muted": by_state[MUTED] + by_state[5 + MUTED],
+            "spammers": sum(by_state[5:]),
             "joined": today.joined.size,
             "left": today.left.size,
             "messages": float(today.messages.sum() - today.spam.sum()),

@@ -51,6 +51,7 @@ class Mutators:
     _group_open: np.ndarray
     _load: np.ndarray
     _adjacency: sp.csr_array
+    _members: np.ndarray  # the members' indices, increasing (``_member_index``)
 
     @property
     def n_groups(self) -> int:
@@ -95,6 +96,9 @@ class Mutators:
         pop.satisfaction[people] = 0.0
         self.refill_patience(people)
         today.joined = np.concatenate([today.joined, people])
+        members = np.concatenate([self._members, people])
+        members.sort()
+        self._members = members[np.append(True, members[1:] != members[:-1])]
 
     def remove_members(self, people, today: Day, banned: bool = False) -> None:
         """Take members ``people`` out of their groups today, for good: their state is
@@ -118,6 +122,13 @@ class Mutators:
         pop.left_day[people] = self.day
         pop.banned[people] = banned
         today.left = np.concatenate([today.left, people])
+        self._members = self._members[pop.group[self._members] != NO_GROUP]
+
+    def _member_index(self) -> np.ndarray:
+        """Indices of the members, in increasing order (``population.members``), kept by
+        the only mutators that change who is a member (``_join``, ``_remove``), so that the
+        day's steps do not scan the population for them."""
+        return self._members
 
     def mute_members(self, people, today: Day) -> None:
         """Members ``people`` mute their group today (消息免打扰): they stay members,
@@ -298,5 +309,23 @@ class Mutators:
     def _set_adjacency(self, matrix) -> None:
         self._adjacency = sp.csr_array(matrix)
         self._adjacency_by_friend = self._adjacency.tocsc()  # column j: who counts j
+        self._friend_table = friend_table(self._adjacency)
         coo = self._adjacency.tocoo()  # each tie i -> j as the sorted key i * N + j
         self._edge_keys = np.sort(coo.row.astype(np.int64) * coo.shape[1] + coo.col)
+
+
+def friend_table(adjacency: sp.csr_array) -> np.ndarray | None:
+    """Each person's friends as a row of a table, ``table[i, :d_i]`` the columns of row
+    ``i`` of ``adjacency`` and the rest of the row ``N`` (one past the last person), so
+    that ``x[table].sum(axis=1)`` with ``x[N] = 0`` counts each person's friends with
+    ``x`` set (``A @ x`` for 0/1 ``x``) in one gather. None when the widest row would make
+    the table more than twice the ties and the people (a hub of many ties)."""
+    n = adjacency.shape[0]
+    degree = np.diff(adjacency.indptr)
+    width = int(degree.max()) if n else 0
+    if n * width > 2 * (adjacency.nnz + n):
+        return None
+    table = np.full((n, width), n, dtype=np.int32)
+    row = np.repeat(np.arange(n), degree)
+    table[row, np.arange(adjacency.nnz) - adjacency.indptr[row]] = adjacency.indices
+    return table

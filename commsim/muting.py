@@ -39,7 +39,8 @@ def surface(model: CommunityModel, today: Day, posted_friends: np.ndarray) -> No
         posted_friends: for every person, friends who posted yesterday (``A @ c``).
     """
     pop = model.population
-    muted = np.flatnonzero(pop.state == MUTED)
+    members = model._member_index()
+    muted = members[pop.state[members] == MUTED]
     # keyed by person, before settle's (commsim.streams: aligned across settings)
     draws = per_person(model.stream("muting"), muted)
     if muted.size == 0:

@@ -45,7 +45,7 @@ def discovery_probability(ambient, friends_inside, social_pull):
     push it past 1: a chance per friend above 1 is a certainty, so it is clamped to
     [0, 1] and ``p_discover`` stays a probability.
     """
-    pull = np.clip(social_pull, 0.0, 1.0)
+    pull = np.minimum(np.maximum(social_pull, 0.0), 1.0)
     return 1.0 - (1.0 - ambient) * np.power(1.0 - pull, friends_inside)
 
 

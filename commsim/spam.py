@@ -35,7 +35,7 @@ def settle(model: CommunityModel, today: Day, readers: np.ndarray) -> None:
         readers: each group's audience today (``audience.readers``).
     """
     pop, p = model.population, model.params
-    members = pop.members
+    members = model._member_index()
     spammers = members[pop.role[members] == SPAMMER]
     if spammers.size == 0:
         return

@@ -85,6 +85,27 @@ the golden ratio times 2**128, as ``PCG64.jumped`` uses, so days are far apart (
 of two would leave the low bits of the state, and so the draws, alike from day to day)."""
 
 
+_PCG_MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645  # PCG64's 128-bit LCG multiplier
+
+
+def _lcg_jump(delta: int) -> tuple[int, int]:
+    """``(A, B)`` with ``advance(s, delta) = A * s + B * inc  (mod 2**128)`` for PCG64's
+    LCG ``s <- m * s + inc``: ``A = m**delta`` and ``B = (m**delta - 1) / (m - 1)``, by
+    squaring (Brown 1994, as PCG64's own ``advance`` computes them)."""
+    mask = 2**128 - 1
+    power, total, multiplier, plus = 1, 0, _PCG_MULTIPLIER, 1
+    while delta:
+        if delta & 1:
+            power, total = power * multiplier & mask, (total * multiplier + plus) & mask
+        plus = (multiplier + 1) * plus & mask
+        multiplier = multiplier * multiplier & mask
+        delta >>= 1
+    return power, total
+
+
+_DAY_JUMP = _lcg_jump(JUMP)  # one day further: the state's LCG advanced JUMP draws
+
+
 class Streams:
     """The random streams of one run, created when first asked for and kept; each is
     handed out at the start of today's draws (``start_day``) the first time it is asked
@@ -97,7 +118,8 @@ class Streams:
     def __init__(self, entropy) -> None:
         self.entropy = entropy
         self.day = 0
-        # name -> [its Generator, its state at day 0, the day it was last moved to]
+        # name -> [its Generator, its LCG increment, its LCG state at day 0, the day it
+        # was last moved to, its LCG state at the start of that day]
         self._streams: dict[str, list] = {}
 
     def start_day(self, day: int) -> None:
@@ -111,13 +133,20 @@ class Streams:
         if entry is None:
             seed = np.random.SeedSequence(self.entropy, spawn_key=(zlib.crc32(name.encode()),))
             bits = np.random.PCG64(seed)
-            entry = self._streams[name] = [np.random.Generator(bits), bits.state, 0]
-        stream, start, day = entry
-        if day != self.day:
-            bits = stream.bit_generator
-            bits.state = start
-            bits.advance(self.day * JUMP % 2**128)
-            entry[2] = self.day
+            start, inc = bits.state["state"]["state"], bits.state["state"]["inc"]
+            entry = self._streams[name] = [np.random.Generator(bits), inc, start, 0, start]
+        stream, inc, first, day, state = entry
+        if day != self.day:  # move to the start of today's draws, day t at t * JUMP
+            if day > self.day:
+                day, state = 0, first
+            times, plus = _DAY_JUMP
+            for _ in range(self.day - day):  # PCG64.advance(JUMP), a day at a time
+                state = (times * state + plus * inc) & (2**128 - 1)
+            stream.bit_generator.state = {
+                "bit_generator": "PCG64", "state": {"state": state, "inc": inc},
+                "has_uint32": 0, "uinteger": 0,
+            }  # fmt: skip
+            entry[3:] = [self.day, state]
         return stream
 
 
@@ -163,7 +192,9 @@ def poisson_quantile(u: np.ndarray, mean) -> np.ndarray:
     quantile ``mean + z sqrt(mean) + (z**2 - 1) / 6`` (``z`` the normal quantile of
     ``u``) and steps to the exact one, a step or two for any mean."""
     u = np.asarray(u, dtype=float)
-    mean = np.broadcast_to(np.asarray(mean, dtype=float), u.shape)
+    mean = np.asarray(mean, dtype=float)
+    if mean.shape != u.shape:
+        mean = np.broadcast_to(mean, u.shape)
     if u.size == 0:
         return np.zeros(u.shape, dtype=np.int64)
     z = special.ndtri(u)

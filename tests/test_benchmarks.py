@@ -50,3 +50,16 @@ def test_report_at_tiny_sizes(capsys):
     assert "(measured; CPU time" in out and "EXTRAPOLATED" in out
     assert "b = " in out  # the population fit of the vectorised model (two sizes)
     assert "not measured" in out  # the targets need 10,000 and 100,000 people
+
+
+def test_sweep_throughput_prints_the_parts_of_a_run(capsys):
+    import sweep_throughput
+
+    from commsim.sweep import Experiment
+
+    experiment = Experiment(name="t", days=5, replications=4, parameters={"population": 80})
+    sweep_throughput.run_parts(experiment, runs=2)
+    out = capsys.readouterr().out
+    assert "2 runs in this process" in out and "setup" in out and "days" in out
+    share = float(out.split("all but the days): ")[1].split("%")[0])
+    assert 0 < share < 100

@@ -377,3 +377,25 @@ def test_same_seed_settings_pair_person_by_person():
     np.testing.assert_array_equal(draws[0][1], draws[1][1])
     differ = plain.population.member_mask != treated.population.member_mask
     assert both.sum() > 20 and differ.any()  # the packets changed who is a member
+
+
+@pytest.mark.parametrize("days", [[1, 2, 3], [5, 6, 40, 41, 300], [7, 2, 9, 0]])
+def test_a_stream_moves_to_its_day_as_pcg64_s_advance_does(days):
+    """``Streams`` moves a stream to day t by its own arithmetic on PCG64's state: the
+    same numbers as ``PCG64.advance(t * JUMP)`` from the stream's first state, whichever
+    days came before (consecutive, with gaps, or earlier again) and however many numbers
+    they took."""
+    import zlib
+
+    from commsim.streams import JUMP, Streams
+
+    streams = Streams(11)
+    seed = np.random.SeedSequence(11, spawn_key=(zlib.crc32(b"posting"),))
+    for day in days:
+        streams.start_day(day)
+        bits = np.random.PCG64(seed)
+        bits.advance(day * JUMP % 2**128)
+        np.testing.assert_array_equal(
+            streams["posting"].random(5), np.random.Generator(bits).random(5)
+        )
+        streams["posting"].integers(0, 10, size=day + 1, dtype=np.uint32)  # a day's more

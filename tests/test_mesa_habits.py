@@ -34,3 +34,34 @@ def test_help_shows_commsim_s_docstring_with_every_parameter():
 def test_seed_is_answered_with_rng():
     with pytest.raises(ValueError, match=r"take their seed as rng="):
         CommunityModel(seed=3)
+
+
+def test_the_daily_metrics_are_what_mesa_s_datacollector_collects():
+    """``DailyMetrics`` appends the model's metrics as Mesa's ``DataCollector`` would
+    collect them, and collects as Mesa's does once a user adds a reporter of their own
+    (here: an agent reporter and a model reporter of another name)."""
+    import mesa
+    import pandas as pd
+
+    from commsim.model import REPORTERS
+
+    model = CommunityModel(rng=2, population=300)
+    mesas = mesa.DataCollector(model_reporters={n: model._reporter(n) for n in REPORTERS})
+    mesas.collect(model)
+    for _ in range(20):
+        model.step()
+        mesas.collect(model)
+    pd.testing.assert_frame_equal(
+        model.datacollector.get_model_vars_dataframe(), mesas.get_model_vars_dataframe()
+    )
+    assert model.datacollector._collection_steps == mesas._collection_steps
+    model.datacollector = type(model.datacollector)(
+        model_reporters={**{n: model._reporter(n) for n in REPORTERS}, "day": "day"},
+        agent_reporters={"need": "need"},
+    )
+    model.step()  # the day's record collects
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert frame["day"].tolist() == [model.day] and frame["members"].tolist() == [
+        model._metrics["members"]
+    ]
+    assert len(model.datacollector.get_agent_vars_dataframe()) == 300

@@ -156,6 +156,7 @@ def _check_consistent(model):
     assert (pop.group[left] == NO_GROUP).all() and (pop.left_day[left] >= 0).all()
     assert np.array_equal(model.group_sizes(), np.bincount(pop.group[inside], minlength=2))
     assert model.group_sizes().size == model.n_groups == model.today.messages.size
+    assert np.array_equal(model._member_index(), np.flatnonzero(inside))
 
 
 def test_admit_makes_lurking_members_with_full_patience_and_counts_them(model):
@@ -300,9 +301,7 @@ def test_add_ties_are_one_way_and_counted_as_friends(model):
     model.add_ties(followers, leader)
     adjacency = model.adjacency
     assert (adjacency[followers][:, [leader]].toarray() == 1).all()
-    mask = np.zeros(model.population.size, dtype=bool)
-    mask[leader] = True
-    assert (model._friend_counts(mask)[followers] == 1).all()  # the hot path sees them
+    assert (model._friend_counts(np.array([leader]))[followers] == 1).all()  # the hot path
 
 
 def test_add_posts_adds_messages_contributions_and_activity(model):
@@ -361,3 +360,21 @@ def test_muted_members_post_nothing_until_a_pull_brings_them_up():
     model.step()  # no pull, no mentions: nobody surfaces, nobody posts
     assert (model.population.contributions[muted] == written).all()
     assert model._metrics["muted"] == muted.size - model._metrics["left"]
+
+
+def test_the_member_index_the_mutators_keep_is_the_members_every_day():
+    """The day's steps read the members from the index the mutators keep
+    (``_member_index``): through joining, leaving, muting, moves, splits, bans and a
+    strategy's admissions it is the members, in increasing order."""
+    from commsim import strategies as s
+
+    model = CommunityModel(rng=21, population=600, groups=2, strategies=[
+        s.SizeCap(max_members=60, split=True), s.Moderation(), s.KOLSeeding(count=3),
+        s.EntryThreshold(kind="review", level=0.2), s.Referral(),
+    ])  # fmt: skip
+    for _ in range(60):
+        model.step()
+        assert np.array_equal(model._member_index(), model.population.members)
+    outsiders = np.flatnonzero(model.population.state == OUTSIDER)[:3]
+    model.admit(np.repeat(outsiders, 2), 0, model.today)  # one person twice: one member
+    assert np.array_equal(model._member_index(), model.population.members)
