@@ -260,21 +260,24 @@ def poisson_quantile(u: np.ndarray, mean) -> np.ndarray:
     own uniform: two runs whose means differ still share it (numpy's ``poisson`` takes a
     number of draws that depends on the mean). The search starts at the Cornish-Fisher
     quantile ``mean + z sqrt(mean) + (z**2 - 1) / 6`` (``z`` the normal quantile of
-    ``u``) and steps to the exact one, a step or two for any mean."""
+    ``u``) and steps to the exact one, a step or two for any mean: up while
+    ``P(K <= k) < u``, or down while ``P(K <= k - 1) >= u`` (never both: a count that
+    stepped up had ``P(K <= k - 1) < u``)."""
     u = np.asarray(u, dtype=float)
-    mean = np.broadcast_to(np.asarray(mean, dtype=float), u.shape)
+    mean = np.asarray(mean, dtype=float)
+    if mean.shape != u.shape:
+        mean = np.broadcast_to(mean, u.shape)
     if u.size == 0:
         return np.zeros(u.shape, dtype=np.int64)
     z = special.ndtri(u)
     with np.errstate(invalid="ignore"):  # u = 0: z = -inf, and 0 * inf for a mean of 0
         guess = np.floor(mean + z * np.sqrt(mean) + (z * z - 1.0) / 6.0)
-    k = np.where(np.isfinite(guess), np.maximum(guess, 0.0), 0.0)
+    k = np.fmax(guess, 0.0)  # and u = 0's -inf or nan (fmax drops a nan): 0
     low = np.flatnonzero(special.pdtr(k, mean) < u)  # below the quantile: step up
+    high = np.flatnonzero(special.pdtr(k - 1.0, mean) >= u)  # above it (k = 0: nan): down
     while low.size:
         k[low] += 1.0
         low = low[special.pdtr(k[low], mean[low]) < u[low]]
-    high = np.flatnonzero(k > 0)
-    high = high[special.pdtr(k[high] - 1.0, mean[high]) >= u[high]]  # above it: step down
     while high.size:
         k[high] -= 1.0
         high = high[k[high] > 0]
