@@ -11,7 +11,9 @@ reach at best, ``sqrt(s_b**2 + s_s**2) / |s_b - s_s|`` with ``s_b``, ``s_s`` the
 deviations of the two settings over the common runs: the variance of a difference is at
 least ``(s_b - s_s)**2`` however well the runs are paired (correlation 1), so a setting
 that narrows an outcome's spread (a cap that stops the group's growth) cannot be compared
-much more precisely than unpaired with a baseline that does not.
+much more precisely than unpaired with a baseline that does not. It also prints the
+correlation of the two settings over the common runs (``correlation``), which says how
+much of that bound the pairing reaches.
 
 Usage:
     python benchmarks/paired_widths.py experiments/red-packets.toml --baseline 0 --setting 6
@@ -53,6 +55,14 @@ def best_ratio(runs: pd.DataFrame, name: str, baseline: int, setting: int) -> fl
     return math.hypot(s_b, s_s) / abs(s_b - s_s) if s_b != s_s else math.inf
 
 
+def correlation(runs: pd.DataFrame, name: str, baseline: int, setting: int) -> float:
+    """The correlation over replications of the two settings' ``name`` in ``runs`` (common
+    seeds): how well the pairing lines them up; the difference's variance is
+    ``s_b**2 + s_s**2 - 2 rho s_b s_s``."""
+    wide = runs.pivot(index="replication", columns="setting", values=name)
+    return float(wide[baseline].corr(wide[setting]))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("experiment")
@@ -83,6 +93,7 @@ def main(argv: list[str] | None = None) -> None:
             "paired (common seeds)": f"{p.difference:.4g} [{p.low:.4g}, {p.high:.4g}]",
             "width ratio": (w.high - w.low) / (p.high - p.low) if p.high > p.low else math.nan,
             "best possible": best_ratio(common, name, args.baseline, args.setting),
+            "correlation": correlation(common, name, args.baseline, args.setting),
         })  # fmt: skip
     with pd.option_context("display.width", 160, "display.float_format", "{:.2f}".format):
         print(pd.DataFrame(rows).set_index("outcome").to_string())

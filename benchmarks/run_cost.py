@@ -52,7 +52,8 @@ def main(argv: list[str] | None = None) -> None:
     for setting in args.settings:
         times = seconds_per_run(experiment, setting, args.replications, args.repeats)
         print(f"setting {setting}: best {min(times):.3f} s, median "
-              f"{statistics.median(times):.3f} s of CPU per run ({len(times)} runs)")  # fmt: skip
+              f"{statistics.median(times):.3f} s, mean {statistics.mean(times):.3f} s "
+              f"of CPU per run ({len(times)} runs)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import numpy as np
 
 from commsim import rules
 from commsim.population import MUTED, SPAMMER
-from commsim.streams import per_person, poisson_quantile
+from commsim.streams import poisson_quantile
 
 if TYPE_CHECKING:
     from commsim.model import CommunityModel
@@ -63,7 +63,7 @@ def answer(model: CommunityModel, writers: np.ndarray, written: np.ndarray, audi
     others = rules.responders(audience[group], chances[group], own_chance,
                               p["reply_from_posters"])  # fmt: skip
     replies = poisson_quantile(
-        per_person(model.stream("audience"), writers),
+        model.streams.per_person("audience", writers),
         rules.expected_replies(others * written, p["reply_rate"]),
     )
     got = rules.answered_share(replies, p["reply_half"])

@@ -69,7 +69,7 @@ from commsim.population import (
 )
 from commsim.strategies import registry
 from commsim.strategies.base import Strategy
-from commsim.streams import Streams, entropy_of, per_person, poisson_quantile
+from commsim.streams import Streams, entropy_of, poisson_quantile
 
 REPORTERS = (
     "members", "contributors", "lurkers", "muted", "spammers", "joined", "left", "messages",
@@ -327,7 +327,7 @@ class CommunityModel(Mutators, mesa.Model):
         )  # fmt: skip
         propensity[spammer] = p["spam_rate"]  # ads: a chance, and turns of plain length
         chance = np.minimum(propensity, 1.0)
-        draws = per_person(self.stream("posting"), members, 2)  # a pair per person a day
+        draws = self.streams.per_person("posting", members, 2)  # a pair per person a day
         posts = draws[0] < chance
         pop.state[members] = np.where(posts, CONTRIBUTOR, LURKER)
         writers, writer_group = members[posts], group[posts]
@@ -375,7 +375,7 @@ class CommunityModel(Mutators, mesa.Model):
             )
             - cost[group]
             + bonus
-            + p["mood_noise"] * special.ndtri(per_person(self.stream("experience"), members))
+            + p["mood_noise"] * special.ndtri(self.streams.per_person("experience", members))
         )
         expected = rules.expected_utility(
             need, pop.value[members], mean_value[group], p["expectation"], p["cooling"]

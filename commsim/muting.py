@@ -25,7 +25,6 @@ import numpy as np
 
 from commsim import rules
 from commsim.population import MUTED, SPAMMER
-from commsim.streams import per_person
 
 if TYPE_CHECKING:
     from commsim.day import Day
@@ -42,7 +41,7 @@ def surface(model: CommunityModel, today: Day, posted_friends: np.ndarray) -> No
     members = model._member_index()
     muted = members[pop.state[members] == MUTED]
     # keyed by person, before settle's (commsim.streams: aligned across settings)
-    draws = per_person(model.stream("muting"), muted)
+    draws = model.streams.per_person("muting", muted)
     if muted.size == 0:
         return
     pull = today.surface_pull
@@ -67,7 +66,7 @@ def settle(model: CommunityModel, today: Day, members, benefit, cost) -> None:
     """
     pop = model.population
     spent = (pop.reservoir[members] <= 0) & (pop.role[members] != SPAMMER)
-    draws = per_person(model.stream("muting"), members[spent])  # after surface's, by person
+    draws = model.streams.per_person("muting", members[spent])  # after surface's, by person
     if not spent.any():
         return
     spent = np.flatnonzero(spent)

@@ -21,7 +21,6 @@ import numpy as np
 
 from commsim import rules
 from commsim.population import CONTRIBUTOR, SPAMMER
-from commsim.streams import per_person
 
 if TYPE_CHECKING:
     from commsim.day import Day
@@ -40,7 +39,7 @@ def settle(model: CommunityModel, today: Day, readers: np.ndarray) -> None:
     if spammers.size == 0:
         return
     audience = readers[pop.group[spammers]]
-    draws = per_person(model.stream("spam"), spammers, 2)
+    draws = model.streams.per_person("spam", spammers, 2)
     posted = pop.state[spammers] == CONTRIBUTOR
     reported = posted & (draws[0] < rules.report_probability(audience, p["report_rate"]))
     moving = ~reported & (

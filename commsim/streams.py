@@ -25,8 +25,8 @@ earlier days took and whoever else is drawn for. The rule:
 - a mechanism draws one number per person of the population, not per member or per
   applicant, and takes the entries of the people it acts on, so that who else is a
   member does not move a person's number: ``random(population)[outsiders]`` where it
-  acts on nearly everyone (discovery, joining), ``per_person(stream, members, k)``
-  where it acts on a few (posting, audience, experience, muting, spam; strategies:
+  acts on nearly everyone (discovery, joining), ``Streams.per_person(name, members,
+  k)`` where it acts on a few (posting, audience, experience, muting, spam; strategies:
   ``Strategy.uniforms``), which gives each person their numbers at a cost in those
   asked for; a normal is the inverse normal distribution function of a uniform;
 - counts come from the person's uniform by the inverse distribution function
@@ -85,31 +85,18 @@ the golden ratio times 2**128, as ``PCG64.jumped`` uses, so days are far apart (
 of two would leave the low bits of the state, and so the draws, alike from day to day)."""
 
 
-_PCG_MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645  # PCG64's 128-bit LCG multiplier
-
-
-def _lcg_jump(delta: int) -> tuple[int, int]:
-    """``(A, B)`` with ``advance(s, delta) = A * s + B * inc  (mod 2**128)`` for PCG64's
-    LCG ``s <- m * s + inc``: ``A = m**delta`` and ``B = (m**delta - 1) / (m - 1)``, by
-    squaring (Brown 1994, as PCG64's own ``advance`` computes them)."""
-    mask = 2**128 - 1
-    power, total, multiplier, plus = 1, 0, _PCG_MULTIPLIER, 1
-    while delta:
-        if delta & 1:
-            power, total = power * multiplier & mask, (total * multiplier + plus) & mask
-        plus = (multiplier + 1) * plus & mask
-        multiplier = multiplier * multiplier & mask
-        delta >>= 1
-    return power, total
-
-
-_DAY_JUMP = _lcg_jump(JUMP)  # one day further: the state's LCG advanced JUMP draws
-
-
 class Streams:
     """The random streams of one run, created when first asked for and kept; each is
     handed out at the start of today's draws (``start_day``) the first time it is asked
     for on a day, and draws on from there for the rest of the day.
+
+    A stream is used in two ways, which share its position: as a numpy ``Generator``
+    (``streams[name]``) and for the keys of ``per_person`` (``streams.per_person(name,
+    ...)``: ``keys``). Most streams only give keys, a few a day; moving a ``Generator``
+    to the day's start costs more than a day's keys (its state is set and advanced), so
+    the keys are computed from the stream's state as plain integers (PCG64's step and
+    output, ``_Stream``), exactly the numbers ``random_raw`` gives, and the ``Generator``
+    is moved only when it is asked for.
 
     Args:
         entropy: the run's entropy (``entropy_of``).
@@ -118,36 +105,118 @@ class Streams:
     def __init__(self, entropy) -> None:
         self.entropy = entropy
         self.day = 0
-        # name -> [its Generator, its LCG increment, its LCG state at day 0, the day it
-        # was last moved to, its LCG state at the start of that day]
-        self._streams: dict[str, list] = {}
+        self._streams: dict[str, _Stream] = {}
 
     def start_day(self, day: int) -> None:
         """Today is ``day``: each stream moves to the start of its draws when first used."""
         self.day = day
 
-    def __getitem__(self, name: str) -> np.random.Generator:
-        """The stream named ``name`` (``MECHANISMS`` or ``strategy.<key>``), at today's
-        draws."""
+    def _stream(self, name: str) -> _Stream:
         entry = self._streams.get(name)
         if entry is None:
             seed = np.random.SeedSequence(self.entropy, spawn_key=(zlib.crc32(name.encode()),))
-            bits = np.random.PCG64(seed)
-            start, inc = bits.state["state"]["state"], bits.state["state"]["inc"]
-            entry = self._streams[name] = [np.random.Generator(bits), inc, start, 0, start]
-        stream, inc, first, day, state = entry
-        if day != self.day:  # move to the start of today's draws, day t at t * JUMP
-            if day > self.day:
-                day, state = 0, first
-            times, plus = _DAY_JUMP
-            for _ in range(self.day - day):  # PCG64.advance(JUMP), a day at a time
-                state = (times * state + plus * inc) & (2**128 - 1)
-            stream.bit_generator.state = {
-                "bit_generator": "PCG64", "state": {"state": state, "inc": inc},
-                "has_uint32": 0, "uinteger": 0,
-            }  # fmt: skip
-            entry[3:] = [self.day, state]
-        return stream
+            entry = self._streams[name] = _Stream(np.random.Generator(np.random.PCG64(seed)))
+        return entry
+
+    def __getitem__(self, name: str) -> np.random.Generator:
+        """The stream named ``name`` (``MECHANISMS`` or ``strategy.<key>``), at today's
+        draws."""
+        entry = self._stream(name)
+        if entry.today != self.day:
+            entry.today = self.day
+            entry.hand_out(entry.start(self.day), (0, 0))
+        elif entry.state is not None:  # keys were drawn today: go on from there
+            entry.hand_out(entry.state, entry.buffer)
+        return entry.generator
+
+    def keys(self, name: str, rows: int) -> np.ndarray:
+        """The next ``rows`` raw 64-bit outputs of stream ``name`` today (what
+        ``self[name].bit_generator.random_raw(rows)`` gives, without moving the
+        ``Generator`` when it is not in use today)."""
+        entry = self._stream(name)
+        if entry.today != self.day:
+            entry.today = self.day
+            entry.state, entry.buffer = entry.start(self.day), (0, 0)
+        elif entry.state is None:  # the Generator is in use today: it draws them
+            return entry.generator.bit_generator.random_raw(rows)
+        return entry.raw(rows)
+
+    def per_person(self, name: str, people, rows: int = 1) -> np.ndarray:
+        """Uniforms for ``people`` from stream ``name`` today, keyed by person:
+        ``per_person(self.keys(name, rows), people)``."""
+        return per_person(self.keys(name, rows), people)
+
+
+_MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645  # PCG64's (numpy's pcg64.h)
+_MASK128, _MASK64 = 2**128 - 1, 2**64 - 1
+
+
+def _lcg_jump(delta: int, increment: int) -> tuple[int, int]:
+    """The multiplier and increment of ``delta`` steps of PCG64's generator
+    ``s -> s * _MULTIPLIER + increment`` (mod 2**128), by squaring (numpy's
+    ``pcg_advance_lcg_128``, as ``PCG64.advance`` does)."""
+    multiplier, plus, step_multiplier, step_plus = 1, 0, _MULTIPLIER, increment
+    while delta:
+        if delta & 1:
+            multiplier = multiplier * step_multiplier & _MASK128
+            plus = (plus * step_multiplier + step_plus) & _MASK128
+        step_plus = (step_multiplier + 1) * step_plus & _MASK128
+        step_multiplier = step_multiplier * step_multiplier & _MASK128
+        delta >>= 1
+    return multiplier, plus
+
+
+class _Stream:
+    """One stream: its ``Generator`` (PCG64), and its position as plain integers while
+    only keys are drawn from it today (``state``; None while the ``Generator`` is in use
+    today, which then holds the position)."""
+
+    __slots__ = ("generator", "increment", "origin", "jump", "day", "day_state", "today",
+                 "state", "buffer")  # fmt: skip
+
+    def __init__(self, generator: np.random.Generator) -> None:
+        self.generator = generator
+        state = generator.bit_generator.state["state"]
+        self.increment, self.origin = state["inc"], state["state"]
+        self.jump = _lcg_jump(JUMP, self.increment)  # one day further
+        self.day, self.day_state = 0, self.origin  # the start of the last day computed
+        self.today = None  # the day it was last used
+        self.state = None
+        self.buffer = (0, 0)  # the Generator's spare 32 bits (has_uint32, uinteger)
+
+    def start(self, day: int) -> int:
+        """The state at the start of ``day``: ``day * JUMP`` steps from day 0 (a day's
+        jump at a time from the last day computed, or straight from day 0)."""
+        if 0 <= day - self.day <= 64:
+            multiplier, plus = self.jump
+            state = self.day_state
+            for _ in range(day - self.day):
+                state = (multiplier * state + plus) & _MASK128
+        else:
+            multiplier, plus = _lcg_jump(day * JUMP % 2**128, self.increment)
+            state = (multiplier * self.origin + plus) & _MASK128
+        self.day, self.day_state = day, state
+        return state
+
+    def hand_out(self, state: int, buffer: tuple[int, int]) -> None:
+        """Put the ``Generator`` at ``state`` (its spare 32 bits ``buffer``): it draws on
+        from there for the rest of the day."""
+        bits = self.generator.bit_generator
+        bits.state = {"bit_generator": "PCG64", "state": {"state": state, "inc": self.increment},
+                      "has_uint32": buffer[0], "uinteger": buffer[1]}  # fmt: skip
+        self.state = None
+
+    def raw(self, rows: int) -> np.ndarray:
+        """The next ``rows`` raw outputs from ``state``: PCG64's step, then its XSL-RR
+        output (the high and low 64 bits xor-ed, rotated right by the top 6 bits)."""
+        state, increment, out = self.state, self.increment, []
+        for _ in range(rows):
+            state = (state * _MULTIPLIER + increment) & _MASK128
+            high = state >> 64
+            x, turn = (high ^ state) & _MASK64, high >> 58
+            out.append((x >> turn | x << (64 - turn)) & _MASK64)
+        self.state = state
+        return np.array(out, dtype=np.uint64)
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -155,20 +224,21 @@ _MIX = (np.uint64(30), np.uint64(0xBF58476D1CE4E5B9), np.uint64(27),
         np.uint64(0x94D049BB133111EB), np.uint64(31))  # fmt: skip
 
 
-def per_person(stream: np.random.Generator, people, rows: int = 1) -> np.ndarray:
-    """Uniforms in (0, 1) for ``people`` (person indices), ``rows`` of them each (shape
-    ``(rows, len(people))``, or ``(len(people),)`` for one), keyed by person: row ``j``
-    takes a 64-bit key ``k_j`` from ``stream`` (its next raw output) and person ``i``'s
-    number is the SplitMix64 output of position ``i`` after it,
+def per_person(keys: np.ndarray, people) -> np.ndarray:
+    """Uniforms in (0, 1) for ``people`` (person indices), one row for each of ``keys``
+    (64-bit keys, the next raw outputs of a stream: ``Streams.per_person``; shape
+    ``(len(keys), len(people))``, or ``(len(people),)`` for one key), keyed by person:
+    person ``i``'s number in row ``j`` is the SplitMix64 output of position ``i`` after
+    key ``k_j``,
 
         x = mix(k_j + (i + 1) * 0x9E3779B97F4A7C15),   u = (floor(x / 2**11) + 1/2) / 2**53
 
     (``mix``: SplitMix64's finalizer). It is what drawing one number for every person of
     the population and taking ``people``'s entries gives, at a cost in the people asked
     for, not in the population: a mechanism over the members of a large population pays
-    for its members only. The stream is taken ``rows`` numbers further whoever is asked
-    for, so the stream's next draws stay aligned too."""
-    keys = stream.bit_generator.random_raw(rows) + _GOLDEN  # the (i + 1)'s gamma
+    for its members only. The stream is taken ``len(keys)`` numbers further whoever is
+    asked for, so the stream's next draws stay aligned too."""
+    keys = keys + _GOLDEN  # the (i + 1)'s gamma
     shift1, times1, shift2, times2, shift3 = _MIX
     x = np.asarray(people, dtype=np.uint64) * _GOLDEN
     x = x + keys[:, None]
@@ -180,7 +250,7 @@ def per_person(stream: np.random.Generator, people, rows: int = 1) -> np.ndarray
     x >>= np.uint64(11)
     u = x * 2.0**-53
     u += 2.0**-54
-    return u if rows > 1 else u[0]
+    return u if keys.size > 1 else u[0]
 
 
 def poisson_quantile(u: np.ndarray, mean) -> np.ndarray:
@@ -190,7 +260,9 @@ def poisson_quantile(u: np.ndarray, mean) -> np.ndarray:
     own uniform: two runs whose means differ still share it (numpy's ``poisson`` takes a
     number of draws that depends on the mean). The search starts at the Cornish-Fisher
     quantile ``mean + z sqrt(mean) + (z**2 - 1) / 6`` (``z`` the normal quantile of
-    ``u``) and steps to the exact one, a step or two for any mean."""
+    ``u``) and steps to the exact one, a step or two for any mean: up while
+    ``P(K <= k) < u``, or down while ``P(K <= k - 1) >= u`` (never both: a count that
+    stepped up had ``P(K <= k - 1) < u``)."""
     u = np.asarray(u, dtype=float)
     mean = np.asarray(mean, dtype=float)
     if mean.shape != u.shape:
@@ -200,13 +272,12 @@ def poisson_quantile(u: np.ndarray, mean) -> np.ndarray:
     z = special.ndtri(u)
     with np.errstate(invalid="ignore"):  # u = 0: z = -inf, and 0 * inf for a mean of 0
         guess = np.floor(mean + z * np.sqrt(mean) + (z * z - 1.0) / 6.0)
-    k = np.where(np.isfinite(guess), np.maximum(guess, 0.0), 0.0)
+    k = np.fmax(guess, 0.0)  # and u = 0's -inf or nan (fmax drops a nan): 0
     low = np.flatnonzero(special.pdtr(k, mean) < u)  # below the quantile: step up
+    high = np.flatnonzero(special.pdtr(k - 1.0, mean) >= u)  # above it (k = 0: nan): down
     while low.size:
         k[low] += 1.0
         low = low[special.pdtr(k[low], mean[low]) < u[low]]
-    high = np.flatnonzero(k > 0)
-    high = high[special.pdtr(k[high] - 1.0, mean[high]) >= u[high]]  # above it: step down
     while high.size:
         k[high] -= 1.0
         high = high[k[high] > 0]

@@ -329,17 +329,58 @@ def test_poisson_counts_take_means_per_person_and_nothing_for_nobody():
 
 
 def test_per_person_numbers_are_keyed_by_person_and_move_the_stream_alike():
-    from commsim.streams import per_person
+    from commsim.streams import Streams
 
-    every = per_person(np.random.default_rng(2), np.arange(1000), 2)
-    stream = np.random.default_rng(2)
-    some = per_person(stream, np.array([4, 999]), 2)
+    every = Streams(2).per_person("posting", np.arange(1000), 2)
+    streams = Streams(2)
+    some = streams.per_person("posting", np.array([4, 999]), 2)
     np.testing.assert_array_equal(some, every[:, [4, 999]])
-    reference = np.random.default_rng(2)
+    reference = Streams(2)["posting"]
     reference.bit_generator.random_raw(2)
-    assert stream.random() == reference.random()  # two keys on, whoever is asked for
+    assert streams["posting"].random() == reference.random()  # two keys on, whoever is asked
     assert 0 < every.min() and every.max() < 1 and abs(every.mean() - 0.5) < 0.02
     assert abs(np.corrcoef(every)[0, 1]) < 0.1
+
+
+def _moved(entropy, name, day):
+    """A fresh Generator of stream ``name`` moved to ``day``'s start as numpy does it."""
+    import zlib
+
+    from commsim.streams import JUMP
+
+    seed = np.random.SeedSequence(entropy, spawn_key=(zlib.crc32(name.encode()),))
+    stream = np.random.Generator(np.random.PCG64(seed))
+    stream.bit_generator.advance(day * JUMP % 2**128)
+    return stream
+
+
+@pytest.mark.parametrize("days", [[0, 1, 2, 3], [5, 6, 300, 7, 100_000, 2]])
+def test_keys_are_the_streams_raw_numbers_whichever_way_it_is_drawn(days):
+    """``Streams.keys`` computes PCG64's outputs as integers: the same numbers as the
+    Generator's ``random_raw`` at the day's start, on days in order, skipped or gone
+    back to, and the Generator and the keys go on from each other within a day (its
+    spare 32 bits kept)."""
+    from commsim.streams import Streams
+
+    streams = Streams((11, 3))
+    for day in days:
+        streams.start_day(day)
+        reference = _moved((11, 3), "muting", day)
+        np.testing.assert_array_equal(streams.keys("muting", 3),
+                                      reference.bit_generator.random_raw(3))  # fmt: skip
+        assert streams["muting"].integers(2**32, dtype=np.uint32) == reference.integers(
+            2**32, dtype=np.uint32
+        )  # leaves a spare 32 bits in the Generator
+        np.testing.assert_array_equal(streams.keys("muting", 2),
+                                      reference.bit_generator.random_raw(2))  # fmt: skip
+        assert streams["muting"].integers(2**32, dtype=np.uint32) == reference.integers(
+            2**32, dtype=np.uint32
+        )  # the spare half, then a new number
+        np.testing.assert_array_equal(streams.keys("muting", 1),
+                                      reference.bit_generator.random_raw(1))  # fmt: skip
+        spam = _moved((11, 3), "spam", day).bit_generator
+        np.testing.assert_array_equal(streams.keys("spam", 2), spam.random_raw(2))
+        assert streams["joining"].random() == _moved((11, 3), "joining", day).random()
 
 
 def test_a_strategys_uniforms_are_keyed_by_person():
@@ -360,8 +401,6 @@ def test_same_seed_settings_pair_person_by_person():
     draw the same posting numbers, and the others the same joining number, though the
     two runs' earlier days drew different amounts: the settings differ only where the
     packets act."""
-    from commsim.streams import per_person
-
     plain = CommunityModel(rng=8, population=400)
     treated = CommunityModel(rng=8, population=400, strategies=[RedPackets(start=30)])
     for _ in range(60):
@@ -371,7 +410,7 @@ def test_same_seed_settings_pair_person_by_person():
     draws = []
     for model in (plain, treated):
         model.streams.start_day(61)
-        draws.append((per_person(model.stream("posting"), np.flatnonzero(both), 2),
+        draws.append((model.streams.per_person("posting", np.flatnonzero(both), 2),
                       model.stream("joining").random(400)[~both]))  # fmt: skip
     np.testing.assert_array_equal(draws[0][0], draws[1][0])
     np.testing.assert_array_equal(draws[0][1], draws[1][1])

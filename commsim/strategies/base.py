@@ -49,7 +49,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from commsim.parameter_kinds import Choice, Control, Parameter
-from commsim.streams import per_person
 
 if TYPE_CHECKING:
     from commsim.model import CommunityModel, Day
@@ -167,17 +166,20 @@ class Strategy:
         and without it differs only where it acts. A use that draws only on some days (a
         split) has a stream of its own, so that it does not shift the others' draws of the
         same day."""
-        return model.stream(f"strategy.{self.key}.{use}" if use else "strategy." + self.key)
+        return model.stream(self._stream_name(use))
+
+    def _stream_name(self, use: str) -> str:
+        return f"strategy.{self.key}.{use}" if use else "strategy." + self.key
 
     def uniforms(self, model: CommunityModel, people, use: str = "") -> np.ndarray:
         """One uniform in [0, 1) for each of ``people`` (indices, a mask or a slice of the
-        population), keyed by person (``commsim.streams.per_person`` from ``stream(model,
-        use)``), so a person's draw on a day is the same in every setting of a
-        replication, whoever else is drawn for (``commsim.streams``: the rule). Each call
+        population), keyed by person (``commsim.streams.per_person``, keys from
+        ``stream(model, use)``), so a person's draw on a day is the same in every setting
+        of a replication, whoever else is drawn for (``commsim.streams``: the rule). Each call
         takes the next key of the day's stream: a strategy calls it in the same order
         every day, or gives each call its own ``use``."""
         people = np.arange(model.population.size)[people]
-        return per_person(self.stream(model, use), people)
+        return model.streams.per_person(self._stream_name(use), people)
 
     # ------------------------------------------------------------------ hooks
     def setup(self, model: CommunityModel) -> None:
