@@ -183,8 +183,8 @@ def test_negative_zero_noise_is_zero_in_an_experiment():
 
 
 MECHANISMS = ["muting", "muted_reading", "mention_pull", "resurfacing", "reply_rate",
-              "response_gain", "response_memory", "answer_utility", "silent_exposure", "linked_gain",
-              "report_rate", "spam_move_on", "spam_readers"]  # fmt: skip
+              "response_gain", "response_memory", "answer_utility", "silent_exposure",
+              "linked_gain", "report_rate", "spam_move_on", "spam_readers"]  # fmt: skip
 """Parameters of muting, audience and response, exposure through friends and spam."""
 
 
