@@ -181,6 +181,16 @@ class Strategy:
         people = np.arange(model.population.size)[people]
         return model.streams.per_person(self._stream_name(use), people)
 
+    def pick(
+        self, model: CommunityModel, people: np.ndarray, count: int, use: str = ""
+    ) -> np.ndarray:
+        """``count`` of ``people`` (person indices) chosen uniformly at random, keyed by
+        person: those with the lowest ``uniforms(model, people, use)``, in that order. So a
+        person's chance of being picked is the same in every setting of a replication, and
+        the first ``k`` picked of a larger count are those picked for a count of ``k``."""
+        order = np.argsort(self.uniforms(model, people, use), kind="stable")
+        return people[order[: max(count, 0)]]
+
     # ------------------------------------------------------------------ hooks
     def setup(self, model: CommunityModel) -> None:
         """Called once, after the population, network and founders exist. Subclasses that

@@ -102,10 +102,7 @@ class KOLSeeding(Strategy):
                 f"KOLSeeding: count={self.count} is more than the {candidates.size} outsiders "
                 "who could become KOLs: expected a smaller count or a larger population"
             )
-        # the candidates with the lowest draws (keyed by person): a uniform choice, and the
-        # first k KOLs of a larger count are those of count k
-        priority = self.uniforms(model, candidates)
-        self.kols = candidates[np.argsort(priority, kind="stable")[: self.count]]
+        self.kols = self.pick(model, candidates, self.count)  # the first k of a larger count
         self.departures: list[tuple[int, int]] = []  # (day, KOL)
         self._peak = np.zeros(0, dtype=np.int64)  # most members each group has had
         model.set_role(self.kols, KOL)

@@ -114,9 +114,8 @@ class SizeCap(Strategy):
                 pop.member_mask & (pop.group != self.private)
                 & (pop.state == CONTRIBUTOR) & (pop.value >= self.private_value)
             )  # fmt: skip
-            if invited.size > room:  # those with the lowest draws: a uniform choice, by person
-                priority = self.uniforms(model, invited, "invite")
-                invited = np.sort(invited[np.argsort(priority, kind="stable")[: max(room, 0)]])
+            if invited.size > room:
+                invited = np.sort(self.pick(model, invited, room, "invite"))
             model.move_members(invited, self.private, today)
         if self.cost_per_group:
             active = np.unique(pop.group[pop.member_mask]).size
