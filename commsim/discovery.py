@@ -127,9 +127,7 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
         return
     groups = groups[candidates]
     posted, member_friends = posted_friends[outsiders], member_friends[outsiders]
-    members = np.zeros(pop.size, dtype=bool)
-    members[inside] = True
-    linked = linked_share(model.adjacency, model._edge_keys, members, outsiders)
+    linked = linked_share(model.adjacency, model._edge_keys, pop.member_mask, outsiders)
     exposure = rules.friend_exposure(posted, member_friends, silent, linked, gain)
     chance = rules.discovery_probability(reach, exposure, pull) * interest
     applies = draws < chance

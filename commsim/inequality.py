@@ -51,7 +51,7 @@ def top_share(values, fraction: float) -> float:
     values = np.asarray(values)
     if values.size == 0:
         return math.nan
-    return _top_share(*_sorted_histogram(values), values.size, fraction)
+    return _top_shares(*_sorted_histogram(values), values.size, (fraction,))[0]
 
 
 def participation(values, fractions=(0.01, 0.10)) -> tuple[float, ...]:
@@ -90,10 +90,6 @@ def _gini(distinct: np.ndarray, counts: np.ndarray, n: int) -> float:
     ranks_before = np.cumsum(counts) - counts
     rank_sums = counts * ranks_before + counts * (counts + 1) / 2
     return float(2.0 * (distinct * rank_sums).sum() / (n * total) - (n + 1) / n)
-
-
-def _top_share(distinct: np.ndarray, counts: np.ndarray, n: int, fraction: float) -> float:
-    return _top_shares(distinct, counts, n, (fraction,))[0]
 
 
 def _top_shares(distinct: np.ndarray, counts: np.ndarray, n: int, fractions) -> list[float]:

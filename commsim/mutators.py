@@ -96,9 +96,7 @@ class Mutators:
         pop.satisfaction[people] = 0.0
         self.refill_patience(people)
         today.joined = np.concatenate([today.joined, people])
-        members = np.concatenate([self._members, people])
-        members.sort()
-        self._members = members[np.append(True, members[1:] != members[:-1])]
+        self._members = np.union1d(self._members, people)
 
     def remove_members(self, people, today: Day, banned: bool = False) -> None:
         """Take members ``people`` out of their groups today, for good: their state is
