@@ -256,11 +256,12 @@ class ReferenceMember(mesa.Agent):
             self.set_state(LURKER)
             return
         self.set_state(CONTRIBUTOR)
-        extra = (  # rules.turn_length
+        desired = (  # rules.turn_length
             (p["messages_per_post"] - 1.0)
             * self.verbosity
             * max(propensity, 1.0) ** p["turn_growth"]
         )
+        extra = desired / (1.0 + desired / p["daily_capacity"])
         written = 1 + int(model.rng.poisson(extra))
         self.written_today = written
         model.messages += written

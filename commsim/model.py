@@ -332,7 +332,8 @@ class CommunityModel(Mutators, mesa.Model):
         pop.state[members] = np.where(posts, CONTRIBUTOR, LURKER)
         writers, writer_group = members[posts], group[posts]
         extra = rules.turn_length(p["messages_per_post"], propensity[posts],
-                                  pop.verbosity[writers], p["turn_growth"])  # fmt: skip
+                                  pop.verbosity[writers], p["turn_growth"],
+                                  p["daily_capacity"])  # fmt: skip
         written = 1 + poisson_quantile(draws[1, posts], extra)
         pop.contributions[writers] += written
         value = today.message_value(pop.value[writers])

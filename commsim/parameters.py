@@ -206,6 +206,14 @@ PARAMETERS: dict[str, Parameter] = {
             "how fully an eagerness to post above certainty lengthens the turn: 1 in "
             "proportion, below 1 with diminishing returns (rules.turn_length)",
         ),
+        _p(
+            "daily_capacity",
+            math.inf,
+            1,
+            math.inf,
+            "messages a person can write in a day at most: a day's turn saturates towards it "
+            "(rules.turn_length; inf: no bound)",
+        ),
         _p("spam_rate", 0.5, 0, 1, "daily chance that a spammer member posts ads"),
         # --- spammers (commsim.spam) ---------------------------------------------------------
         _p(

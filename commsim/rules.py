@@ -29,6 +29,8 @@ rule's users to find which module holds it.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy.special import expit
 
@@ -214,10 +216,12 @@ def posting_tenure(tenure, group_age, group_novelty):
     return group_novelty * group_age + (1.0 - group_novelty) * tenure
 
 
-def turn_length(messages_per_post, propensity, verbosity=1.0, growth=1.0):
+def turn_length(messages_per_post, propensity, verbosity=1.0, growth=1.0, capacity=math.inf):
     """Mean messages beyond the first that a member writes on a day they post.
 
-        T_i = (messages_per_post - 1) * w_i * max(x_i, 1) ** gamma,   gamma = growth
+        T_i = D_i / (1 + D_i / K),   D_i = (messages_per_post - 1) * w_i * max(x_i, 1) ** gamma
+
+    with ``gamma = growth`` and ``K = capacity``.
 
     A propensity above 1 (``posting_propensity``: a talkative, answered or new member, a
     red-packet or event day) cannot raise the chance to post past certainty: it lengthens
@@ -239,8 +243,16 @@ def turn_length(messages_per_post, propensity, verbosity=1.0, growth=1.0):
     so many hours: an eager, verbose newcomer writes a long day's chat, not a stream of
     hundreds of messages (004: even at its peak, 1,000 messages a day from a group of
     330).
+
+    ``K`` (the model's ``daily_capacity``) is how many messages a person can write in a
+    day at most: ``D_i`` is what they would write with time to spare, and a day's turn
+    saturates towards ``K`` as it grows (``T_i ~ D_i`` while ``D_i << K``, half of ``K`` at
+    ``D_i = K``). Typing takes time, so the most eager, most verbose member of a group
+    writes a long day's chat, never thousands of messages (004: 1,000 messages a day from
+    a whole group of 330 at its peak). ``K = inf`` lifts the bound.
     """
-    return (messages_per_post - 1.0) * verbosity * np.maximum(propensity, 1.0) ** growth
+    desired = (messages_per_post - 1.0) * verbosity * np.maximum(propensity, 1.0) ** growth
+    return desired / (1.0 + desired / capacity)
 
 
 def mute_probability(benefit, cost, muting):

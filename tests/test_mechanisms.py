@@ -90,6 +90,33 @@ def test_turn_growth_sets_how_an_eagerness_above_one_lengthens_the_turn():
     np.testing.assert_allclose(rules.turn_length(3.0, propensity, 1.0, 0.0), [2, 2, 2, 2])
 
 
+def test_a_days_turn_saturates_towards_the_daily_capacity():
+    desired = np.array([0.0, 10.0, 100.0, 1e6])  # (messages_per_post - 1) * w * x ** gamma
+    turn = rules.turn_length(11.0, np.ones(4), desired / 10.0, 1.0, 100.0)
+    np.testing.assert_allclose(turn, [0.0, 100 / 11, 50.0, 1e8 / (1e6 + 100)])
+    assert np.all(turn < 100.0) and np.all(np.diff(turn) > 0)  # rising, never past K
+    uncapped = rules.turn_length(11.0, np.ones(4), desired / 10.0, 1.0)
+    np.testing.assert_array_equal(uncapped, desired)  # K = inf: exactly the desired turn
+
+
+def test_daily_capacity_bounds_what_the_most_verbose_member_writes_in_the_model():
+    from commsim.model import CommunityModel
+
+    def heaviest_day(capacity):
+        model = CommunityModel(rng=3, population=400, verbosity_spread=2.0,
+                               daily_capacity=capacity)  # fmt: skip
+        most = 0
+        for _ in range(20):
+            before = model.population.contributions.copy()
+            model.step()
+            most = max(most, int((model.population.contributions - before).max()))
+        return most
+
+    # 1 + Poisson(T) with T < 40: a day past 100 messages has chance below 1e-15
+    assert heaviest_day(40.0) <= 100
+    assert heaviest_day(1e12) > 100  # the bound, not the draw, is what held it
+
+
 def test_verbosity_lengthens_the_turn_and_its_draw_has_mean_one():
     propensity = np.array([0.5, 0.5, 4.0])
     np.testing.assert_allclose(
