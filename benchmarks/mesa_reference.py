@@ -291,8 +291,8 @@ class ReferenceMember(mesa.Agent):
             others = (1.0 - h) * max(model.readers_today - 1.0, 0.0) + h * max(
                 model.posting_chances - self.chance_today, 0.0
             )
-            reads = others * self.written_today
-            replies = int(model.rng.poisson(p["reply_rate"] * reads))
+            expected = others * -math.expm1(-p["reply_rate"] * self.written_today)
+            replies = int(model.rng.poisson(expected))
             got = replies / (replies + p["reply_half"])
             self.answered += p["response_memory"] * (got - self.answered)
             answer = p["answer_utility"] * got

@@ -31,20 +31,26 @@ if TYPE_CHECKING:
 
 def readers(model: CommunityModel) -> np.ndarray:
     """Each group's audience: members who have not muted it, spammers aside (``R_g``)."""
-    pop = model.population
     members = model._member_index()
-    reading = (pop.state[members] != MUTED) & (pop.role[members] != SPAMMER)
-    return np.bincount(pop.group[members[reading]], minlength=model.n_groups).astype(float)
+    return _summed_by_group(model, members[model.population.state[members] != MUTED])
 
 
 def posting_chances(model: CommunityModel, members: np.ndarray, chance: np.ndarray) -> np.ndarray:
     """Each group's readers' summed chance of posting today (``P_g`` of
     ``rules.responders``): ``members`` are the members who have not muted their group,
     ``chance`` their chance to post; spammers are left out."""
+    return _summed_by_group(model, members, chance)
+
+
+def _summed_by_group(model: CommunityModel, members: np.ndarray, weights=None) -> np.ndarray:
+    """Per group, the count of ``members`` who are not spammers, or the sum of their
+    ``weights`` (aligned with ``members``)."""
     pop = model.population
-    reading = pop.role[members] != SPAMMER
-    return np.bincount(pop.group[members[reading]], weights=chance[reading],
-                       minlength=model.n_groups)  # fmt: skip
+    people = pop.role[members] != SPAMMER
+    if weights is not None:
+        weights = weights[people]
+    return np.bincount(pop.group[members[people]], weights=weights,
+                       minlength=model.n_groups).astype(float)  # fmt: skip
 
 
 def answer(model: CommunityModel, writers: np.ndarray, written: np.ndarray, audience: np.ndarray,
@@ -64,7 +70,7 @@ def answer(model: CommunityModel, writers: np.ndarray, written: np.ndarray, audi
                               p["reply_from_posters"])  # fmt: skip
     replies = poisson_quantile(
         model.streams.per_person("audience", writers),
-        rules.expected_replies(others * written, p["reply_rate"]),
+        rules.expected_replies(others, written, p["reply_rate"]),
     )
     got = rules.answered_share(replies, p["reply_half"])
     pop.answered[writers] = rules.response_memory_after(

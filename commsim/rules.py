@@ -299,18 +299,24 @@ def surfacing_probability(pull, mentions, mention_pull, resurfacing):
     return 1.0 - np.exp(-(resurfacing + pull + mention_pull * mentions))
 
 
-def expected_replies(reads, reply_rate):
+def expected_replies(responders, messages, reply_rate):
     """Replies a member's turn today draws, on average.
 
-        rho_i = reply_rate * D_i * m_i
+        rho_i = D_i * (1 - exp(-reply_rate * m_i))
 
-    ``reads = D_i * m_i``: the turn's repliers (``responders``) times its messages; each
-    answers each message with a small chance. A turn in a group half as large draws half
-    the replies (Zhang & Zhu 2011); a long turn more than a short one, so the talkative
-    are answered most and talk more (van Mierlo 2014). The model draws the replies as
-    Poisson(rho_i).
+    ``D_i`` is the turn's repliers (``responders``), ``m_i`` its messages. Each responder
+    answers each message with a small chance ``reply_rate``, but answers a turn about once:
+    a reader replies to what someone said, not to each line of it, so one responder answers
+    a turn of ``m_i`` messages with chance ``1 - (1 - reply_rate) ** m_i ~ 1 - exp(-reply_rate
+    * m_i)``. A turn in a group half as large draws half the replies (Zhang & Zhu 2011); a
+    long turn more than a short one, so the talkative are answered most and talk more (van
+    Mierlo 2014); but a turn draws at most ``D_i`` replies, however long, so a talker whose
+    listeners have gone quiet is not kept talking by the length of their own monologue (004:
+    the group goes "gradually" under 100 messages a day). For short turns it is about
+    ``reply_rate * D_i * m_i``. The model draws the replies as Poisson(rho_i).
     """
-    return reply_rate * np.asarray(reads, dtype=float)
+    responders = np.asarray(responders, dtype=float)
+    return responders * -np.expm1(-reply_rate * np.asarray(messages, dtype=float))
 
 
 def responders(readers, posting_chances, own_chance, reply_from_posters):

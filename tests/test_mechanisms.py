@@ -27,9 +27,15 @@ def test_exposure_rises_with_friends_inside_with_diminishing_returns_and_links()
 
 
 def test_answers_follow_the_audience_and_raise_posting():
-    reads = np.array([0.0, 10.0, 100.0, 1000.0])  # readers x messages of the turn
-    replies = rules.expected_replies(reads, 0.002)
-    np.testing.assert_allclose(replies, 0.002 * reads)  # half the audience, half the replies
+    responders = np.array([0.0, 10.0, 100.0, 1000.0])
+    replies = rules.expected_replies(responders, 1.0, 0.002)
+    np.testing.assert_allclose(replies, responders * (1 - np.exp(-0.002)))
+    half = rules.expected_replies(responders / 2, 1.0, 0.002)
+    np.testing.assert_allclose(half, replies / 2)  # half the audience, half the replies
+    turns = rules.expected_replies(10.0, np.array([1.0, 10.0, 100.0, 1e5]), 0.05)
+    np.testing.assert_allclose(turns[:2], [10 * (1 - np.exp(-0.05)), 10 * (1 - np.exp(-0.5))])
+    assert (np.diff(turns) > 0).all() and turns[-1] == pytest.approx(10.0)  # at most D_i
+    assert rules.expected_replies(10.0, 2.0, 1e-6) == pytest.approx(10 * 2 * 1e-6, rel=1e-5)
     answered = rules.answered_share(replies, 0.5)
     assert answered[0] == 0 and (np.diff(answered) > 0).all() and answered[-1] < 1
     memory = rules.response_memory_after(np.zeros(3), np.array([1.0, 0.0, 1.0]), 0.3)
