@@ -90,14 +90,14 @@ PARAMETERS: dict[str, Parameter] = {
         # --- discovery and joining ----------------------------------------------------------
         _p(
             "ambient_inflow",
-            0.025,
+            0.04,
             0,
             1,
             "daily chance that an outsider discovers the group via ads or public channels",
         ),
         _p(
             "promotion_days",
-            16.0,
+            10.0,
             0,
             math.inf,
             "e-folding time of the ambient inflow after launch, days",
@@ -192,7 +192,7 @@ PARAMETERS: dict[str, Parameter] = {
         _p("recovery", 0.5, 0, 10, "patience regained per unit of surplus utility, days"),
         _p(
             "messages_per_post",
-            4.5,
+            4.0,
             1,
             1000,
             "mean messages a writer of average talkativeness, never answered, writes on a "
@@ -208,11 +208,11 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "daily_capacity",
-            math.inf,
+            600.0,
             1,
             math.inf,
             "messages a person can write in a day at most: a day's turn saturates towards it "
-            "(rules.turn_length; inf: no bound)",
+            "(rules.turn_length)",
         ),
         _p("spam_rate", 0.5, 0, 1, "daily chance that a spammer member posts ads"),
         # --- spammers (commsim.spam) ---------------------------------------------------------
@@ -241,7 +241,7 @@ PARAMETERS: dict[str, Parameter] = {
         # --- audience and response (commsim.audience) -------------------------------------
         _p(
             "reply_rate",
-            0.04,
+            0.08,
             0,
             1,
             "chance that one reader of the group answers a given message",
@@ -263,14 +263,14 @@ PARAMETERS: dict[str, Parameter] = {
         ),
         _p(
             "response_memory",
-            0.3,
+            0.5,
             0,
             1,
             "weight of the latest posting day in a member's memory of being answered",
         ),
         _p(
             "reply_half",
-            40.0,
+            30.0,
             0,
             math.inf,
             "replies to a turn that make it half as rewarding as an endless stream of them",
