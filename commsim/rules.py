@@ -219,7 +219,7 @@ def posting_tenure(tenure, group_age, group_novelty):
 def turn_length(messages_per_post, propensity, verbosity=1.0, growth=1.0, capacity=math.inf):
     """Mean messages beyond the first that a member writes on a day they post.
 
-        T_i = D_i / (1 + D_i / K),   D_i = (messages_per_post - 1) * w_i * max(x_i, 1) ** gamma
+        T_i = Δ_i / (1 + Δ_i / K),   Δ_i = (messages_per_post - 1) * w_i * max(x_i, 1) ** gamma
 
     with ``gamma = growth`` and ``K = capacity``.
 
@@ -245,9 +245,9 @@ def turn_length(messages_per_post, propensity, verbosity=1.0, growth=1.0, capaci
     330).
 
     ``K`` (the model's ``daily_capacity``) is how many messages a person can write in a
-    day at most: ``D_i`` is what they would write with time to spare, and a day's turn
-    saturates towards ``K`` as it grows (``T_i ~ D_i`` while ``D_i << K``, half of ``K`` at
-    ``D_i = K``). Typing takes time, so the most eager, most verbose member of a group
+    day at most: ``Δ_i`` is what they would write with time to spare, and a day's turn
+    saturates towards ``K`` as it grows (``T_i ~ Δ_i`` while ``Δ_i << K``, half of ``K`` at
+    ``Δ_i = K``). Typing takes time, so the most eager, most verbose member of a group
     writes a long day's chat, never thousands of messages (004: 1,000 messages a day from
     a whole group of 330 at its peak). ``K = inf`` lifts the bound.
     """
