@@ -223,7 +223,9 @@ def test_a_class_sessions_students_are_not_described_as_a_strategy(name, describ
 def test_the_stage_band_does_not_flicker_over_10_seeds(name):
     """Flicker is a return to the stage just left within 5 days (A, B, A). A group may pass
     through a stage quickly on its way (growth, active, decline in a few days), and may
-    come back from decline when its activity sets a new peak (a revival, not flicker)."""
+    come back when its activity sets a new peak, or from silence when it climbs to four
+    times silence's line within a week (a red packet, a wave of joiners: a revival, not a
+    group murmuring near the line)."""
     for seed in range(10):
         model = PRESETS[name].build(seed=seed, population=1000)
         model.run_for(300)
@@ -234,7 +236,10 @@ def test_the_stage_band_does_not_flicker_over_10_seeds(name):
         changes = np.flatnonzero(np.diff(codes) != 0) + 1  # first day of each new stage
         for left, back in zip(changes[:-1], changes[1:], strict=True):
             returned = codes[back] == codes[left - 1] and back - left < 5
-            revival = (activity[back : back + 7] >= peak[left - 1]).any()
+            week = activity[back : back + 7]
+            revival = (week >= peak[left - 1]).any() or (
+                codes[left] == STAGES.index("silence") and (week >= 0.2 * peak[left - 1]).any()
+            )
             assert not returned or revival, f"seed {seed}: flicker on days {left}-{back}: {codes}"
 
 

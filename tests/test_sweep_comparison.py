@@ -128,3 +128,15 @@ def test_the_report_compares_with_the_baseline_by_paired_differences(tmp_path):
     row = next(line for line in report.splitlines() if line.startswith("| RedPackets.budget = 500"))
     assert row.count("(n=4") == 2 and row.rstrip(" |").split()[-1] in (
         "better", "worse", "indistinguishable")  # fmt: skip
+
+
+def test_an_interval_is_cut_to_the_range_a_difference_can_take():
+    """days_until_silence lies in [0, days], so a difference in [-days, days]; the t
+    interval of three skewed pairs (-8, -2, -37, the case a 60-day sweep gave) reaches
+    past -60, and given the runs' length it is cut there, the decision unchanged."""
+    values = {0: [47.0, 48.0, 60.0], 1: [39.0, 46.0, 23.0]}
+    frame = _outcomes(values).rename(columns={"x": "days_until_silence"})
+    raw = compare_to_baseline(frame, "days_until_silence", 0, paired=True).loc[1]
+    cut = compare_to_baseline(frame, "days_until_silence", 0, paired=True, days=60).loc[1]
+    assert raw.low < -60 and cut.low == -60 and cut.high == raw.high
+    assert cut.difference == raw.difference and cut.decision == raw.decision

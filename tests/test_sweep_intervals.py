@@ -67,7 +67,7 @@ def test_no_interval_of_a_report_leaves_its_outcomes_range(spending_sweep):
         low, high = RANGES[name].bounds(e.days)
         bounds = summary[[f"{name}_low", f"{name}_high"]].stack().dropna()
         assert ((bounds >= low) & (bounds <= high)).all(), name
-        table = compare_to_baseline(runs, name, 0, paired=True)
+        table = compare_to_baseline(runs, name, 0, paired=True, days=e.days)
         shown = table[["low", "high"]].stack().dropna()
         assert ((shown >= low - high) & (shown <= high - low)).all(), name
 

@@ -9,8 +9,9 @@ difference of setting ``s`` from the baseline ``b`` is then estimated from the p
     d_r = x_{s,r} - x_{b,r},   mean d  ±  t(1 - alpha/2, n - 1) * sd(d) / sqrt(n)
 
 over the ``n`` replications where both runs have a value (the t interval of the
-``d_r``, ``commsim.stats.t_interval``; a difference of an outcome in ``[lo, hi]`` lies
-in ``[lo - hi, hi - lo]``, and a test checks that reports keep it there). Without common
+``d_r``, ``commsim.stats.t_interval``). A difference of an outcome in ``[lo, hi]``
+(``commsim.outcomes.RANGES``) lies in ``[lo - hi, hi - lo]``: given the runs' ``days``,
+an interval reaching past that is cut to it (a t interval over few skewed pairs can). Without common
 seeds the runs are independent and the interval is Welch's for ``mean(x_s) - mean(x_b)``
 (``scipy.stats.ttest_ind(equal_var=False)``), with ``n`` the smaller of the two
 samples. A pair or run without a value (an outcome that is NaN, e.g. no silence within
@@ -32,6 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as scipy_stats
 
+from commsim.outcomes import RANGES
 from commsim.stats import t_interval
 
 if TYPE_CHECKING:
@@ -58,6 +60,7 @@ def compare_to_baseline(
     paired: bool,
     goal: str = "max",
     level: float = 0.95,
+    days: int | None = None,
 ) -> pd.DataFrame:
     """The difference of ``outcome`` between each setting and the ``baseline`` setting.
 
@@ -69,6 +72,9 @@ def compare_to_baseline(
         paired: pair runs by replication (common seeds) or treat them as independent.
         goal: ``"max"`` or ``"min"``: which sign of the difference is better.
         level: the confidence level of the intervals.
+        days: the runs' length; when given, each interval is cut to the range a difference
+            of the outcome can take (``RANGES``; an outcome without a declared range is
+            left as it is).
 
     Returns:
         One row per other setting (index ``setting``): ``difference``, ``low``, ``high``,
@@ -109,6 +115,9 @@ def compare_to_baseline(
             )
             difference, low, high, n = _welch(a, b, level)
             method = "Welch"
+        if days is not None and outcome in RANGES:
+            lowest, highest = RANGES[outcome].bounds(days)
+            low, high = max(low, lowest - highest), min(high, highest - lowest)
         rows.append({"setting": setting, "difference": difference, "low": low, "high": high,
                      "n": n, "undefined": undefined, "method": method,
                      "decision": _decision(low, high, goal)})  # fmt: skip
@@ -189,7 +198,8 @@ def baseline_lines(
     best = experiment.report.get("best") or {"outcome": names[0], "goal": "max"}
     decided = best["outcome"]
     goal = best.get("goal", "max")
-    rows = {name: compare_to_baseline(ok, name, baseline, paired=paired, goal=goal, level=level)
+    rows = {name: compare_to_baseline(ok, name, baseline, paired=paired, goal=goal, level=level,
+                                      days=experiment.days)
             for name in dict.fromkeys([decided, *names])}  # fmt: skip
     method = (
         "paired differences over replications with common seeds (t interval of x_s,r - x_b,r)"

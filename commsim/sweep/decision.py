@@ -94,8 +94,10 @@ def cost_lines(
         return []
     baseline = baseline_setting(experiment, settings)
     paired = experiment.seeds == "common"
-    spend = compare_to_baseline(ok, SPEND, baseline, paired=paired, goal="min", level=level)
-    effects = {e: compare_to_baseline(ok, e, baseline, paired=paired, level=level)
+    days = experiment.days
+    spend = compare_to_baseline(ok, SPEND, baseline, paired=paired, goal="min", level=level,
+                                days=days)  # fmt: skip
+    effects = {e: compare_to_baseline(ok, e, baseline, paired=paired, level=level, days=days)
                for e in kept}  # fmt: skip
     row_of = settings.set_index("setting")
     header = ["setting", "extra spend"] + [f"cost per {EFFECTS[e]}" for e in kept]
