@@ -265,22 +265,17 @@ class CommunityModel(Mutators, mesa.Model):
         """For every person, how many of their friends are among ``chosen`` (distinct
         person indices): ``A @ x`` with ``x`` 1 for the chosen.
 
-        Reads only the columns of the chosen when they are few (today's contributors:
-        their entries of the column-major table, gathered with numpy rather than sliced
-        by scipy), else gathers ``x`` over the table of friends
-        (``mutators.friend_table``), or multiplies the matrix by ``x`` where there is no
-        table (a network with a hub); the counts are the same either way.
+        Reads only the columns of the chosen when they are few (under a tenth of the
+        people: today's contributors; their entries of the column-major table, gathered
+        with numpy rather than sliced by scipy), else multiplies the matrix by ``x``
+        (scipy's product is the faster past that share: at 100,000 people 2 ms against
+        1.7 ms for 10,000 chosen and 6 ms for 30,000); the counts are the same either way.
         """
         n = self.population.size
-        if chosen.size * 20 > n:
-            table = self._friend_table
-            if table is None:
-                mask = np.zeros(n, dtype=np.float32)
-                mask[chosen] = 1.0
-                return self._adjacency @ mask
-            mask = np.zeros(n + 1, dtype=bool)  # the table's padding reads mask[n]: 0
-            mask[chosen] = True
-            return mask[table].sum(axis=1, dtype=np.float32)
+        if chosen.size * 10 > n:
+            mask = np.zeros(n, dtype=np.float32)
+            mask[chosen] = 1.0
+            return self._adjacency @ mask
         indptr, indices = self._adjacency_by_friend.indptr, self._adjacency_by_friend.indices
         starts = indptr[chosen]
         sizes = indptr[chosen + 1] - starts  # how many count each chosen one as a friend

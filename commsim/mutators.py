@@ -307,23 +307,5 @@ class Mutators:
     def _set_adjacency(self, matrix) -> None:
         self._adjacency = sp.csr_array(matrix)
         self._adjacency_by_friend = self._adjacency.tocsc()  # column j: who counts j
-        self._friend_table = friend_table(self._adjacency)
         coo = self._adjacency.tocoo()  # each tie i -> j as the sorted key i * N + j
         self._edge_keys = np.sort(coo.row.astype(np.int64) * coo.shape[1] + coo.col)
-
-
-def friend_table(adjacency: sp.csr_array) -> np.ndarray | None:
-    """Each person's friends as a row of a table, ``table[i, :d_i]`` the columns of row
-    ``i`` of ``adjacency`` and the rest of the row ``N`` (one past the last person), so
-    that ``x[table].sum(axis=1)`` with ``x[N] = 0`` counts each person's friends with
-    ``x`` set (``A @ x`` for 0/1 ``x``) in one gather. None when the widest row would make
-    the table more than twice the ties and the people (a hub of many ties)."""
-    n = adjacency.shape[0]
-    degree = np.diff(adjacency.indptr)
-    width = int(degree.max()) if n else 0
-    if n * width > 2 * (adjacency.nnz + n):
-        return None
-    table = np.full((n, width), n, dtype=np.int32)
-    row = np.repeat(np.arange(n), degree)
-    table[row, np.arange(adjacency.nnz) - adjacency.indptr[row]] = adjacency.indices
-    return table
