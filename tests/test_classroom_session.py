@@ -455,3 +455,27 @@ def test_serve_tells_the_app_where_it_is_and_checks_the_away_time(capsys):
     with pytest.raises(SystemExit):
         serve.main(["--away-seconds", "0"])
     assert "--away-seconds=0 is not valid: expected a number > 0" in capsys.readouterr().err
+
+
+def test_the_roster_version_moves_when_a_days_records_are_written_not_when_it_starts():
+    """The teacher's page redraws the roster when ``version()`` changes; a version read in
+    the middle of a step (after the day's first moves, before its records) must change
+    again once the day is done, or the roster drawn then would stay."""
+    session = session_of()
+    student = session.join("Ana")
+    session.model.step()  # Ana admitted
+    session.choose(student.token, "mute")
+    before = session.version()
+    seen = {}
+
+    from commsim.strategies.base import Strategy
+
+    class Peek(Strategy, register=False):  # reads the version after the day's first moves
+        def start_day(self, model, today):
+            seen["start"] = session.version()
+
+    session.model.strategies.append(Peek())
+    session.model.step()
+    assert seen["start"] == before  # the day has started: nothing recorded yet
+    assert session.version() != before  # its records are written: the roster redraws
+    assert session.roster()[0]["muted"]

@@ -122,6 +122,7 @@ class ClassSession:
         self._rng: np.random.Generator | None = None
         self.last_posted: np.ndarray | None = None
         self._version = 0
+        self._recorded_day = 0  # the last day whose students' records are written
 
     @classmethod
     def build(cls, model_class, settings: dict[str, Any], **options: Any) -> ClassSession:
@@ -254,11 +255,19 @@ class ClassSession:
 
     # ------------------------------------------------------------------ for the teacher
     def version(self) -> int:
-        """A number that changes whenever a student joins, chooses or goes away, or a day
-        passes (the teacher's page redraws its roster when it changes)."""
+        """A number that changes whenever a student joins, chooses or goes away, or a day's
+        records are written (the teacher's page redraws its roster when it changes). It
+        follows the days recorded, not ``model.day``, which counts a day from its start:
+        a roster drawn in the middle of a step would show the day's first moves and not
+        be drawn again once the day was done."""
         with self.lock:
             self.check_away()
-            return self._version + (0 if self.model is None else int(self.model.day))
+            return self._version + self._recorded_day
+
+    def day_recorded(self, day: int) -> None:
+        """Note that the students' records of ``day`` are written (``Students.end_day``)."""
+        with self.lock:
+            self._recorded_day = day
 
     def roster(self) -> list[dict[str, Any]]:
         """Every student as anyone in the room may see them, in order of joining."""

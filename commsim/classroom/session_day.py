@@ -117,6 +117,7 @@ class Students(Strategy, register=False):
                     student.status, student.left_day = LEFT, today.day
                 group = int(pop.group[person]) if student.status == MEMBER else None
                 student.days.append(_record(model, today, student, group, cost))
+            session.day_recorded(today.day)
 
 
 def _record(model, today, student: Student, group: int | None, cost) -> dict:
