@@ -238,7 +238,8 @@ def test_the_stage_band_does_not_flicker_over_10_seeds(name):
             returned = codes[back] == codes[left - 1] and back - left < 5
             week = activity[back : back + 7]
             revival = (week >= peak[left - 1]).any() or (
-                codes[left] == STAGES.index("silence") and (week >= 0.2 * peak[left - 1]).any()
+                codes[left] == STAGES.index("silence")
+                and (week >= 4 * analysis.SILENCE_SHARE * peak[left - 1]).any()
             )
             assert not returned or revival, f"seed {seed}: flicker on days {left}-{back}: {codes}"
 
