@@ -247,9 +247,8 @@ def turn_length(messages_per_post, propensity, verbosity=1.0, growth=1.0, capaci
     ``K`` (the model's ``daily_capacity``) is how many messages a person can write in a
     day at most: ``Δ_i`` is what they would write with time to spare, and a day's turn
     saturates towards ``K`` as it grows (``T_i ~ Δ_i`` while ``Δ_i << K``, half of ``K`` at
-    ``Δ_i = K``). Typing takes time, so the most eager, most verbose member of a group
-    writes a long day's chat, never thousands of messages (004: 1,000 messages a day from
-    a whole group of 330 at its peak). ``K = inf`` lifts the bound.
+    ``Δ_i = K``). Typing takes time, so the most eager, most verbose member writes a long
+    day's chat, never thousands of messages. ``K = inf`` lifts the bound.
     """
     desired = (messages_per_post - 1.0) * verbosity * np.maximum(propensity, 1.0) ** growth
     return desired / (1.0 + desired / capacity)
