@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from commsim.forecasting.arms import DEFAULT_STRATEGIES
-from commsim.forecasting.fit import forecast
+from commsim.forecasting.fit import ACCEPT, DRAWS, forecast
 from commsim.forecasting.series import read_series
 
 
@@ -72,8 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME",
         help=f"strategies to start tomorrow (default: {' '.join(DEFAULT_STRATEGIES.values())})",
     )
-    parser.add_argument("--draws", type=int, default=400, help="prior draws of the ABC fit")
-    parser.add_argument("--accept", type=float, default=0.05, help="share of draws kept")
+    parser.add_argument("--draws", type=int, default=DRAWS, help="prior draws of the ABC fit")
+    parser.add_argument("--accept", type=float, default=ACCEPT, help="share of draws kept")
     parser.add_argument("--replications", type=int, default=2, help="seeds per draw")
     parser.add_argument("--level", type=float, default=0.9, help="share of runs in a band")
     parser.add_argument("--seed", type=int, default=0, help="root seed")
