@@ -1,8 +1,11 @@
 """Participation inequality: the Gini coefficient and top-share of contributions.
 
-Both work on any non-negative array. Integer counts (contributions per member, the
-model's case) are summarised through their histogram in O(n + max) instead of sorting,
-which keeps the daily metrics cheap at large populations.
+Both work on any non-negative array, summarised as distinct values in ascending order
+with how often each occurs: many integer counts (contributions per member, the model's
+case in a large group) through their histogram in O(n + max) instead of sorting, which
+keeps the daily metrics cheap at large populations; a few values (a small group's, under
+``HISTOGRAM_FROM`` of them) or real numbers by sorting, each value its own entry, which
+for a few is the cheaper.
 """
 
 from __future__ import annotations
@@ -12,14 +15,21 @@ import math
 import numpy as np
 
 
-def _sorted_histogram(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct values in ascending order and how often each occurs."""
-    if np.issubdtype(values.dtype, np.integer) and values.size and values.min() >= 0:
+#: Integer values summarised through their histogram from this many on (sorted below it:
+#: at 200 values a sort takes about 1 us, the histogram and its reading 70 us; at 30,000
+#: a sort 1.3 ms, the histogram 0.35 ms).
+HISTOGRAM_FROM = 1000
+
+
+def _sorted_histogram(values: np.ndarray) -> tuple[np.ndarray, np.ndarray | float]:
+    """Values in ascending order and how often each occurs: the distinct values and their
+    counts (integers, from ``HISTOGRAM_FROM`` values on), or every value sorted with a
+    count of 1 each (the float 1.0, which the sums below broadcast)."""
+    if np.issubdtype(values.dtype, np.integer) and values.size >= HISTOGRAM_FROM:
         counts = np.bincount(values)
         distinct = np.flatnonzero(counts)
         return distinct.astype(float), counts[distinct].astype(float)
-    distinct, counts = np.unique(values, return_counts=True)
-    return distinct.astype(float), counts.astype(float)
+    return np.sort(values).astype(float), 1.0
 
 
 def gini(values) -> float:
@@ -83,17 +93,30 @@ def _check_fraction(fraction: float) -> None:
         raise ValueError(f"top_share: fraction={fraction!r} must be in (0, 1]")
 
 
-def _gini(distinct: np.ndarray, counts: np.ndarray, n: int) -> float:
-    total = float((distinct * counts).sum())
+def _gini(distinct: np.ndarray, counts: np.ndarray | float, n: int) -> float:
+    """The Gini coefficient from the ascending values and their counts: the ranks of a
+    value's ``c`` copies after ``b`` smaller ones sum to ``c b + c (c + 1) / 2``."""
+    if np.ndim(counts) == 0:  # each value once: its rank
+        total = float(distinct.sum())
+        rank_sums = np.arange(1.0, n + 1.0)
+    else:
+        total = float((distinct * counts).sum())
+        ranks_before = np.cumsum(counts) - counts
+        rank_sums = counts * ranks_before + counts * (counts + 1) / 2
     if total == 0:
         return 0.0
-    ranks_before = np.cumsum(counts) - counts
-    rank_sums = counts * ranks_before + counts * (counts + 1) / 2
     return float(2.0 * (distinct * rank_sums).sum() / (n * total) - (n + 1) / n)
 
 
-def _top_shares(distinct: np.ndarray, counts: np.ndarray, n: int, fractions) -> list[float]:
-    """``top_share`` for each of ``fractions``, the histogram reversed and summed once."""
+def _top_shares(distinct: np.ndarray, counts: np.ndarray | float, n: int,
+                fractions) -> list[float]:  # fmt: skip
+    """``top_share`` for each of ``fractions``, the values summed from the top once."""
+    if np.ndim(counts) == 0:  # each value once: the k largest are the last k
+        from_top = np.cumsum(distinct[::-1])
+        if from_top[-1] == 0:
+            return [math.nan] * len(fractions)
+        return [float(from_top[math.ceil(fraction * n) - 1] / from_top[-1])
+                for fraction in fractions]  # fmt: skip
     total = float((distinct * counts).sum())
     if total == 0:
         return [math.nan] * len(fractions)

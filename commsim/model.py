@@ -488,7 +488,9 @@ class CommunityModel(Mutators, mesa.Model):
 
 
 def _mean(values: np.ndarray) -> float:
-    return float(values.mean()) if values.size else math.nan
+    """The mean, NaN for no values: ``values.mean()``'s sum and division (the same
+    number) without its several microseconds of Python around them."""
+    return float(values.sum() / values.size) if values.size else math.nan
 
 
 def _signature() -> inspect.Signature:

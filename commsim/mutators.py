@@ -96,7 +96,10 @@ class Mutators:
         pop.satisfaction[people] = 0.0
         self.refill_patience(people)
         today.joined = np.concatenate([today.joined, people])
-        self._members = np.union1d(self._members, people)
+        # joiners were not members, so the index gains them in order without a search of
+        # the members for duplicates (np.union1d hashes every member)
+        joiners = np.unique(people)  # sorted (a person admitted twice is one member)
+        self._members = np.insert(self._members, np.searchsorted(self._members, joiners), joiners)
 
     def remove_members(self, people, today: Day, banned: bool = False) -> None:
         """Take members ``people`` out of their groups today, for good: their state is
