@@ -181,12 +181,13 @@ def stages_so_far(
     grown = np.maximum.accumulate(members) >= 2 * max(members[0], 1.0)
     growth = growth.to_numpy()
     sprout, rapid, active, decline, silence = range(len(STAGES))
+    growth_hysteresis = {rapid: 0.5, active: 2.0}  # the growth line's factor, by yesterday
     codes = np.empty(members.size, dtype=np.int64)
     stage = sprout
     for day in range(members.size):
         silent_line = (2.0 if stage == silence else 1.0) * SILENCE_SHARE * peak[day]
         decline_line = (1.5 if stage in (decline, silence) else 1.0) * active_share * peak[day]
-        growth_line = LIVE_GROWTH_RATE * {rapid: 0.5, active: 2.0}.get(stage, 1.0)
+        growth_line = LIVE_GROWTH_RATE * growth_hysteresis.get(stage, 1.0)
         if members[day] == 0 or (peak[day] > 0 and activity[day] < silent_line):
             stage = silence
         elif activity[day] < decline_line:
