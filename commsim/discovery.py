@@ -34,7 +34,6 @@ from commsim.population import (
     FRIENDS,
     KOL,
     KOL_PULL,
-    MUTED,
     OUTSIDER,
     SPAMMER,
 )
@@ -96,8 +95,7 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
     if not outsider.any():
         return
     inside = model._member_index()
-    # muted members do not bring the group up with their friends
-    member_friends = model._friend_counts(inside[pop.state[inside] != MUTED])
+    member_friends = model._inside_friend_counts()  # muted members do not bring it up
     ambient = today.ambient_boost * rules.ambient_inflow_rate(
         p["ambient_inflow"], model.day, p["promotion_days"]
     )

@@ -276,12 +276,16 @@ class CommunityModel(Mutators, mesa.Model):
             mask = np.zeros(n, dtype=np.float32)
             mask[chosen] = 1.0
             return self._adjacency @ mask
+        return np.bincount(self._counting(chosen), minlength=n).astype(np.float32)
+
+    def _counting(self, chosen: np.ndarray) -> np.ndarray:
+        """Everyone who counts one of ``chosen`` as a friend, once per tie (the entries of
+        their columns of the column-major table)."""
         indptr, indices = self._adjacency_by_friend.indptr, self._adjacency_by_friend.indices
         starts = indptr[chosen]
         sizes = indptr[chosen + 1] - starts  # how many count each chosen one as a friend
         within = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        counted = indices[np.repeat(starts, sizes) + within]
-        return np.bincount(counted, minlength=n).astype(np.float32)
+        return indices[np.repeat(starts, sizes) + within]
 
     def _group_mean_value(self) -> np.ndarray:
         """Mean value of each group's members (0 for an empty group)."""

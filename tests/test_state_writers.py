@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from commsim import CommunityModel
+from commsim import CommunityModel, mutators
 from commsim.model import Day
 from commsim.population import (
     AMBIENT,
@@ -362,19 +362,42 @@ def test_muted_members_post_nothing_until_a_pull_brings_them_up():
     assert model._metrics["muted"] == muted.size - model._metrics["left"]
 
 
-def test_the_member_index_the_mutators_keep_is_the_members_every_day():
+@pytest.mark.parametrize("kept_from", [mutators.KEPT_COUNTS_FROM, 0], ids=["counted", "kept"])
+def test_the_member_index_the_mutators_keep_is_the_members_every_day(kept_from, monkeypatch):
     """The day's steps read the members from the index the mutators keep
-    (``_member_index``): through joining, leaving, muting, moves, splits, bans and a
-    strategy's admissions it is the members, in increasing order."""
+    (``_member_index``), and each person's friends inside from ``_inside_friend_counts``
+    (counted anew in a small population, kept from day to day from ``KEPT_COUNTS_FROM``
+    people: both ways here): through joining, leaving, muting, unmuting, moves, splits,
+    bans, new ties and a strategy's admissions they are the members, in increasing order,
+    and the friends who are members and have not muted, counted anew."""
     from commsim import strategies as s
 
+    monkeypatch.setattr(mutators, "KEPT_COUNTS_FROM", kept_from)
     model = CommunityModel(rng=21, population=600, groups=2, strategies=[
         s.SizeCap(max_members=60, split=True), s.Moderation(), s.KOLSeeding(count=3),
-        s.EntryThreshold(kind="review", level=0.2), s.Referral(),
+        s.EntryThreshold(kind="review", level=0.2), s.Referral(), s.RedPackets(),
     ])  # fmt: skip
+    pop = model.population
+
+    def counted_anew():
+        members = pop.members
+        return model._friend_counts(members[pop.state[members] != MUTED])
+
+    changes = np.zeros(3, dtype=int)  # left, muted, unmuted over the days
     for _ in range(60):
         model.step()
-        assert np.array_equal(model._member_index(), model.population.members)
-    outsiders = np.flatnonzero(model.population.state == OUTSIDER)[:3]
+        today = model.today
+        changes += (today.left.size, today.muted.size, today.unmuted.size)
+        assert np.array_equal(model._member_index(), pop.members)
+        assert np.array_equal(model._inside_friend_counts(), counted_anew())
+    assert (changes > 0).all(), changes  # each change happened
+    outsiders = np.flatnonzero(pop.state == OUTSIDER)[:3]
     model.admit(np.repeat(outsiders, 2), 0, model.today)  # one person twice: one member
-    assert np.array_equal(model._member_index(), model.population.members)
+    assert np.array_equal(model._member_index(), pop.members)
+    members = pop.members[:4]
+    model.mute_members(np.repeat(members, 2), model.today)  # twice: muted once
+    assert np.array_equal(model._inside_friend_counts(), counted_anew())
+    model.unmute_members(np.repeat(members, 2), model.today)
+    model.remove_members(members[:2], model.today)
+    model.add_ties(np.flatnonzero(pop.state == OUTSIDER)[:5], members[2])
+    assert np.array_equal(model._inside_friend_counts(), counted_anew())
