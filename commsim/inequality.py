@@ -15,20 +15,21 @@ import math
 import numpy as np
 
 #: Integer values summarised through their histogram from this many on (sorted below it:
-#: at 200 values a sort takes about 1 us, the histogram and its reading 70 us; at 30,000
-#: a sort 1.3 ms, the histogram 0.35 ms).
+#: at 200 values the measures from a sort take about 25 us, from the histogram 70 us; at
+#: 30,000 a sort alone 1.3 ms, the histogram 0.35 ms).
 HISTOGRAM_FROM = 1000
 
 
-def _sorted_histogram(values: np.ndarray) -> tuple[np.ndarray, np.ndarray | float]:
+def _sorted_histogram(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Values in ascending order and how often each occurs: the distinct values and their
     counts (integers, from ``HISTOGRAM_FROM`` values on), or every value sorted with a
-    count of 1 each (the float 1.0, which the sums below broadcast)."""
-    if np.issubdtype(values.dtype, np.integer) and values.size >= HISTOGRAM_FROM:
+    count of 1 each."""
+    if (np.issubdtype(values.dtype, np.integer) and values.size >= HISTOGRAM_FROM
+            and values.min() >= 0):
         counts = np.bincount(values)
         distinct = np.flatnonzero(counts)
         return distinct.astype(float), counts[distinct].astype(float)
-    return np.sort(values).astype(float), 1.0
+    return np.sort(values).astype(float), np.ones(values.size)
 
 
 def gini(values) -> float:
@@ -92,30 +93,19 @@ def _check_fraction(fraction: float) -> None:
         raise ValueError(f"top_share: fraction={fraction!r} must be in (0, 1]")
 
 
-def _gini(distinct: np.ndarray, counts: np.ndarray | float, n: int) -> float:
+def _gini(distinct: np.ndarray, counts: np.ndarray, n: int) -> float:
     """The Gini coefficient from the ascending values and their counts: the ranks of a
     value's ``c`` copies after ``b`` smaller ones sum to ``c b + c (c + 1) / 2``."""
-    if np.ndim(counts) == 0:  # each value once: its rank
-        total = float(distinct.sum())
-        rank_sums = np.arange(1.0, n + 1.0)
-    else:
-        total = float((distinct * counts).sum())
-        ranks_before = np.cumsum(counts) - counts
-        rank_sums = counts * ranks_before + counts * (counts + 1) / 2
+    total = float((distinct * counts).sum())
     if total == 0:
         return 0.0
+    ranks_before = np.cumsum(counts) - counts
+    rank_sums = counts * ranks_before + counts * (counts + 1) / 2
     return float(2.0 * (distinct * rank_sums).sum() / (n * total) - (n + 1) / n)
 
 
-def _top_shares(distinct: np.ndarray, counts: np.ndarray | float, n: int,
-                fractions) -> list[float]:  # fmt: skip
+def _top_shares(distinct: np.ndarray, counts: np.ndarray, n: int, fractions) -> list[float]:
     """``top_share`` for each of ``fractions``, the values summed from the top once."""
-    if np.ndim(counts) == 0:  # each value once: the k largest are the last k
-        from_top = np.cumsum(distinct[::-1])
-        if from_top[-1] == 0:
-            return [math.nan] * len(fractions)
-        return [float(from_top[math.ceil(fraction * n) - 1] / from_top[-1])
-                for fraction in fractions]  # fmt: skip
     total = float((distinct * counts).sum())
     if total == 0:
         return [math.nan] * len(fractions)
