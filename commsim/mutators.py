@@ -329,9 +329,15 @@ class Mutators:
         """``people`` become readers of a group (``change`` +1: they joined or unmuted) or
         stop being (-1: they left or muted): each person who counts one of them as a friend
         has one friend inside more or fewer. Kept as a change, counted with the day's
-        others when the counts are next read (``_inside_friend_counts``)."""
-        if people.size:
+        others when the counts are next read (``_inside_friend_counts``); not kept where
+        that read counts anew anyway (a small population, or counts not made yet)."""
+        if people.size and self._keeps_inside_counts():
             self._inside_changes.append((people, change))
+
+    def _keeps_inside_counts(self) -> bool:
+        """Whether the friends inside are kept from day to day (made already, in a
+        population of ``KEPT_COUNTS_FROM`` or more) rather than counted anew when read."""
+        return self._inside_friends is not None and self.population.size >= KEPT_COUNTS_FROM
 
     def _inside_friend_counts(self) -> np.ndarray:
         """For every person, how many of their friends are members who have not muted the
@@ -346,7 +352,7 @@ class Mutators:
         are the same either way; new ties (``add_ties``) count anew.
         """
         changes, self._inside_changes = self._inside_changes, []
-        if self._inside_friends is None or self.population.size < KEPT_COUNTS_FROM:
+        if not self._keeps_inside_counts():
             members = self._members
             self._inside_friends = self._friend_counts(
                 members[self.population.state[members] != MUTED]
