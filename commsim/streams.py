@@ -56,6 +56,8 @@ import zlib
 import numpy as np
 from scipy import special
 
+from commsim.compiled import kernel
+
 MECHANISMS = (
     "population", "network", "founders", "discovery", "joining", "posting", "audience",
     "experience", "muting", "spam",
@@ -238,19 +240,29 @@ def per_person(keys: np.ndarray, people) -> np.ndarray:
     for, not in the population: a mechanism over the members of a large population pays
     for its members only. The stream is taken ``len(keys)`` numbers further whoever is
     asked for, so the stream's next draws stay aligned too."""
-    keys = keys + _GOLDEN  # the (i + 1)'s gamma
-    shift1, times1, shift2, times2, shift3 = _MIX
-    x = np.asarray(people, dtype=np.uint64) * _GOLDEN
-    x = x + keys[:, None]
-    x ^= x >> shift1
-    x *= times1
-    x ^= x >> shift2
-    x *= times2
-    x ^= x >> shift3
-    x >>= np.uint64(11)
-    u = x * 2.0**-53
-    u += 2.0**-54
+    people = np.asarray(people, dtype=np.int64)
+    u = _keyed_uniforms(keys, people)
     return u if keys.size > 1 else u[0]
+
+
+@kernel
+def _keyed_uniforms(keys: np.ndarray, people: np.ndarray) -> np.ndarray:
+    """``per_person``'s rows for 64-bit ``keys`` and int64 ``people`` (a kernel; array
+    operations wrap around mod 2**64 silently both ways)."""
+    shift1, times1, shift2, times2, shift3 = _MIX
+    gamma = keys + _GOLDEN  # the (i + 1)'s gamma
+    position = people.astype(np.uint64) * _GOLDEN
+    u = np.empty((keys.size, people.size))
+    for row in range(keys.size):
+        x = position + gamma[row]
+        x ^= x >> shift1
+        x *= times1
+        x ^= x >> shift2
+        x *= times2
+        x ^= x >> shift3
+        x >>= np.uint64(11)
+        u[row] = x * 2.0**-53 + 2.0**-54
+    return u
 
 
 def poisson_quantile(u: np.ndarray, mean) -> np.ndarray:

@@ -1,0 +1,35 @@
+"""Compiled kernels: the model's per-person loops, compiled by numba where it is installed.
+
+``kernel`` compiles a function with ``numba.njit`` (cached on disk, so a process after the
+first loads it instead of compiling it), or leaves it as it is where numba is missing or
+``NUMBA_DISABLE_JIT=1``: the same Python function runs then, interpreted, with the same
+numbers and more slowly. A kernel is written as a loop over plain numpy arrays and scalars,
+the subset of Python both ways run; each equation it uses stays in ``commsim.rules``, and
+the kernel calls the compiled twin of that rule (``kernel(rules.f)``), one home for each.
+
+Floating point: a compiled kernel's ``exp`` and ``log`` are the C library's (as Python's
+``math``), numpy's vectorised ones differ from them in the last bit for a few values in a
+hundred. Only continuous state can differ that way (a reservoir of patience, say); a
+person's decisions compare a uniform with a chance, so a decision could differ only when a
+uniform falls within a rounding error of its chance (about one draw in 10**15). The daily
+metrics are the same both ways: ``tests/test_compiled.py`` runs the fingerprints both ways.
+"""
+
+from __future__ import annotations
+
+import os
+
+try:
+    import numba
+except ImportError:  # the plain path: same numbers, interpreted
+    numba = None
+
+COMPILED = numba is not None and os.environ.get("NUMBA_DISABLE_JIT", "0") != "1"
+
+
+def kernel(function):
+    """``function`` compiled in nopython mode (cached, released from the GIL, numpy's
+    rules for division by zero), or ``function`` itself on the plain path."""
+    if not COMPILED:
+        return function
+    return numba.njit(cache=True, nogil=True, error_model="numpy")(function)

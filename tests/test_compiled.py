@@ -1,0 +1,45 @@
+"""The compiled day and the plain one (``commsim.compiled``): the same numbers both ways.
+
+The plain path (numba missing, or ``NUMBA_DISABLE_JIT=1``) runs each kernel's Python
+function interpreted; its runs must match the same fingerprints as the compiled ones.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from commsim import compiled
+
+HERE = Path(__file__).parent
+
+PLAIN_CASE = """
+import sys
+sys.path.insert(0, {tests!r})
+from commsim import compiled
+assert not compiled.COMPILED, "the plain path was asked for"
+import test_fingerprints as f
+f._compare({case!r}, f.CASES[{case!r}]())
+print("plain path matches", {case!r})
+"""
+
+
+def test_compiled_where_numba_is_installed():
+    pytest.importorskip("numba")
+    assert compiled.COMPILED == (os.environ.get("NUMBA_DISABLE_JIT", "0") != "1")
+
+
+@pytest.mark.parametrize("case", ["one_group", "every_strategy"])
+def test_plain_path_matches_the_fingerprints(case):
+    """A run on the plain path gives the stored daily metrics (the compiled path's test
+    is ``test_fingerprints``)."""
+    script = PLAIN_CASE.format(tests=str(HERE), case=case)
+    env = {**os.environ, "NUMBA_DISABLE_JIT": "1"}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                            text=True, timeout=900)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "plain path matches" in result.stdout
