@@ -51,13 +51,13 @@ import numpy as np
 import scipy.sparse as sp
 from scipy import special
 
-from commsim import audience, discovery, muting, rules, spam
+from commsim import audience, discovery, muting, rules, setup_cache, spam
 from commsim.agents import Member
 from commsim.checks import check_arguments
 from commsim.day import Day
 from commsim.inequality import participation
 from commsim.mutators import Mutators
-from commsim.network import adjacency_matrix, small_world
+from commsim.network import adjacency_matrix
 from commsim.parameters import PARAMETERS, RUN_DAYS, check_together, parameters_doc, validate
 from commsim.population import (
     CONTRIBUTOR,
@@ -65,7 +65,6 @@ from commsim.population import (
     LURKER,
     MUTED,
     SPAMMER,
-    draw_population,
 )
 from commsim.strategies import registry
 from commsim.strategies.base import Strategy
@@ -143,13 +142,13 @@ class CommunityModel(Mutators, mesa.Model):
         self.streams = Streams(entropy_of(rng))
         super().__init__(rng=rng)
 
-        self.population = draw_population(self.stream("population"), p)
+        self.population = setup_cache.population(self.streams, p)
         self._graph = network
         if network is None:
-            self._small_world = small_world(
-                self.stream("network"), p["population"], p["mean_degree"], p["rewiring"]
+            self._small_world, adjacency = setup_cache.network(
+                self.streams, p["population"], p["mean_degree"], p["rewiring"]
             )
-            self._set_adjacency(self._small_world.adjacency())
+            self._set_adjacency(adjacency)
         else:
             self._set_adjacency(adjacency_matrix(network, p["population"]))
         self._people: list[Member] | None = None  # made when first asked (``people``)

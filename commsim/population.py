@@ -122,6 +122,13 @@ class Population:
         return np.where(self.joined_day >= 0, end - self.joined_day, 0)
 
 
+TRAIT_PARAMETERS = ("population", "trait_concentration", "need_mean", "value_mean",
+                    "patience_mean", "activity_mean", "activity_concentration",
+                    "spammer_share", "verbosity_spread")  # fmt: skip
+"""The parameters ``draw_population`` reads, and the only ones (``commsim.setup_cache``
+keeps a population drawn for these values)."""
+
+
 def draw_population(rng: np.random.Generator, params: dict) -> Population:
     """Draw traits and roles for ``params['population']`` people.
 
@@ -131,6 +138,7 @@ def draw_population(rng: np.random.Generator, params: dict) -> Population:
     Willingness to pay and effort come from their own stream (``draw_door_traits``), and
     verbosity from another (``draw_verbosity``; spammers 1).
     """
+    params = {name: params[name] for name in TRAIT_PARAMETERS}  # reads only these
     n = params["population"]
     c = params["trait_concentration"]
     need = beta_by_mean(rng, params["need_mean"], c, n)

@@ -157,12 +157,12 @@ def run_sweep(
                 state = adaptive_state(experiment, settings, store.outcomes())
                 # runs kept from an earlier width or cap count too (the report uses them)
                 wanted, total = state.pending, len(state.planned() | finished_now)
-            pending = (
-                run
-                for run in experiment.runs(settings)
-                if (run.setting, run.replication) not in finished_now
-                and (wanted is None or (run.setting, run.replication) in wanted)
-            )
+            pending = iter(sorted(
+                (run for run in experiment.runs(settings)
+                 if (run.setting, run.replication) not in finished_now
+                 and (wanted is None or (run.setting, run.replication) in wanted)),
+                key=_replication_first,
+            ))  # fmt: skip
             done = len(finished_now) if wanted is None else total - len(wanted)
             sweep = _Sweep(
                 experiment, store, settings, pending, workers, batch_seconds, flush_seconds
@@ -182,6 +182,13 @@ def run_sweep(
         run_seconds,
         workers,
     )
+
+
+def _replication_first(run: Run) -> tuple[int, int]:
+    """Runs go out replication by replication, each replication's settings together: under
+    common random numbers they share their people and network, which a worker then draws
+    once (``commsim.setup_cache``; at 1,000 people 0.9 ms to build a model instead of 4)."""
+    return run.replication, run.setting
 
 
 def _check_seconds(name: str, value: object, zero: bool) -> None:
