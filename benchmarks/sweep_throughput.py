@@ -18,12 +18,17 @@ time): building the model, its days, and the rest of a worker's run (the daily f
 the outcomes); what is not the days is the run's own overhead, printed as a share of the
 run (target, issue 14: under 5%).
 
+``--settings K`` splits the runs into K settings of a strategy (red packets of K budgets)
+times ``runs / K`` replications, the shape of a strategist's sweep: under common random
+numbers a replication's settings share their people and network, which a worker draws
+once (``commsim.setup_cache``); with the default of one setting every run draws its own.
+
 Targets (issue 4): the 1,000 runs in under 3 minutes with 2 workers; overhead under 10%.
 Issue 14: the 1,000 runs in under 10 s on two cores.
 
 Usage:
     python benchmarks/sweep_throughput.py [--runs 1000] [--population 1000] [--days 180]
-        [--executors serial processes dask]
+        [--settings 1] [--executors serial processes dask]
 """
 
 from __future__ import annotations
@@ -57,8 +62,10 @@ def warm_up(executor, workers: int) -> None:
 
 
 def _import_commsim() -> int:
-    import commsim.sweep.worker  # noqa: F401
+    """Import commsim in a worker and step a small model, loading its compiled kernels."""
+    from commsim.sweep.worker import run_model
 
+    run_model(0, 3, [], population=200)
     return os.getpid()
 
 
@@ -145,6 +152,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--population", type=int, default=1000)
     parser.add_argument("--days", type=int, default=180)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--settings", type=int, default=1,
+                        help="settings (red packets' budgets) the runs are split into")
     parser.add_argument(
         "--executors",
         nargs="+",
@@ -152,16 +161,21 @@ def main(argv: list[str] | None = None) -> None:
         choices=["serial", "processes", "dask"],
     )
     args = parser.parse_args(argv)
+    if not 1 <= args.settings <= args.runs:
+        parser.error(f"--settings must be between 1 and --runs ({args.runs}), got {args.settings}")
     experiment = Experiment(
         name="throughput",
         days=args.days,
-        replications=args.runs,
+        replications=args.runs // args.settings,
         seed=1,
         parameters={"population": args.population},
-    )
+        vary={"RedPackets.budget": [100.0 * k for k in range(args.settings)]}
+        if args.settings > 1 else {},
+    )  # fmt: skip
     print(
-        f"Sweep throughput: {args.runs} runs, population {args.population}, {args.days} "
-        f"days; {os.cpu_count()} cores"
+        f"Sweep throughput: {experiment.run_count()} runs ({args.settings} settings x "
+        f"{experiment.replications} replications), population {args.population}, "
+        f"{args.days} days; {os.cpu_count()} cores"
     )
     run_parts(experiment)
     for name in args.executors:
