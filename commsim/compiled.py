@@ -41,7 +41,7 @@ def lever_array(lever) -> np.ndarray:
     """A day's lever (``commsim.day.Day``: a number for everyone, or an array of one value
     per person) as a kernel takes it, one type either way: a float64 array of one value,
     or of one per person (``lever`` reads it)."""
-    return np.atleast_1d(np.asarray(lever, dtype=np.float64))
+    return np.asarray(lever, dtype=np.float64).reshape(-1)
 
 
 @kernel
