@@ -346,13 +346,13 @@ class CommunityModel(Mutators, mesa.Model):
         """Each member weighs the day: U = benefit + novelty - cost + bonus + noise,
         against the expectation E (which carries evaporative cooling); the surplus
         U - E is their satisfaction and moves their patience (``rules``; the kernel
-        ``_experienced``). The bonus is ``today.utility_bonus`` (one for all or per
+        ``_members_experience``). The bonus is ``today.utility_bonus`` (one for all or per
         person) and what being answered gave the writers today (``audience.answer``)."""
         pop, p = self.population, self.params
         members = self._member_index()
         answered, answer_utility = self._answered
         noise = special.ndtri(self.streams.per_person("experience", members))
-        self._load, benefit, cost = _experienced(
+        self._load, benefit, cost = _members_experience(
             members, pop.group, pop.need, pop.value, pop.joined_day, pop.state, pop.patience,
             pop.reservoir, pop.satisfaction, self._group_mean_value(), today.messages,
             today.spam, today.valued_messages, lever_array(today.utility_bonus), answered,
@@ -490,11 +490,11 @@ def _group_means(members, group, value, groups):
 
 
 @kernel
-def _experienced(members, group, need, value, joined_day, state, patience, reservoir,
-                 satisfaction, mean_value, messages, spam, valued_messages, bonus, answered,
-                 answer_utility, noise, day, attention_budget, spam_weight, reading_cost,
-                 overload_cost, content_scale, novelty, novelty_days, expectation, cooling,
-                 mood_noise, muted_reading, patience_days, recovery):  # fmt: skip
+def _members_experience(members, group, need, value, joined_day, state, patience, reservoir,
+                         satisfaction, mean_value, messages, spam, valued_messages, bonus, answered,
+                         answer_utility, noise, day, attention_budget, spam_weight, reading_cost,
+                         overload_cost, content_scale, novelty, novelty_days, expectation, cooling,
+                         mood_noise, muted_reading, patience_days, recovery):  # fmt: skip
     """The day's experience of ``members`` (``CommunityModel._experience``), a kernel.
 
     Per group g: the load ``L_g`` (``rules.reading_load``) and the cost ``C_g``
