@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+
 try:
     import numba
 except ImportError:  # the plain path: same numbers, interpreted
@@ -33,3 +35,17 @@ def kernel(function):
     if not COMPILED:
         return function
     return numba.njit(cache=True, nogil=True, error_model="numpy")(function)
+
+
+def lever_array(lever) -> np.ndarray:
+    """A day's lever (``commsim.day.Day``: a number for everyone, or an array of one value
+    per person) as a kernel takes it, one type either way: a float64 array of one value,
+    or of one per person (``lever`` reads it)."""
+    return np.asarray(lever, dtype=np.float64).reshape(-1)
+
+
+@kernel
+def lever(values, person):
+    """Person ``person``'s value of a lever given by ``lever_array``: its one value, or
+    the person's own."""
+    return values[person] if values.size > 1 else values[0]

@@ -54,6 +54,7 @@ from scipy import special
 from commsim import audience, discovery, muting, rules, setup_cache, spam
 from commsim.agents import Member
 from commsim.checks import check_arguments
+from commsim.compiled import kernel, lever, lever_array
 from commsim.day import Day
 from commsim.inequality import participation
 from commsim.mutators import Mutators
@@ -289,11 +290,7 @@ class CommunityModel(Mutators, mesa.Model):
     def _group_mean_value(self) -> np.ndarray:
         """Mean value of each group's members (0 for an empty group)."""
         pop = self.population
-        members = self._member_index()
-        group = pop.group[members]
-        sizes = np.bincount(group, minlength=self.n_groups)
-        total = np.bincount(group, weights=pop.value[members], minlength=self.n_groups)
-        return np.divide(total, sizes, out=np.zeros(self.n_groups), where=sizes > 0)
+        return _group_means(self._member_index(), pop.group, pop.value, self.n_groups)
 
     # ------------------------------------------------------------------ 2. post
     def _post(self, today: Day) -> None:
@@ -347,47 +344,23 @@ class CommunityModel(Mutators, mesa.Model):
     def _experience(self, today: Day) -> None:
         """Each member weighs the day: U = benefit + novelty - cost + bonus + noise,
         against the expectation E (which carries evaporative cooling); the surplus
-        U - E is their satisfaction and moves their patience (``rules``)."""
+        U - E is their satisfaction and moves their patience (``rules``; the kernel
+        ``_members_experience``). The bonus is ``today.utility_bonus`` (one for all or per
+        person) and what being answered gave the writers today (``audience.answer``)."""
         pop, p = self.population, self.params
         members = self._member_index()
-        group = pop.group[members]
-        mean_value = self._group_mean_value()
-        self._load = rules.reading_load(
-            today.messages, today.spam, p["attention_budget"], p["spam_weight"]
-        )
-        cost = rules.reading_cost(self._load, p["reading_cost"], p["overload_cost"])
-        need = pop.need[members]
-        bonus = today.utility_bonus
-        if isinstance(bonus, np.ndarray):
-            bonus = bonus[members]
         answered, answer_utility = self._answered
-        still = pop.group[answered] >= 0  # a strategy may have removed a writer since
-        answered, answer_utility = answered[still], answer_utility[still]
-        bonus = bonus + np.bincount(
-            np.searchsorted(members, answered), answer_utility, minlength=members.size
-        )
-        benefit = rules.content_benefit(need, today.valued_messages[group], p["content_scale"])
-        utility = (
-            benefit
-            + rules.novelty_utility(
-                self.day - pop.joined_day[members], p["novelty"], p["novelty_days"]
-            )
-            - cost[group]
-            + bonus
-            + p["mood_noise"] * special.ndtri(self.streams.per_person("experience", members))
-        )
-        expected = rules.expected_utility(
-            need, pop.value[members], mean_value[group], p["expectation"], p["cooling"]
-        )
-        surplus = utility - expected
-        muted = pop.state[members] == MUTED
-        surplus[muted] = rules.muted_surplus(surplus[muted], p["muted_reading"])
-        pop.satisfaction[members] = surplus
-        pop.reservoir[members] = rules.patience_after(
-            pop.reservoir[members], surplus, pop.patience[members] * p["patience_days"],
-            p["recovery"],
+        noise = special.ndtri(self.streams.per_person("experience", members))
+        self._load, benefit, cost = _members_experience(
+            members, pop.group, pop.need, pop.value, pop.joined_day, pop.state, pop.patience,
+            pop.reservoir, pop.satisfaction, self._group_mean_value(), today.messages,
+            today.spam, today.valued_messages, lever_array(today.utility_bonus), answered,
+            answer_utility, noise, self.day, p["attention_budget"], p["spam_weight"],
+            p["reading_cost"], p["overload_cost"], p["content_scale"], p["novelty"],
+            p["novelty_days"], p["expectation"], p["cooling"], p["mood_noise"],
+            p["muted_reading"], p["patience_days"], p["recovery"],
         )  # fmt: skip
-        self._experienced = (members, benefit, cost[group])
+        self._experienced = (members, benefit, cost)
 
     # ------------------------------------------------------------------ 4. mute or leave
     def _leave(self, today: Day) -> None:
@@ -488,6 +461,88 @@ class CommunityModel(Mutators, mesa.Model):
     def members(self) -> list[Member]:
         """The agents currently in a group."""
         return [self.people[i] for i in self.population.members]
+
+
+_reading_load = kernel(rules.reading_load)
+_reading_cost = kernel(rules.reading_cost)
+_content_benefit = kernel(rules.content_benefit)
+_novelty_utility = kernel(rules.novelty_utility)
+_expected_utility = kernel(rules.expected_utility)
+_muted_surplus = kernel(rules.muted_surplus)
+_patience_after = kernel(rules.patience_after)
+
+
+@kernel
+def _group_means(members, group, value, groups):
+    """Mean value of each group's ``members`` (0 for an empty group):
+    ``vbar_g = sum_{i in g} v_i / n_g``, summed in the members' order."""
+    totals = np.zeros(groups)
+    sizes = np.zeros(groups)
+    for person in members:
+        totals[group[person]] += value[person]
+        sizes[group[person]] += 1.0
+    means = np.zeros(groups)
+    for g in range(groups):
+        if sizes[g] > 0:
+            means[g] = totals[g] / sizes[g]
+    return means
+
+
+@kernel
+def _members_experience(members, group, need, value, joined_day, state, patience, reservoir,
+                         satisfaction, mean_value, messages, spam, valued_messages, bonus, answered,
+                         answer_utility, noise, day, attention_budget, spam_weight, reading_cost,
+                         overload_cost, content_scale, novelty, novelty_days, expectation, cooling,
+                         mood_noise, muted_reading, patience_days, recovery):  # fmt: skip
+    """The day's experience of ``members`` (``CommunityModel._experience``), a kernel.
+
+    Per group g: the load ``L_g`` (``rules.reading_load``) and the cost ``C_g``
+    (``rules.reading_cost``). Per member i, with ``z_i`` = ``noise[i]`` (a standard
+    normal), ``b_i`` the ``bonus`` lever (``lever_array``) plus what being answered gave
+    the ``answered`` writers who are still members (``answer_utility``)::
+
+        U_i = B_i + N_i - C_g + b_i + mood_noise * z_i      (rules.content_benefit,
+        surplus_i = U_i - E_i                                 novelty_utility,
+        (times muted_reading for a muted member)              expected_utility,
+        r_i <- patience_after(r_i, surplus_i, patience_i * patience_days)   muted_surplus)
+
+    Writes ``satisfaction`` (the surplus) and ``reservoir`` of the members; returns the
+    load per group and, per member, ``B_i`` and ``C_g``.
+    """
+    load = np.empty(messages.size)
+    group_cost = np.empty(messages.size)
+    for g in range(messages.size):
+        load[g] = _reading_load(messages[g], spam[g], attention_budget, spam_weight)
+        group_cost[g] = _reading_cost(load[g], reading_cost, overload_cost)
+    answered_bonus = np.zeros(members.size)
+    for k in range(answered.size):
+        if group[answered[k]] >= 0:  # a strategy may have removed a writer since
+            answered_bonus[np.searchsorted(members, answered[k])] += answer_utility[k]
+    benefit = np.empty(members.size)
+    cost = np.empty(members.size)
+    for i in range(members.size):
+        person = members[i]
+        g = group[person]
+        benefit[i] = _content_benefit(need[person], valued_messages[g], content_scale)
+        cost[i] = group_cost[g]
+        utility = (
+            benefit[i]
+            + _novelty_utility(day - joined_day[person], novelty, novelty_days)
+            - cost[i]
+            + (lever(bonus, person) + answered_bonus[i])
+            + mood_noise * noise[i]
+        )
+        expected = _expected_utility(
+            need[person], value[person], mean_value[g], expectation, cooling
+        )
+        surplus = utility - expected
+        if state[person] == MUTED:
+            surplus = _muted_surplus(surplus, muted_reading)
+        satisfaction[person] = surplus
+        reservoir[person] = _patience_after(
+            reservoir[person], surplus, patience[person] * patience_days, recovery
+        )
+    return load, benefit, cost
 
 
 def _mean(values: np.ndarray) -> float:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from commsim import rules
+from commsim.compiled import kernel, lever, lever_array
 from commsim.population import MUTED, SPAMMER
 
 if TYPE_CHECKING:
@@ -37,22 +38,16 @@ def surface(model: CommunityModel, today: Day, posted_friends: np.ndarray) -> No
     Args:
         posted_friends: for every person, friends who posted yesterday (``A @ c``).
     """
-    pop = model.population
-    members = model._member_index()
-    muted = members[pop.state[members] == MUTED]
+    p = model.params
+    muted, chance = _surfacing_chances(
+        model._member_index(), model.population.state, lever_array(today.surface_pull),
+        posted_friends, p["mention_pull"], p["resurfacing"],
+    )  # fmt: skip
     # keyed by person, before settle's (commsim.streams: aligned across settings)
     draws = model.streams.per_person("muting", muted)
     if muted.size == 0:
         return
-    pull = today.surface_pull
-    if isinstance(pull, np.ndarray):
-        pull = pull[muted]
-    p = model.params
-    chance = rules.surfacing_probability(
-        pull, posted_friends[muted], p["mention_pull"], p["resurfacing"]
-    )
-    up = muted[draws < chance]
-    model._unmute(up, today)
+    model._unmute(muted[draws < chance], today)
 
 
 def settle(model: CommunityModel, today: Day, members, benefit, cost) -> None:
@@ -65,13 +60,57 @@ def settle(model: CommunityModel, today: Day, members, benefit, cost) -> None:
             reading it cost.
     """
     pop = model.population
-    spent = (pop.reservoir[members] <= 0) & (pop.role[members] != SPAMMER)
+    spent = _spent(members, pop.reservoir, pop.role)
     draws = model.streams.per_person("muting", members[spent])  # after surface's, by person
-    if not spent.any():
+    if spent.size == 0:
         return
-    spent = np.flatnonzero(spent)
-    reading = pop.state[members[spent]] != MUTED
-    chance = rules.mute_probability(benefit[spent], cost[spent], model.params["muting"])
-    mutes = reading & (draws < chance)
-    model._mute(members[spent[mutes]], today)
-    model._remove(members[spent[~mutes]], today)
+    to_mute, to_remove = _mute_or_leave(
+        members, spent, pop.state, benefit, cost, draws, model.params["muting"]
+    )
+    model._mute(to_mute, today)
+    model._remove(to_remove, today)
+
+
+_surfacing_probability = kernel(rules.surfacing_probability)
+_mute_probability = kernel(rules.mute_probability)
+
+
+@kernel
+def _surfacing_chances(members, state, pull, posted_friends, mention_pull, resurfacing):
+    """The muted among ``members`` (in their order) and each one's chance to come back up
+    today, ``rules.surfacing_probability`` with their ``pull`` (``lever_array``) and
+    friends who posted (in float64)."""
+    muted = members[state[members] == MUTED]
+    chance = np.empty(muted.size)
+    for i in range(muted.size):
+        person = muted[i]
+        mentions = np.float64(posted_friends[person])
+        chance[i] = _surfacing_probability(lever(pull, person), mentions, mention_pull, resurfacing)
+    return muted, chance
+
+
+@kernel
+def _spent(members, reservoir, role):
+    """Positions in ``members`` of those whose patience is used up (``r_i <= 0``),
+    spammers aside."""
+    spent = np.empty(members.size, dtype=np.int64)
+    count = 0
+    for i in range(members.size):
+        if reservoir[members[i]] <= 0 and role[members[i]] != SPAMMER:
+            spent[count] = i
+            count += 1
+    return spent[:count]
+
+
+@kernel
+def _mute_or_leave(members, spent, state, benefit, cost, draws, muting):
+    """Who of the ``spent`` (positions in ``members``, aligned with ``benefit``, ``cost``
+    and ``draws``) mutes, and who leaves: a reading member mutes when their draw falls
+    below ``rules.mute_probability``, a muted one leaves. Both in ``members``' order."""
+    mutes = np.zeros(spent.size, dtype=np.bool_)
+    for k in range(spent.size):
+        i = spent[k]
+        reading = state[members[i]] != MUTED
+        mutes[k] = reading and draws[k] < _mute_probability(benefit[i], cost[i], muting)
+    chosen = members[spent]
+    return chosen[mutes], chosen[~mutes]

@@ -160,7 +160,7 @@ def patience_after(reservoir, surplus, patience_capacity, recovery):
     reservoir starts at ``cap_i = patience_i * patience_days`` and drains by each day's
     shortfall; a member leaves when it is used up.
     """
-    gain = np.where(surplus < 0, surplus, recovery * surplus)
+    gain = np.minimum(surplus, 0.0) + recovery * np.maximum(surplus, 0.0)  # one term is 0
     return np.minimum(reservoir + gain, patience_capacity)
 
 
@@ -269,8 +269,8 @@ def mute_probability(benefit, cost, muting):
     """
     benefit = np.maximum(benefit, 0.0)
     total = benefit + np.maximum(cost, 0.0)
-    share = np.divide(benefit, total, out=np.ones_like(total, dtype=float), where=total > 0)
-    return muting * share
+    nothing = total <= 0.0  # B_i + C_g = 0: the share is (0 + 1) / (0 + 1)
+    return muting * ((benefit + nothing) / (total + nothing))
 
 
 def muted_surplus(surplus, muted_reading):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from commsim import rules
+from commsim.compiled import kernel
 from commsim.population import CONTRIBUTOR, SPAMMER
 
 if TYPE_CHECKING:
@@ -38,12 +39,32 @@ def settle(model: CommunityModel, today: Day, readers: np.ndarray) -> None:
     spammers = members[pop.role[members] == SPAMMER]
     if spammers.size == 0:
         return
-    audience = readers[pop.group[spammers]]
     draws = model.streams.per_person("spam", spammers, 2)
-    posted = pop.state[spammers] == CONTRIBUTOR
-    reported = posted & (draws[0] < rules.report_probability(audience, p["report_rate"]))
-    moving = ~reported & (
-        draws[1] < rules.spammer_leaving_probability(audience, p["spam_move_on"], p["spam_readers"])
-    )
-    model.remove_members(spammers[reported], today, banned=True)
-    model.remove_members(spammers[moving], today)
+    reported, moving = _reported_or_moving(
+        spammers, pop.state, pop.group, readers, draws, p["report_rate"], p["spam_move_on"],
+        p["spam_readers"],
+    )  # fmt: skip
+    model.remove_members(reported, today, banned=True)
+    model.remove_members(moving, today)
+
+
+_report_probability = kernel(rules.report_probability)
+_spammer_leaving_probability = kernel(rules.spammer_leaving_probability)
+
+
+@kernel
+def _reported_or_moving(spammers, state, group, readers, draws, report_rate, spam_move_on,
+                        spam_readers):  # fmt: skip
+    """Which ``spammers`` are reported (they posted today, and ``draws[0]`` fell below
+    ``rules.report_probability`` of their group's ``readers``) and which of the others
+    move on (``draws[1]`` below ``rules.spammer_leaving_probability``), in their order."""
+    reported = np.zeros(spammers.size, dtype=np.bool_)
+    moving = np.zeros(spammers.size, dtype=np.bool_)
+    for i in range(spammers.size):
+        audience = readers[group[spammers[i]]]
+        posted = state[spammers[i]] == CONTRIBUTOR
+        reported[i] = posted and draws[0, i] < _report_probability(audience, report_rate)
+        moving[i] = not reported[i] and draws[1, i] < _spammer_leaving_probability(
+            audience, spam_move_on, spam_readers
+        )
+    return spammers[reported], spammers[moving]
