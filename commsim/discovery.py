@@ -9,15 +9,17 @@ without posting counts ``silent_exposure``, one who muted the group not at all (
 bring it up); the linked share is over all friends who are members
 (``rules.friend_exposure``).
 
-The linked share of an outsider's member friends costs a sparse product per outsider; it is
-computed only for the few whose draw could make them join at the highest possible linked
-share (thinning): with ``u_i`` the outsider's uniform draw and ``p_i(c)`` the chance at
-linked share ``c`` (increasing in ``c``), ``u_i < p_i(1)`` picks the candidates and
-``u_i < p_i(c_i)`` the joiners, exactly the same as drawing ``u_i < p_i(c_i)`` for all.
-Likewise the interest (at most 1) is computed only for outsiders whose draw is below
-their chance without it, and the chance through friends only for outsiders with a
-friend inside (for the others it is the ambient reach): in a large population nearly
-every outsider costs one uniform and one comparison.
+The linked share of an outsider's member friends costs a look through the ties of each of
+them; it is computed only for the few whose draw could make them join at the highest
+possible linked share (thinning): with ``u_i`` the outsider's uniform draw and ``p_i(c)``
+the chance at linked share ``c`` (increasing in ``c``), ``u_i < p_i(1)`` picks the
+candidates and ``u_i < p_i(c_i)`` the joiners, exactly the same as drawing
+``u_i < p_i(c_i)`` for all. Likewise the interest (at most 1) is computed only for
+outsiders whose draw is below their chance without it, and the chance through friends
+only for outsiders with a friend inside (for the others it is the ambient reach): in a
+large population nearly every outsider costs one uniform and one comparison. Both passes
+are compiled loops (``commsim.compiled``): ``_near`` over the population,
+``_applications`` over the few it leaves.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from commsim import rules
+from commsim.compiled import kernel
 from commsim.population import (
     AMBIENT,
     CONTRIBUTOR,
@@ -43,36 +46,40 @@ if TYPE_CHECKING:
     from commsim.model import CommunityModel
 
 
-def linked_share(adjacency: sp.csr_array, edge_keys: np.ndarray, members: np.ndarray,
-                 people: np.ndarray) -> np.ndarray:  # fmt: skip
-    """For each of ``people``, the share of pairs of their friends who are members that are
-    friends of each other:
+_discovery_probability = kernel(rules.discovery_probability)
+_friend_exposure = kernel(rules.friend_exposure)
+_friend_share_of_discovery = kernel(rules.friend_share_of_discovery)
+_join_interest = kernel(rules.join_interest)
+
+
+@kernel
+def linked_share(indptr: np.ndarray, indices: np.ndarray, group: np.ndarray,
+                 person: int, marked: np.ndarray) -> float:  # fmt: skip
+    """The share of pairs of ``person``'s friends who are members that are friends of
+    each other:
 
         c_i = pairs_i / (k_i (k_i - 1) / 2),   pairs_i = 1/2 sum_j sum_l A_ij m_j A_jl m_l A_il
 
-    (0 when ``k_i < 2``; a tie counts as ``A_jl``, j counting l as a friend). Every ordered
-    pair of a person's member friends is looked up among the ties' sorted keys
-    ``edge_keys`` (``j * N + l``), so the cost is the pairs', not a product of matrices.
+    (0 when ``k_i < 2``; a tie counts as ``A_jl``, j counting l as a friend). The rows of
+    the adjacency's CSR table (``indptr``, ``indices``) are read: the member friends are
+    marked in ``marked`` (all False, and left so), then each one's row is looked through
+    for marked friends, so the cost is the degrees of the friends'.
     """
-    indptr, indices = adjacency.indptr, adjacency.indices
-    starts, counts = indptr[people], indptr[people + 1] - indptr[people]
-    owner = np.repeat(np.arange(people.size), counts)
-    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    friends = indices[np.repeat(starts, counts) + within]
-    inside = members[friends]
-    friends, owner = friends[inside], owner[inside]
-    k = np.bincount(owner, minlength=people.size)
-    size = k[owner]  # each entry is paired with every entry of its owner's
-    first = np.repeat(np.arange(friends.size), size)
-    offset = (np.cumsum(k) - k)[owner[first]]
-    second = offset + np.arange(first.size) - np.repeat(np.cumsum(size) - size, size)
-    one, other = friends[first], friends[second]
-    keys = one.astype(np.int64) * adjacency.shape[1] + other
-    found = np.searchsorted(edge_keys, keys)
-    linked = (found < edge_keys.size) & (edge_keys[np.minimum(found, edge_keys.size - 1)] == keys)
-    pairs = np.bincount(owner[first][linked & (one != other)], minlength=people.size) / 2.0
-    possible = k * (k - 1.0) / 2.0
-    return np.divide(pairs, possible, out=np.zeros(people.size), where=possible > 0)
+    friends = indices[indptr[person]:indptr[person + 1]]
+    k = 0
+    for friend in friends:
+        if group[friend] >= 0:
+            marked[friend] = True
+            k += 1
+    linked = 0
+    for friend in friends:
+        if marked[friend]:
+            for other in indices[indptr[friend]:indptr[friend + 1]]:
+                if marked[other] and other != friend:
+                    linked += 1
+    for friend in friends:
+        marked[friend] = False
+    return linked / 2.0 / (k * (k - 1.0) / 2.0) if k >= 2 else 0.0
 
 
 def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndarray) -> None:
@@ -91,57 +98,30 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
     if not model.group_open.any():
         return
     pop, p = model.population, model.params
-    outsider = pop.state == OUTSIDER
-    if not outsider.any():
-        return
-    inside = model._member_index()
     member_friends = model._inside_friend_counts()  # muted members do not bring it up
     ambient = today.ambient_boost * rules.ambient_inflow_rate(
         p["ambient_inflow"], model.day, p["promotion_days"]
     )
     pull, reach = today.social_pull, min(ambient, 1.0)
-    silent, gain = p["silent_exposure"], p["linked_gain"]
+    exposure = (reach, pull, p["silent_exposure"], p["linked_gain"])
     draws = model.stream("joining").random(pop.size)
-    # thinning: interest <= 1, so only outsiders whose draw is below their chance at the
-    # highest linked share, p_i(1), can join; with no friend inside it is the reach
-    highest = np.full(pop.size, rules.discovery_probability(reach, 0.0, pull))
-    exposed = np.flatnonzero(outsider & ((member_friends > 0) | (posted_friends > 0)))
-    most = rules.friend_exposure(posted_friends[exposed], member_friends[exposed], silent, 1.0,
-                                 gain)  # fmt: skip
-    highest[exposed] = rules.discovery_probability(reach, most, pull)
-    near = np.flatnonzero(outsider & (draws < highest))
+    near, highest = _near(pop.state, draws, posted_friends, member_friends, *exposure)
     if near.size == 0:  # nobody can join today
         return
     if model.group_open.sum() > 1:  # the groups of all outsiders: see choose_groups
-        outsiders = np.flatnonzero(outsider)
+        outsiders = np.flatnonzero(pop.state == OUTSIDER)
         groups = choose_groups(model, outsiders, ambient, pull)[np.searchsorted(outsiders, near)]
     else:
         groups = choose_groups(model, near, ambient, pull)
-    draws, highest = draws[near], highest[near]
-    interest = _interest(model, near, groups)
-    candidates = np.flatnonzero(draws < highest * interest)
-    outsiders, draws, interest = near[candidates], draws[candidates], interest[candidates]
-    if outsiders.size == 0:
+    adjacency = model.adjacency
+    chosen, routes = _applications(
+        near, groups, draws, highest, posted_friends, member_friends, pop.need, pop.value,
+        pop.role, pop.state, pop.group, model._group_mean_value(), p["cooling"],
+        adjacency.indptr, adjacency.indices, *exposure,
+    )  # fmt: skip
+    if chosen.size == 0:
         return
-    groups = groups[candidates]
-    posted, member_friends = posted_friends[outsiders], member_friends[outsiders]
-    linked = linked_share(model.adjacency, model._edge_keys, pop.member_mask, outsiders)
-    exposure = rules.friend_exposure(posted, member_friends, silent, linked, gain)
-    chance = rules.discovery_probability(reach, exposure, pull) * interest
-    applies = draws < chance
-    applicants, groups = outsiders[applies], groups[applies]
-    if applicants.size == 0:
-        return
-    draws, chance, exposure = draws[applies], chance[applies], exposure[applies]
-    share = rules.friend_share_of_discovery(reach, exposure, pull)
-    routes = np.where(draws < chance * share, FRIENDS, AMBIENT)
-    active_kols = inside[(pop.state[inside] == CONTRIBUTOR) & (pop.role[inside] == KOL)]
-    if active_kols.size:
-        kols = model._friend_counts(active_kols)[applicants]
-        kol_share = np.minimum(np.divide(kols, posted[applies] + silent * (
-            member_friends[applies] - posted[applies]), out=np.zeros(applicants.size),
-            where=member_friends[applies] > 0), 1.0)  # fmt: skip
-        routes[draws < chance * share * kol_share] = KOL_PULL
+    applicants, groups = near[chosen], groups[chosen]
     admitted = np.ones(applicants.size, dtype=bool)
     for strategy in model.strategies:
         admitted &= strategy.admit(model, today, applicants, groups)
@@ -151,16 +131,95 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
         strategy.on_join(model, today, joiners)
 
 
-def _interest(model: CommunityModel, outsiders: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """``rules.join_interest`` of each outsider in the group they would join; spammers 1."""
-    pop, p = model.population, model.params
-    mean_value = model._group_mean_value()
-    # one group: a scalar, not an array of outsiders
-    mean_value = mean_value[0] if mean_value.size == 1 else mean_value[groups]
-    interest = rules.join_interest(pop.need[outsiders], pop.value[outsiders], mean_value,
-                                   p["cooling"])  # fmt: skip
-    interest[pop.role[outsiders] == SPAMMER] = 1.0  # spammers join to advertise
-    return interest
+@kernel
+def _near(state, draws, posted, inside, reach, pull, silent, gain):
+    """The outsiders whose draw ``u_i`` is below their chance at the highest linked
+    share, ``p_i(1)`` (thinning: the interest is at most 1, so no one else can join),
+    and that chance; with no friend inside it is the reach alone (``x_i = 0``).
+
+    ``p_i(1)`` depends only on the counts ``p_i`` and ``k_i`` of friends, so it is
+    computed once for each pair of counts below ``COUNTS_LOOKED_UP`` (a table) and looked
+    up: many outsiders share them (at 100,000 people a fifth have a friend inside).
+
+    Returns:
+        The outsiders (increasing) and their ``p_i(1)``.
+    """
+    alone = _discovery_probability(reach, 0.0, pull)
+    known = np.full((COUNTS_LOOKED_UP, COUNTS_LOOKED_UP), -1.0)  # -1: not computed yet
+    near, highest = np.empty(state.size, np.int64), np.empty(state.size)
+    found = 0
+    for person in range(state.size):
+        if state[person] != OUTSIDER:
+            continue
+        chance = alone
+        if posted[person] > 0 or inside[person] > 0:
+            posts, friends = int(posted[person]), int(inside[person])
+            looked_up = posts < COUNTS_LOOKED_UP and friends < COUNTS_LOOKED_UP
+            chance = known[posts, friends] if looked_up else -1.0
+            if chance < 0.0:
+                most = _friend_exposure(float(posts), float(friends), silent, 1.0, gain)
+                chance = _discovery_probability(reach, most, pull)
+                if looked_up:
+                    known[posts, friends] = chance
+        if draws[person] < chance:
+            near[found], highest[found] = person, chance
+            found += 1
+    return near[:found], highest[:found]
+
+
+COUNTS_LOOKED_UP = 64
+"""``_near`` keeps ``p_i(1)`` for counts of friends below this (a table of 64 x 64)."""
+
+
+@kernel
+def _applications(near, groups, draws, highest, posted, inside, need, value, role, state, group,
+                  mean_value, cooling, indptr, indices, reach, pull, silent, gain):
+    """Which of the ``near`` outsiders apply to their ``groups``, and by which route.
+
+    Of each, the interest ``I_i`` (``rules.join_interest`` in their group; spammers 1)
+    picks the candidates ``u_i < p_i(1) I_i``, and for those alone the linked share
+    ``c_i`` (``linked_share``) gives the chance ``p_i(c_i) I_i``, the decision
+    ``u_i < p_i(c_i) I_i`` and the route: ``FRIENDS`` when ``u_i`` is below the chance
+    times the friends' share (``rules.friend_share_of_discovery``), ``KOL_PULL`` when it
+    is below that times the share of the exposure from KOLs who are contributors,
+
+        kols_i / (p_i + silent_exposure * (k_i - p_i)),   at most 1,
+
+    else ``AMBIENT``.
+
+    Returns:
+        The positions in ``near`` of those who apply, and their routes.
+    """
+    chosen, routes = np.empty(near.size, np.int64), np.empty(near.size, np.int8)
+    marked = np.zeros(state.size, np.bool_)
+    found = 0
+    for at in range(near.size):
+        person, draw = near[at], draws[near[at]]
+        interest = 1.0  # spammers join to advertise
+        if role[person] != SPAMMER:
+            interest = _join_interest(need[person], value[person], mean_value[groups[at]],
+                                      cooling)  # fmt: skip
+        if not draw < highest[at] * interest:
+            continue
+        posts, friends = float(posted[person]), float(inside[person])
+        linked = linked_share(indptr, indices, group, person, marked)
+        exposure = _friend_exposure(posts, friends, silent, linked, gain)
+        chance = _discovery_probability(reach, exposure, pull) * interest
+        if not draw < chance:
+            continue
+        by_friends = chance * _friend_share_of_discovery(reach, exposure, pull)
+        route = FRIENDS if draw < by_friends else AMBIENT
+        kols = 0
+        for friend in indices[indptr[person]:indptr[person + 1]]:
+            if group[friend] >= 0 and state[friend] == CONTRIBUTOR and role[friend] == KOL:
+                kols += 1
+        if kols:  # kols <= posts: a KOL who is a contributor posted and is not muted
+            effective = posts + silent * (friends - posts)
+            kol_share = min(kols / effective, 1.0) if effective > 0 else 1.0
+            route = KOL_PULL if draw < by_friends * kol_share else route
+        chosen[found], routes[found] = at, route
+        found += 1
+    return chosen[:found], routes[:found]
 
 
 def choose_groups(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
+from commsim.compiled import kernel
 from commsim.population import (
     CONTRIBUTOR,
     KOL,
@@ -320,8 +321,6 @@ class Mutators:
     def _set_adjacency(self, matrix) -> None:
         self._adjacency = sp.csr_array(matrix)
         self._adjacency_by_friend = self._adjacency.tocsc()  # column j: who counts j
-        coo = self._adjacency.tocoo()  # each tie i -> j as the sorted key i * N + j
-        self._edge_keys = np.sort(coo.row.astype(np.int64) * coo.shape[1] + coo.col)
         self._inside_changes: list[tuple[np.ndarray, float]] = []
         self._inside_friends = None  # counted when next asked for (_inside_friend_counts)
 
@@ -357,15 +356,22 @@ class Mutators:
             self._inside_friends = self._friend_counts(
                 members[self.population.state[members] != MUTED]
             )  # fmt: skip
-        elif changes:
-            changes = [(np.unique(people), change) for people, change in changes]
-            people = np.concatenate([people for people, _ in changes])
-            indptr = self._adjacency_by_friend.indptr
-            steps = np.repeat(
-                np.concatenate([np.full(p.size, c, np.float32) for p, c in changes]),
-                indptr[people + 1] - indptr[people],
-            )  # one entry per tie to a changed person, in _counting's order
-            np.add.at(self._inside_friends, self._counting(people), steps)
+        else:
+            by_friend = self._adjacency_by_friend
+            for people, change in changes:
+                count_friends_of(self._inside_friends, by_friend.indptr, by_friend.indices,
+                                 np.unique(people), change)  # fmt: skip
         view = self._inside_friends.view()
         view.flags.writeable = False
         return view
+
+
+@kernel
+def count_friends_of(counts: np.ndarray, indptr: np.ndarray, indices: np.ndarray,
+                     people: np.ndarray, change: float) -> None:  # fmt: skip
+    """Add ``change`` to the count of everyone who counts one of ``people`` as a friend,
+    once per tie: ``counts += change * A @ x`` with ``x`` 1 for ``people`` (distinct),
+    read off their columns of the column-major table (``indptr``, ``indices``)."""
+    for person in people:
+        for counting in indices[indptr[person]:indptr[person + 1]]:
+            counts[counting] += change

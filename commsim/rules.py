@@ -51,6 +51,10 @@ def discovery_probability(ambient, friends_inside, social_pull):
     return 1.0 - (1.0 - ambient) * np.power(1.0 - pull, friends_inside)
 
 
+_BELOW_ONE = np.nextafter(1.0, 0.0)
+"""The largest chance short of 1: a hazard ``-ln(1 - p)`` at it is finite."""
+
+
 def friend_share_of_discovery(ambient, friends_inside, social_pull):
     """Share of an outsider's chance of discovery that comes through friends inside.
 
@@ -63,16 +67,15 @@ def friend_share_of_discovery(ambient, friends_inside, social_pull):
     neither channel can act; a certain channel (probability 1, infinite hazard) takes the
     whole share, and two certain channels split it evenly.
     """
-    friends_inside = np.asarray(friends_inside, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ambient_hazard = -np.log1p(-np.minimum(ambient, 1.0))
-        friend_hazard = np.where(
-            friends_inside > 0, -friends_inside * np.log1p(-min(social_pull, 1.0)), 0.0
-        )
-        total = ambient_hazard + friend_hazard
-        share = np.where(total > 0, friend_hazard / total, 0.0)
-    certain_friends = np.where(np.isinf(ambient_hazard), 0.5, 1.0)
-    return np.where(np.isinf(friend_hazard), certain_friends, share)
+    certain_ambient = 1.0 * (ambient >= 1.0)
+    certain_friends = 1.0 * ((social_pull >= 1.0) & (friends_inside > 0))
+    # the hazards of channels short of certain (a certain one's is infinite: set apart)
+    ambient_hazard = -np.log1p(-np.minimum(ambient, _BELOW_ONE))
+    friend_hazard = -friends_inside * np.log1p(-np.minimum(social_pull, _BELOW_ONE))
+    total = ambient_hazard + friend_hazard
+    share = friend_hazard / (total + (total <= 0.0))  # 0 when neither channel acts
+    uncertain = (1.0 - certain_ambient) * (1.0 - certain_friends)
+    return certain_friends * (1.0 - 0.5 * certain_ambient) + uncertain * share
 
 
 def join_interest(need, value, group_mean_value, cooling):

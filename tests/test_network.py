@@ -80,8 +80,8 @@ def test_a_user_s_agent_comes_after_the_people():
 
 @pytest.mark.parametrize("hub", [False, True])
 def test_friend_counts_are_the_adjacency_s_product(hub):
-    """``_friend_counts`` counts friends among the chosen as ``A @ x`` does, for few
-    chosen (gathered by column) and many (the product), with or without a hub."""
+    """``_friend_counts`` counts friends among the chosen as ``A @ x`` does, for none,
+    few and all of the people, with or without a hub."""
     import numpy as np
 
     network = nx.star_graph(299) if hub else None
