@@ -76,6 +76,8 @@ def test_count_friends_of_adds_the_change_once_per_tie():
     assert counts.tolist() == [0.0, 0.0, 1.0, 1.0]
     count_friends_of(counts, by_friend.indptr, by_friend.indices, np.zeros(0, np.int64), 1.0)
     assert counts.tolist() == [0.0, 0.0, 1.0, 1.0]
+    count_friends_of(counts, by_friend.indptr, by_friend.indices, np.array([0, 0, 0]), 1.0)
+    assert counts.tolist() == [0.0, 1.0, 2.0, 1.0]  # a person repeated in a row counts once
 
 
 @pytest.mark.parametrize("ambient", [0.0, 0.1, 1.0, 2.0])

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from commsim import CommunityModel, mutators
+from commsim import CommunityModel
 from commsim.model import Day
 from commsim.population import (
     AMBIENT,
@@ -362,17 +362,14 @@ def test_muted_members_post_nothing_until_a_pull_brings_them_up():
     assert model._metrics["muted"] == muted.size - model._metrics["left"]
 
 
-@pytest.mark.parametrize("kept_from", [mutators.KEPT_COUNTS_FROM, 0], ids=["counted", "kept"])
-def test_the_member_index_the_mutators_keep_is_the_members_every_day(kept_from, monkeypatch):
+def test_the_member_index_the_mutators_keep_is_the_members_every_day():
     """The day's steps read the members from the index the mutators keep
     (``_member_index``), and each person's friends inside from ``_inside_friend_counts``
-    (counted anew in a small population, kept from day to day from ``KEPT_COUNTS_FROM``
-    people: both ways here): through joining, leaving, muting, unmuting, moves, splits,
-    bans, new ties and a strategy's admissions they are the members, in increasing order,
-    and the friends who are members and have not muted, counted anew."""
+    (kept from day to day by the mutators): through joining, leaving, muting, unmuting,
+    moves, splits, bans, new ties and a strategy's admissions they are the members, in
+    increasing order, and the friends who are members and have not muted, counted anew."""
     from commsim import strategies as s
 
-    monkeypatch.setattr(mutators, "KEPT_COUNTS_FROM", kept_from)
     model = CommunityModel(rng=21, population=600, groups=2, strategies=[
         s.SizeCap(max_members=60, split=True), s.Moderation(), s.KOLSeeding(count=3),
         s.EntryThreshold(kind="review", level=0.2), s.Referral(), s.RedPackets(),
