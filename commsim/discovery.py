@@ -95,7 +95,8 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
     Args:
         posted_friends: for every person, friends who posted yesterday (``A @ c``).
     """
-    if not model.group_open.any():
+    open_groups = np.count_nonzero(model.group_open)
+    if open_groups == 0:
         return
     pop, p = model.population, model.params
     member_friends = model._inside_friend_counts()  # muted members do not bring it up
@@ -103,12 +104,12 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
         p["ambient_inflow"], model.day, p["promotion_days"]
     )
     pull, reach = today.social_pull, min(ambient, 1.0)
-    exposure = (reach, pull, p["silent_exposure"], p["linked_gain"])
+    terms = (reach, pull, p["silent_exposure"], p["linked_gain"])  # of every chance
     draws = model.stream("joining").random(pop.size)
-    near, highest = _near(pop.state, draws, posted_friends, member_friends, *exposure)
+    near, highest = _near(pop.state, draws, posted_friends, member_friends, *terms)
     if near.size == 0:  # nobody can join today
         return
-    if model.group_open.sum() > 1:  # the groups of all outsiders: see choose_groups
+    if open_groups > 1:  # the groups of all outsiders: see choose_groups
         outsiders = np.flatnonzero(pop.state == OUTSIDER)
         groups = choose_groups(model, outsiders, ambient, pull)[np.searchsorted(outsiders, near)]
     else:
@@ -117,7 +118,7 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
     chosen, routes = _applications(
         near, groups, draws, highest, posted_friends, member_friends, pop.need, pop.value,
         pop.role, pop.state, pop.group, model._group_mean_value(), p["cooling"],
-        adjacency.indptr, adjacency.indices, *exposure,
+        adjacency.indptr, adjacency.indices, *terms,
     )  # fmt: skip
     if chosen.size == 0:
         return
