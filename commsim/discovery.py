@@ -63,7 +63,7 @@ def linked_share(indptr: np.ndarray, indices: np.ndarray, group: np.ndarray,
     (0 when ``k_i < 2``; a tie counts as ``A_jl``, j counting l as a friend). The rows of
     the adjacency's CSR table (``indptr``, ``indices``) are read: the member friends are
     marked in ``marked`` (all False, and left so), then each one's row is looked through
-    for marked friends, so the cost is the degrees of the friends'.
+    for marked friends: it costs the member friends' degrees, not a product of matrices.
     """
     friends = indices[indptr[person]:indptr[person + 1]]
     k = 0
@@ -153,7 +153,7 @@ def _near(state, draws, posted, inside, reach, pull, silent, gain):
         if state[person] != OUTSIDER:
             continue
         chance = alone
-        if posted[person] + inside[person] > 0:  # one test, not two: 25% faster
+        if posted[person] + inside[person] > 0:  # one test, not two: a quarter faster
             posts, friends = int(posted[person]), int(inside[person])
             looked_up = posts < COUNTS_LOOKED_UP and friends < COUNTS_LOOKED_UP
             chance = known[posts, friends] if looked_up else -1.0
@@ -214,7 +214,7 @@ def _applications(near, groups, draws, highest, posted, inside, need, value, rol
         for friend in indices[indptr[person]:indptr[person + 1]]:
             if group[friend] >= 0 and state[friend] == CONTRIBUTOR and role[friend] == KOL:
                 kols += 1
-        if kols:  # kols <= posts: a KOL who is a contributor posted and is not muted
+        if kols:  # of the friends' part, the share from KOLs who posted yesterday
             effective = posts + silent * (friends - posts)
             kol_share = min(kols / effective, 1.0) if effective > 0 else 1.0
             route = KOL_PULL if draw < by_friends * kol_share else route
