@@ -33,3 +33,13 @@ def kernel(function):
     if not COMPILED:
         return function
     return numba.njit(cache=True, nogil=True, error_model="numpy")(function)
+
+
+def callable_in_kernels(function):
+    """Mark a rule that other rules call (``rules.engagement`` in
+    ``rules.posting_propensity``): compiled code may call ``function``, which numba then
+    compiles where it is called (``register_jitable``). ``function`` itself is returned,
+    unchanged, for numpy callers and the plain path."""
+    if COMPILED:
+        numba.extending.register_jitable(function)
+    return function
