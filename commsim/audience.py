@@ -6,13 +6,14 @@ Wikipedia removed much of its audience, the contributors who were not blocked cu
 contributions by 42.8%: people write for readers. Posting after being answered is what
 concentrates the content on a few writers (van Mierlo 2014).
 
-The model's day uses it twice: before posting, ``readers`` counts each group's audience;
-after posting, ``posting_chances`` sums each group's readers' chances to post and
-``answer`` draws the replies each writer drew from the group's responders
-(``rules.responders``, ``rules.expected_replies``),
-updates their response memory (``rules.answered_share``, ``rules.response_memory_after``)
-and returns the utility each member gets from it, ``answer_utility * A_i``, added to their
-day.
+The model's day counts each group's audience ``R_g`` and sums its readers' chances to post
+``P_g`` while it decides who posts (``commsim.posting``); then ``answer`` draws the replies
+each writer drew from the group's responders (``rules.responders``,
+``rules.expected_replies``), updates their response memory (``rules.answered_share``,
+``rules.response_memory_after``) and returns the utility each member gets from it,
+``answer_utility * A_i``, added to their day. Both loops over the writers are kernels
+(``commsim.compiled``); the Poisson counts are drawn between them
+(``streams.poisson_quantile``).
 """
 
 from __future__ import annotations
@@ -22,35 +23,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from commsim import rules
-from commsim.population import MUTED, SPAMMER
+from commsim.compiled import kernel
 from commsim.streams import poisson_quantile
 
 if TYPE_CHECKING:
     from commsim.model import CommunityModel
 
-
-def readers(model: CommunityModel) -> np.ndarray:
-    """Each group's audience: members who have not muted it, spammers aside (``R_g``)."""
-    members = model._member_index()
-    return _summed_by_group(model, members[model.population.state[members] != MUTED])
-
-
-def posting_chances(model: CommunityModel, members: np.ndarray, chance: np.ndarray) -> np.ndarray:
-    """Each group's readers' summed chance of posting today (``P_g`` of
-    ``rules.responders``): ``members`` are the members who have not muted their group,
-    ``chance`` their chance to post; spammers are left out."""
-    return _summed_by_group(model, members, chance)
-
-
-def _summed_by_group(model: CommunityModel, members: np.ndarray, weights=None) -> np.ndarray:
-    """Per group, the count of ``members`` who are not spammers, or the sum of their
-    ``weights`` (aligned with ``members``)."""
-    pop = model.population
-    people = pop.role[members] != SPAMMER
-    if weights is not None:
-        weights = weights[people]
-    return np.bincount(pop.group[members[people]], weights=weights,
-                       minlength=model.n_groups).astype(float)  # fmt: skip
+_responders = kernel(rules.responders)
+_expected_replies = kernel(rules.expected_replies)
+_answered_share = kernel(rules.answered_share)
+_response_memory_after = kernel(rules.response_memory_after)
 
 
 def answer(model: CommunityModel, writers: np.ndarray, written: np.ndarray, audience: np.ndarray,
@@ -65,15 +47,35 @@ def answer(model: CommunityModel, writers: np.ndarray, written: np.ndarray, audi
     pop, p = model.population, model.params
     if writers.size == 0:
         return np.zeros(0)
-    group = pop.group[writers]
-    others = rules.responders(audience[group], chances[group], own_chance,
-                              p["reply_from_posters"])  # fmt: skip
-    replies = poisson_quantile(
-        model.streams.per_person("audience", writers),
-        rules.expected_replies(others, written, p["reply_rate"]),
-    )
-    got = rules.answered_share(replies, p["reply_half"])
-    pop.answered[writers] = rules.response_memory_after(
-        pop.answered[writers], got, p["response_memory"]
-    )
-    return p["answer_utility"] * got
+    expected = _replies_expected(writers, written, own_chance, pop.group, audience, chances,
+                                 p["reply_from_posters"], p["reply_rate"])  # fmt: skip
+    replies = poisson_quantile(model.streams.per_person("audience", writers), expected)
+    return _remember_replies(writers, replies, pop.answered, p["reply_half"],
+                             p["response_memory"], p["answer_utility"])  # fmt: skip
+
+
+@kernel
+def _replies_expected(writers, written, own_chance, group, audience, chances,
+                      reply_from_posters, reply_rate):  # fmt: skip
+    """Each writer's expected replies ``rho_i`` (``rules.expected_replies`` of the
+    ``rules.responders`` of their group, per person ``group``)."""
+    expected = np.empty(writers.size)
+    for k in range(writers.size):
+        g = group[writers[k]]
+        others = _responders(audience[g], chances[g], own_chance[k], reply_from_posters)
+        expected[k] = _expected_replies(others, written[k], reply_rate)
+    return expected
+
+
+@kernel
+def _remember_replies(writers, replies, answered, reply_half, response_memory, answer_utility):
+    """Update each writer's ``answered`` (per person) with how answered today's
+    ``replies`` left them (``rules.answered_share``, ``rules.response_memory_after``) and
+    return their utility of it, ``answer_utility * A_i``."""
+    utility = np.empty(writers.size)
+    for k in range(writers.size):
+        got = _answered_share(replies[k], reply_half)
+        answered[writers[k]] = _response_memory_after(answered[writers[k]], got,
+                                                      response_memory)  # fmt: skip
+        utility[k] = answer_utility * got
+    return utility

@@ -49,3 +49,13 @@ def lever(values, person):
     """Person ``person``'s value of a lever given by ``lever_array``: its one value, or
     the person's own."""
     return values[person] if values.size > 1 else values[0]
+
+
+def callable_in_kernels(function):
+    """Mark a rule that other rules call (``rules.engagement`` in
+    ``rules.posting_propensity``): compiled code may call ``function``, which numba then
+    compiles where it is called (``register_jitable``). ``function`` itself is returned,
+    unchanged, for numpy callers and the plain path."""
+    if COMPILED:
+        numba.extending.register_jitable(function)
+    return function

@@ -14,9 +14,9 @@ A day, in order (``CommunityModel.step``)::
 Each rule is a function in ``commsim.rules`` with its equation; this module applies them
 to the population's arrays (``commsim.population``) and lets strategies
 (``commsim.strategies``) act at fixed points of the day. Mechanisms with more than one
-rule live in their own modules (``commsim.discovery``, ``commsim.audience``,
-``commsim.muting``, ``commsim.spam``); what stays here is the day's order, posting,
-experience, recording and the model's read-only views.
+rule live in their own modules (``commsim.discovery``, ``commsim.posting``,
+``commsim.audience``, ``commsim.muting``, ``commsim.spam``); what stays here is the day's
+order, experience, recording and the model's read-only views.
 
 How strategies act on the model: they read anything (``model.population``'s arrays,
 ``model.group_open``, ``model.adjacency``, ``today``), set the day's levers on ``today``
@@ -51,7 +51,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy import special
 
-from commsim import audience, discovery, muting, rules, setup_cache, spam
+from commsim import discovery, muting, posting, rules, setup_cache, spam
 from commsim.agents import Member
 from commsim.checks import check_arguments
 from commsim.compiled import kernel, lever, lever_array
@@ -69,7 +69,7 @@ from commsim.population import (
 )
 from commsim.strategies import registry
 from commsim.strategies.base import Strategy
-from commsim.streams import Streams, entropy_of, poisson_quantile
+from commsim.streams import Streams, entropy_of
 
 REPORTERS = (
     "members", "contributors", "lurkers", "muted", "spammers", "joined", "left", "messages",
@@ -278,50 +278,10 @@ class CommunityModel(Mutators, mesa.Model):
     # ------------------------------------------------------------------ 2. post
     def _post(self, today: Day) -> None:
         """Each member who has not muted the group contributes or lurks, with the
-        propensity ``rules.posting_propensity`` (talkativeness ``a_i * posting_boost *
-        g_i``, raised by being answered, ``rules.response_factor``): the chance to post
-        is ``min(x_i, 1)`` and a contributor writes 1 + Poisson(``rules.turn_length``)
-        messages; spammers post ads with probability ``spam_rate``, turns of
-        ``messages_per_post``. Then the members' posts are answered or not
-        (``audience.answer``)."""
-        pop, p = self.population, self.params
-        members = self._member_index()
-        members = members[pop.state[members] != MUTED]
-        readers = self._readers = audience.readers(self)
-        group = pop.group[members]
-        spammer = pop.role[members] == SPAMMER
-        tenure = rules.posting_tenure(
-            self.day - pop.joined_day[members], self.day - self._founded_day[group],
-            p["group_novelty"],
-        )  # fmt: skip
-        boost = today.posting_boost
-        if isinstance(boost, np.ndarray):
-            boost = boost[members]
-        response = rules.response_factor(pop.answered[members], p["response_gain"])
-        novelty = rules.novelty_utility(tenure, p["novelty"], p["novelty_days"])
-        propensity = rules.posting_propensity(
-            pop.activity[members] * boost * response, pop.satisfaction[members], novelty,
-            self._load[group], p["engagement_steepness"],
-        )  # fmt: skip
-        propensity[spammer] = p["spam_rate"]  # ads: a chance, and turns of plain length
-        chance = np.minimum(propensity, 1.0)
-        draws = self.streams.per_person("posting", members, 2)  # a pair per person a day
-        posts = draws[0] < chance
-        pop.state[members] = np.where(posts, CONTRIBUTOR, LURKER)
-        writers, writer_group = members[posts], group[posts]
-        extra = rules.turn_length(p["messages_per_post"], propensity[posts],
-                                  pop.verbosity[writers], p["turn_growth"],
-                                  p["daily_capacity"])  # fmt: skip
-        written = 1 + poisson_quantile(draws[1, posts], extra)
-        pop.contributions[writers] += written
-        value = today.message_value(pop.value[writers])
-        today.add_messages(writer_group, written, value, spam=spammer[posts])
-        own = ~spammer[posts]
-        chances = audience.posting_chances(self, members, chance)
-        self._answered = (writers[own], audience.answer(self, writers[own], written[own], readers,
-                                                        chances, chance[posts][own]))  # fmt: skip
-        for strategy in self.strategies:
-            strategy.add_content(self, today)
+        propensity ``rules.posting_propensity``; a contributor writes 1 +
+        Poisson(``rules.turn_length``) messages; then the members' posts are answered or
+        not (``commsim.posting``, ``audience.answer``)."""
+        posting.post(self, today)
 
     # ------------------------------------------------------------------ 3. experience
     def _experience(self, today: Day) -> None:

@@ -32,7 +32,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import expit
+
+from commsim.compiled import callable_in_kernels
 
 
 def discovery_probability(ambient, friends_inside, social_pull):
@@ -167,16 +168,22 @@ def patience_after(reservoir, surplus, patience_capacity, recovery):
     return np.minimum(reservoir + gain, patience_capacity)
 
 
+@callable_in_kernels
 def engagement(surplus, steepness=4.0):
     """How a day's surplus moves a member's activity: ``2 * sigmoid(k * surplus)``, 1 at
     zero surplus, 0 to 2, with ``k = steepness`` (posting here, with the model's
     ``engagement_steepness``; buying in ``strategies.Conversion``, with 4).
 
     A steep ``k`` is a member who stops talking as soon as the group gives less than they
-    expect (goes quiet, 潜水) and talks freely while it gives more."""
-    return 2.0 * expit(steepness * surplus)
+    expect (goes quiet, 潜水) and talks freely while it gives more.
+
+    The logistic is computed as ``exp(min(z, 0)) / (1 + exp(-|z|))`` (``z = k * surplus``),
+    which never overflows, on arrays and, in compiled kernels, on numbers."""
+    z = steepness * surplus
+    return 2.0 * np.exp(np.minimum(z, 0.0)) / (1.0 + np.exp(-np.abs(z)))
 
 
+@callable_in_kernels
 def posting_propensity(activity, surplus, novelty_now, load, steepness=4.0):
     """A member's propensity to post today: their expected turns of talk.
 
@@ -317,8 +324,7 @@ def expected_replies(responders, messages, reply_rate):
     the group goes "gradually" under 100 messages a day). For short turns it is about
     ``reply_rate * D_i * m_i``. The model draws the replies as Poisson(rho_i).
     """
-    responders = np.asarray(responders, dtype=float)
-    return responders * -np.expm1(-reply_rate * np.asarray(messages, dtype=float))
+    return responders * -np.expm1(-reply_rate * messages)
 
 
 def responders(readers, posting_chances, own_chance, reply_from_posters):
@@ -335,8 +341,8 @@ def responders(readers, posting_chances, own_chance, reply_from_posters):
     answers no one, so the feedback that keeps its talkers talking dies with it (004: the
     group goes quiet, "gradually" under 100 messages a day).
     """
-    everyone = np.maximum(np.asarray(readers, dtype=float) - 1.0, 0.0)
-    posting = np.maximum(np.asarray(posting_chances, dtype=float) - own_chance, 0.0)
+    everyone = np.maximum(readers - 1.0, 0.0)
+    posting = np.maximum(posting_chances - own_chance, 0.0)
     return (1.0 - reply_from_posters) * everyone + reply_from_posters * posting
 
 
@@ -348,7 +354,6 @@ def answered_share(replies, reply_half):
     (``c_i`` replies): the first replies matter most; a turn with ``reply_half`` replies
     is half as rewarding as one that is answered without end.
     """
-    replies = np.asarray(replies, dtype=float)
     return replies / (replies + reply_half)
 
 

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from commsim import CommunityModel, audience, rules
+from commsim import CommunityModel, audience, posting, rules
 from commsim.population import MUTED, SPAMMER
 from commsim.stats import lower_bound, paired_test
 from commsim.strategies import RedPackets
@@ -68,17 +68,72 @@ def test_when_answering_is_posting_a_group_that_does_not_post_answers_no_one():
         assert (got > 0).any() == answered and (pop.answered[writers] > 0).any() == answered
 
 
-def test_posting_chances_sum_each_groups_readers_without_spammers():
-    model = CommunityModel(rng=1, population=400, groups=3, initial_members=30)
-    model.step()
+def _choose(model, members, boost):
+    """``posting._choose_writers`` for ``members`` of ``model`` with a ``posting_boost`` of
+    ``boost``, on a copy of the state, and the uniforms it used: the same for the same
+    members."""
+    pop, p = model.population, model.params
+    draw = np.random.default_rng(members.size).random(members.size)
+    boost = np.broadcast_to(np.asarray(boost, dtype=float), pop.size)
+    return posting._choose_writers(
+        members, draw, model.day, boost, pop.activity, pop.answered, pop.satisfaction,
+        pop.joined_day, pop.verbosity, pop.role, pop.group, model._founded_day, model._load,
+        p["response_gain"], p["group_novelty"], p["novelty"], p["novelty_days"],
+        p["engagement_steepness"], p["spam_rate"], p["messages_per_post"], p["turn_growth"],
+        p["daily_capacity"], pop.state.copy(),
+    ), draw  # fmt: skip
+
+
+def test_posting_follows_the_rules_and_sums_each_groups_readers_without_spammers():
+    """The posting loop gives each member the chance of the vectorised rules (spammers
+    ``spam_rate``), a turn only to those who post, and per group the readers and their
+    summed chances, spammers left out."""
+    model = CommunityModel(rng=1, population=400, groups=3, initial_members=30, spam_rate=0.3)
+    model.run_for(5)
+    pop, p = model.population, model.params
+    members = pop.members[pop.state[pop.members] != MUTED]
+    (posts, chance, extra, readers, chances), draw = _choose(model, members, 1.0)
+    group, spammer = pop.group[members], pop.role[members] == SPAMMER
+    tenure = rules.posting_tenure(model.day - pop.joined_day[members],
+                                  model.day - model._founded_day[group], p["group_novelty"])
+    propensity = rules.posting_propensity(
+        pop.activity[members] * rules.response_factor(pop.answered[members], p["response_gain"]),
+        pop.satisfaction[members], rules.novelty_utility(tenure, p["novelty"], p["novelty_days"]),
+        model._load[group], p["engagement_steepness"],
+    )  # fmt: skip
+    propensity[spammer] = p["spam_rate"]
+    np.testing.assert_allclose(chance, np.minimum(propensity, 1.0), rtol=1e-12)
+    np.testing.assert_array_equal(posts, draw < chance)
+    assert spammer.any() and posts.any() and (extra[~posts] == 0).all()
+    np.testing.assert_allclose(extra[posts], rules.turn_length(
+        p["messages_per_post"], propensity[posts], pop.verbosity[members[posts]],
+        p["turn_growth"], p["daily_capacity"]), rtol=1e-12)  # fmt: skip
+    regular = ~spammer
+    np.testing.assert_array_equal(readers, np.bincount(group[regular], minlength=3))
+    np.testing.assert_allclose(chances, np.bincount(group[regular], chance[regular], 3))
+
+
+def test_posting_takes_a_per_person_boost_and_no_members():
+    """A per-person ``posting_boost`` acts person by person (0: never posts; the scalar's
+    value for everyone: the scalar's choices), and no members post nothing."""
+    model = CommunityModel(rng=2, population=400, groups=2, initial_members=40)
+    model.run_for(3)
     pop = model.population
-    members = pop.members
-    chance = np.linspace(0.0, 1.0, members.size)
-    expected = np.zeros(model.n_groups)
-    for person, c in zip(members, chance, strict=True):
-        if pop.role[person] != SPAMMER:
-            expected[pop.group[person]] += c
-    np.testing.assert_allclose(audience.posting_chances(model, members, chance), expected)
+    members = pop.members[pop.state[pop.members] != MUTED]
+    (posts, chance, *_), _ = _choose(model, members, 3.0)
+    (same, same_chance, *_), _ = _choose(model, members, np.full(pop.size, 3.0))
+    np.testing.assert_array_equal(same, posts)
+    np.testing.assert_array_equal(same_chance, chance)
+    silenced = np.full(pop.size, 3.0)
+    silenced[members[::2]] = 0.0
+    (quiet, *_), _ = _choose(model, members, silenced)
+    regular = pop.role[members] != SPAMMER
+    assert not quiet[::2][regular[::2]].any() and posts[::2][regular[::2]].any()
+    np.testing.assert_array_equal(quiet[1::2], posts[1::2])
+    (none, none_chance, extra, readers, chances), _ = _choose(model, members[:0], 1.0)
+    assert none.size == none_chance.size == extra.size == 0
+    np.testing.assert_array_equal(readers, 0.0)
+    np.testing.assert_array_equal(chances, 0.0)
 
 
 def test_a_propensity_above_one_lengthens_the_turn_not_the_chance():

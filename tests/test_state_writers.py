@@ -93,7 +93,7 @@ ALLOWED = [  # reading, the day's levers and the mutators themselves must pass
 #: The model's own modules: the mutators and the steps of the day, which write the state.
 MODEL_CORE = {
     "model.py", "mutators.py", "population.py", "day.py",
-    "discovery.py", "audience.py", "muting.py", "spam.py",
+    "discovery.py", "posting.py", "audience.py", "muting.py", "spam.py",
 }  # fmt: skip
 
 

@@ -1,0 +1,113 @@
+"""Posting (step 2 of the day): each member who has not muted the group contributes or
+lurks, and a contributor's turn runs to a number of messages.
+
+A member's propensity to post is ``rules.posting_propensity`` of their talkativeness
+``a_i * posting_boost * g_i`` (raised by being answered, ``rules.response_factor``), their
+last surplus, the novelty of the group (``rules.novelty_utility`` of
+``rules.posting_tenure``) and yesterday's reading load; their chance to post is
+``min(x_i, 1)`` and a contributor writes 1 + Poisson(``rules.turn_length``) messages.
+Spammers post ads with probability ``spam_rate``, turns of ``messages_per_post``. Then
+the members' posts are answered or not (``audience.answer``).
+
+Each member's chance, choice and turn length come from one compiled loop over the members
+(``_choose_writers``, a kernel: ``commsim.compiled``), which also sums each group's
+audience ``R_g`` and its readers' chances ``P_g`` (``rules.responders``); the Poisson
+counts are drawn outside it, on the writers (``streams.poisson_quantile``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from commsim import audience, rules
+from commsim.compiled import kernel
+from commsim.population import CONTRIBUTOR, LURKER, MUTED, SPAMMER
+from commsim.streams import poisson_quantile
+
+if TYPE_CHECKING:
+    from commsim.day import Day
+    from commsim.model import CommunityModel
+
+_posting_tenure = kernel(rules.posting_tenure)
+_response_factor = kernel(rules.response_factor)
+_novelty = kernel(rules.novelty_utility)
+_propensity = kernel(rules.posting_propensity)
+_turn_length = kernel(rules.turn_length)
+
+
+def post(model: CommunityModel, today: Day) -> None:
+    """Today's posts of the members who have not muted their group: who posts
+    (``CONTRIBUTOR``, the others ``LURKER``), how many messages each writes (added to
+    their ``contributions`` and to ``today``'s messages), the replies they draw
+    (``audience.answer``: kept for the day's experience as ``model._answered``) and each
+    group's audience (``model._readers``, ``R_g``); then the strategies add content."""
+    pop, p = model.population, model.params
+    members = model._member_index()
+    members = members[pop.state[members] != MUTED]
+    draws = model.streams.per_person("posting", members, 2)  # a pair per person a day
+    boost = np.broadcast_to(np.asarray(today.posting_boost, dtype=float), pop.size)
+    posts, chance, extra, readers, chances = _choose_writers(
+        members, draws[0], model.day, boost, pop.activity, pop.answered, pop.satisfaction,
+        pop.joined_day, pop.verbosity, pop.role, pop.group, model._founded_day, model._load,
+        p["response_gain"], p["group_novelty"], p["novelty"], p["novelty_days"],
+        p["engagement_steepness"], p["spam_rate"], p["messages_per_post"], p["turn_growth"],
+        p["daily_capacity"], pop.state,
+    )  # fmt: skip
+    model._readers = readers
+    writers = members[posts]
+    written = 1 + poisson_quantile(draws[1, posts], extra[posts])
+    pop.contributions[writers] += written
+    spam = pop.role[writers] == SPAMMER
+    value = today.message_value(pop.value[writers])
+    today.add_messages(pop.group[writers], written, value, spam=spam)
+    own = ~spam
+    model._answered = (writers[own], audience.answer(model, writers[own], written[own], readers,
+                                                     chances, chance[posts][own]))  # fmt: skip
+    for strategy in model.strategies:
+        strategy.add_content(model, today)
+
+
+@kernel
+def _choose_writers(members, chance_draw, day, boost, activity, answered, satisfaction,
+                    joined_day, verbosity, role, group, founded_day, load, response_gain,
+                    group_novelty, novelty, novelty_days, steepness, spam_rate,
+                    messages_per_post, turn_growth, daily_capacity, state):  # fmt: skip
+    """For each of ``members`` (person indices, none muted) with their uniform
+    ``chance_draw``: whether they post (``chance_draw < min(x_i, 1)``, ``x_i`` the
+    propensity, ``spam_rate`` for spammers; ``state`` set to ``CONTRIBUTOR`` or
+    ``LURKER``), their chance ``min(x_i, 1)`` and, for those who post, their turn's mean
+    extra messages (``rules.turn_length``; 0 for the others). Per group (``load``'s
+    length): the readers ``R_g`` and their summed chances ``P_g``, spammers left out.
+    ``boost`` is each person's ``posting_boost`` (a broadcast scalar or a per-person
+    array); the other arrays are per person, but ``founded_day`` and ``load`` per group."""
+    posts = np.zeros(members.size, dtype=np.bool_)
+    chance = np.empty(members.size)
+    extra = np.zeros(members.size)
+    readers = np.zeros(load.size)
+    chances = np.zeros(load.size)
+    for k in range(members.size):
+        person = members[k]
+        g = group[person]
+        regular = role[person] != SPAMMER
+        if regular:
+            tenure = _posting_tenure(day - joined_day[person], day - founded_day[g],
+                                     group_novelty)  # fmt: skip
+            talk = activity[person] * boost[person] * _response_factor(answered[person],
+                                                                       response_gain)  # fmt: skip
+            propensity = _propensity(talk, satisfaction[person],
+                                     _novelty(tenure, novelty, novelty_days), load[g],
+                                     steepness)  # fmt: skip
+        else:
+            propensity = spam_rate  # ads: a chance, and turns of plain length
+        chance[k] = np.minimum(propensity, 1.0)
+        if regular:
+            readers[g] += 1.0
+            chances[g] += chance[k]
+        posts[k] = chance_draw[k] < chance[k]
+        state[person] = CONTRIBUTOR if posts[k] else LURKER
+        if posts[k]:
+            extra[k] = _turn_length(messages_per_post, propensity, verbosity[person],
+                                    turn_growth, daily_capacity)  # fmt: skip
+    return posts, chance, extra, readers, chances
