@@ -318,28 +318,29 @@ class CommunityModel(Mutators, mesa.Model):
         """Compute the day's metrics once and hand them to the DataCollector."""
         pop = self.population
         members = self._member_index()
-        spammer = pop.role[members] == SPAMMER
-        # members by state, regulars and KOLs (0..4) apart from spammers (5..9)
-        by_state = np.bincount(pop.state[members] + 5 * spammer, minlength=10).tolist()
-        contributions = pop.contributions[members[~spammer]]
+        by_state, value_sum, active_groups, contributions = _tally_members(
+            members, pop.state, pop.role, pop.group, pop.value, pop.contributions,
+            self.n_groups,
+        )  # fmt: skip
         gini, top1_share, top10_share = participation(contributions, (0.01, 0.10))
+        regular, spammers = by_state.tolist()
         self._metrics = {
             "members": members.size,
-            "contributors": by_state[CONTRIBUTOR],
-            "lurkers": by_state[LURKER] + by_state[5 + LURKER],
-            "muted": by_state[MUTED] + by_state[5 + MUTED],
-            "spammers": sum(by_state[5:]),
+            "contributors": regular[CONTRIBUTOR],
+            "lurkers": regular[LURKER] + spammers[LURKER],
+            "muted": regular[MUTED] + spammers[MUTED],
+            "spammers": sum(spammers),
             "joined": today.joined.size,
             "left": today.left.size,
             "messages": float(today.messages.sum() - today.spam.sum()),
             "spam_messages": float(today.spam.sum()),
-            "mean_value": _mean(pop.value[members]),
+            "mean_value": value_sum / members.size if members.size else math.nan,
             "joiner_value": _mean(pop.value[today.joined]),
             "leaver_value": _mean(pop.value[today.left]),
             "gini": gini,
             "top1_share": top1_share,
             "top10_share": top10_share,
-            "active_groups": int(np.count_nonzero(np.bincount(pop.group[members]))),
+            "active_groups": active_groups,
             "spend": today.spend,
             "revenue": today.revenue,
             "conversions": today.conversions,
@@ -486,6 +487,27 @@ def _members_experience(members, group, need, value, joined_day, state, patience
             reservoir[person], surplus, patience[person] * patience_days, recovery
         )
     return load, benefit, cost
+
+
+@kernel
+def _tally_members(members, state, role, group, value, contributions, groups: int):
+    """One pass over ``members`` for the day's metrics (a kernel): how many are in each
+    state (row 0 regulars and KOLs, row 1 spammers), the sum of their values, how many of
+    the ``groups`` have a member, and the contributions of those who are not spammers (in
+    the members' order)."""
+    by_state = np.zeros((2, 5), dtype=np.int64)
+    has_member = np.zeros(groups, dtype=np.bool_)
+    own = np.empty(members.size, dtype=contributions.dtype)
+    value_sum, writers = 0.0, 0
+    for person in members:
+        spammer = role[person] == SPAMMER
+        by_state[int(spammer), state[person]] += 1
+        value_sum += value[person]
+        has_member[group[person]] = True
+        if not spammer:
+            own[writers] = contributions[person]
+            writers += 1
+    return by_state, value_sum, int(np.count_nonzero(has_member)), own[:writers]
 
 
 def _mean(values: np.ndarray) -> float:

@@ -72,3 +72,14 @@ def test_the_histogram_and_the_sort_give_the_same_measures():
         by_sorting = participation(counts.astype(float), (0.01, 0.10, 0.5))
         np.testing.assert_allclose(by_histogram, by_sorting, rtol=1e-12)
         assert by_histogram[0] == pytest.approx(brute_force_gini(counts), rel=1e-9)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.uint16, np.uint32, np.uint64, bool])
+def test_every_integer_type_gives_the_measures_of_its_values(dtype):
+    """Integers of any type go through the histogram (those that fit in int64) or the
+    sort (uint64, booleans): the same measures as their values as floats."""
+    from commsim.inequality import HISTOGRAM_FROM
+
+    values = np.random.default_rng(7).poisson(2.0, 2 * HISTOGRAM_FROM).astype(dtype)
+    np.testing.assert_allclose(participation(values), participation(values.astype(float)),
+                               rtol=1e-12)  # fmt: skip

@@ -176,3 +176,46 @@ def test_states_are_consistent_with_groups():
     assert np.all(np.isin(pop.state[inside], (CONTRIBUTOR, LURKER, MUTED)))
     assert np.all(np.isin(pop.state[~inside], (OUTSIDER, LEFT)))
     assert np.all((pop.state == LEFT) == (pop.left_day >= 0))
+
+
+def test_the_days_metrics_are_their_definitions():
+    """The day's metrics, counted in one pass over the members (``_tally_members``), are
+    their definitions' numbers every day: counts by state with spammers apart, the
+    members' mean value, the groups with a member (an empty group not among them), and
+    participation over the contributions of members who are not spammers."""
+    from commsim.inequality import participation
+    from commsim.population import SPAMMER
+
+    model = CommunityModel(rng=6, population=400, groups=2, spammer_share=0.2)
+    model.run_for(5)
+    model.close_group(model.add_group())  # stays empty: no one can join it
+    for _ in range(30):
+        model.step()
+        pop, row = model.population, model._metrics
+        members = pop.members
+        spammer = pop.role[members] == SPAMMER
+        state = pop.state[members]
+        assert row["members"] == members.size
+        assert row["contributors"] == np.count_nonzero(~spammer & (state == CONTRIBUTOR))
+        assert row["lurkers"] == np.count_nonzero(state == LURKER)
+        assert row["muted"] == np.count_nonzero(state == MUTED)
+        assert row["spammers"] == np.count_nonzero(spammer)
+        assert row["mean_value"] == pytest.approx(pop.value[members].mean(), rel=1e-12)
+        assert row["active_groups"] == np.unique(pop.group[members]).size == 2
+        expected = participation(pop.contributions[members[~spammer]])
+        np.testing.assert_array_equal([row["gini"], row["top1_share"], row["top10_share"]],
+                                      expected)  # fmt: skip
+    assert model._metrics["spammers"] > 0
+
+
+def test_the_days_metrics_of_no_members():
+    """With every member removed, the counts are 0 and the means and inequality NaN."""
+    import math
+
+    model = CommunityModel(rng=7, population=200)
+    model.run_for(3)
+    model.remove_members(model.population.members, model.today)
+    model._record(model.today)
+    row = model._metrics
+    assert row["members"] == row["active_groups"] == row["spammers"] == 0
+    assert math.isnan(row["mean_value"]) and math.isnan(row["gini"])
