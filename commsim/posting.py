@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from commsim import audience, rules
-from commsim.compiled import kernel
+from commsim.compiled import kernel, lever, lever_array
 from commsim.population import CONTRIBUTOR, LURKER, MUTED, SPAMMER
 from commsim.streams import poisson_quantile
 
@@ -47,7 +47,7 @@ def post(model: CommunityModel, today: Day) -> None:
     members = model._member_index()
     members = members[pop.state[members] != MUTED]
     draws = model.streams.per_person("posting", members, 2)  # a pair per person a day
-    boost = np.broadcast_to(np.asarray(today.posting_boost, dtype=float), pop.size)
+    boost = lever_array(today.posting_boost)
     posts, chance, extra, readers, chances = _choose_writers(
         members, draws[0], model.day, boost, pop.activity, pop.answered, pop.satisfaction,
         pop.joined_day, pop.verbosity, pop.role, pop.group, model._founded_day, model._load,
@@ -80,8 +80,9 @@ def _choose_writers(members, chance_draw, day, boost, activity, answered, satisf
     ``LURKER``), their chance ``min(x_i, 1)`` and, for those who post, their turn's mean
     extra messages (``rules.turn_length``; 0 for the others). Per group (``load``'s
     length): the readers ``R_g`` and their summed chances ``P_g``, spammers left out.
-    ``boost`` is each person's ``posting_boost`` (a broadcast scalar or a per-person
-    array); the other arrays are per person, but ``founded_day`` and ``load`` per group."""
+    ``boost`` is ``posting_boost`` as ``lever_array`` gives it (one value for everyone,
+    or one per person); the other arrays are per person, but ``founded_day`` and
+    ``load`` per group."""
     posts = np.zeros(members.size, dtype=np.bool_)
     chance = np.empty(members.size)
     extra = np.zeros(members.size)
@@ -94,8 +95,8 @@ def _choose_writers(members, chance_draw, day, boost, activity, answered, satisf
         if regular:
             tenure = _posting_tenure(day - joined_day[person], day - founded_day[g],
                                      group_novelty)  # fmt: skip
-            talk = activity[person] * boost[person] * _response_factor(answered[person],
-                                                                       response_gain)  # fmt: skip
+            talk = (activity[person] * lever(boost, person)
+                    * _response_factor(answered[person], response_gain))  # fmt: skip
             propensity = _propensity(talk, satisfaction[person],
                                      _novelty(tenure, novelty, novelty_days), load[g],
                                      steepness)  # fmt: skip

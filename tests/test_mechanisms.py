@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from commsim import CommunityModel, audience, posting, rules
+from commsim.compiled import lever_array
 from commsim.population import MUTED, SPAMMER
 from commsim.stats import lower_bound, paired_test
 from commsim.strategies import RedPackets
@@ -74,7 +75,7 @@ def _choose(model, members, boost):
     members."""
     pop, p = model.population, model.params
     draw = np.random.default_rng(members.size).random(members.size)
-    boost = np.broadcast_to(np.asarray(boost, dtype=float), pop.size)
+    boost = lever_array(boost)
     return posting._choose_writers(
         members, draw, model.day, boost, pop.activity, pop.answered, pop.satisfaction,
         pop.joined_day, pop.verbosity, pop.role, pop.group, model._founded_day, model._load,
