@@ -274,13 +274,56 @@ def poisson_quantile(u: np.ndarray, mean) -> np.ndarray:
     quantile ``mean + z sqrt(mean) + (z**2 - 1) / 6`` (``z`` the normal quantile of
     ``u``) and steps to the exact one, a step or two for any mean: up while
     ``P(K <= k) < u``, or down while ``P(K <= k - 1) >= u`` (never both: a count that
-    stepped up had ``P(K <= k - 1) < u``)."""
+    stepped up had ``P(K <= k - 1) < u``).
+
+    Means below ``SUMMED_BELOW`` (nearly all: a day's turns and replies) go by inversion
+    instead, compiled (``_summed_quantile``): the probabilities ``e^-m m^k / k!`` summed
+    from ``k = 0`` until they reach ``u``, a few steps for a small mean; the same counts
+    (the sums differ from ``pdtr`` by rounding only), bar uniforms within ``2**-30`` of 1,
+    which are searched."""
     u = np.asarray(u, dtype=float)
     mean = np.asarray(mean, dtype=float)
     if mean.shape != u.shape:
         mean = np.broadcast_to(mean, u.shape)
-    if u.size == 0:
-        return np.zeros(u.shape, dtype=np.int64)
+    k = _summed_quantile(u.ravel(), np.ascontiguousarray(mean).ravel(), SUMMED_BELOW,
+                         SUMMED_UP_TO)  # fmt: skip
+    large = np.flatnonzero(k < 0)
+    if large.size:
+        k[large] = _searched_quantile(u.ravel()[large], mean.ravel()[large])
+    return k.reshape(u.shape)
+
+
+SUMMED_BELOW, SUMMED_UP_TO = 30.0, 1.0 - 2.0**-30
+"""Poisson means below which, and uniforms up to which, ``poisson_quantile`` sums the
+probabilities (fewer than 70 terms; ``e^-m`` is far from underflow). Above ``u = 1 -
+2**-30`` the distribution function's steps near ``u`` come close to the sum's rounding
+(about ``k`` times ``2**-53``), so those rare uniforms (one in 10**9) are searched with
+``pdtr``, exact to the last one."""
+
+
+@kernel
+def _summed_quantile(u: np.ndarray, mean: np.ndarray, below: float, up_to: float
+                     ) -> np.ndarray:  # fmt: skip
+    """For each ``u_i <= up_to`` with ``mean_i < below``: the smallest ``k`` with
+    ``sum_{j <= k} e^-m m^j / j! >= u_i``; -1 for the others (a kernel)."""
+    k = np.full(u.size, -1, dtype=np.int64)
+    for i in range(u.size):
+        m = mean[i]
+        if not (m < below and u[i] <= up_to):  # also a nan mean
+            continue
+        count, term = 0, np.exp(-m)
+        total = term
+        while total < u[i]:
+            count += 1
+            term *= m / count
+            total += term
+        k[i] = count
+    return k
+
+
+def _searched_quantile(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """``poisson_quantile`` of larger means: from the Cornish-Fisher start, stepped with
+    ``pdtr`` (its docstring)."""
     z = special.ndtri(u)
     with np.errstate(invalid="ignore"):  # u = 0: z = -inf, and 0 * inf for a mean of 0
         guess = np.floor(mean + z * np.sqrt(mean) + (z * z - 1.0) / 6.0)
