@@ -17,7 +17,9 @@ metrics are the same both ways: ``tests/test_compiled.py`` runs the fingerprints
 
 from __future__ import annotations
 
+import hashlib
 import os
+from pathlib import Path
 
 import numpy as np
 
@@ -29,12 +31,41 @@ except ImportError:  # the plain path: same numbers, interpreted
 COMPILED = numba is not None and os.environ.get("NUMBA_DISABLE_JIT", "0") != "1"
 
 
+def source_digest(package: Path = Path(__file__).parent) -> str:
+    """A digest of every module of ``package``: the name of the kernels' cache folder."""
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_folder() -> Path:
+    """Where numba keeps the compiled kernels: a folder per version of the package's source
+    (``source_digest``), under ``NUMBA_CACHE_DIR`` if set, else the user's cache
+    (``$XDG_CACHE_HOME`` or ``~/.cache``). numba checks only the file of the kernel it
+    loads, not the rules in other files that it calls, so a kernel cached beside its own
+    file would outlive an edit of ``commsim.rules``; a folder per source cannot."""
+    base = (numba.config.CACHE_DIR if COMPILED and numba.config.CACHE_DIR
+            else os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")  # fmt: skip
+    return Path(base) / "commsim-kernels" / source_digest()
+
+
+_CACHE_FOLDER = str(cache_folder()) if COMPILED else ""
+
+
 def kernel(function):
-    """``function`` compiled in nopython mode (cached, released from the GIL, numpy's
-    rules for division by zero), or ``function`` itself on the plain path."""
+    """``function`` compiled in nopython mode (cached in ``cache_folder()``, released from
+    the GIL, numpy's rules for division by zero), or ``function`` itself on the plain
+    path."""
     if not COMPILED:
         return function
-    return numba.njit(cache=True, nogil=True, error_model="numpy")(function)
+    users = numba.config.CACHE_DIR
+    numba.config.CACHE_DIR = _CACHE_FOLDER  # read when the cache is set up, here
+    try:
+        return numba.njit(cache=True, nogil=True, error_model="numpy")(function)
+    finally:
+        numba.config.CACHE_DIR = users
 
 
 def lever_array(lever) -> np.ndarray:

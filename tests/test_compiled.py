@@ -43,3 +43,18 @@ def test_plain_path_matches_the_fingerprints(case):
                             text=True, timeout=900)  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     assert "plain path matches" in result.stdout
+
+
+def test_the_kernels_cache_is_a_folder_per_version_of_the_source(tmp_path):
+    """An edit of any module (a rule a kernel calls, say) gives the kernels a new cache
+    folder, so no kernel compiled from the old rule is loaded."""
+    package = tmp_path / "package"
+    (package / "sub").mkdir(parents=True)
+    (package / "rules.py").write_text("def f(x):\n    return x + 1\n")
+    (package / "sub" / "kernels.py").write_text("K = 1\n")
+    before = compiled.source_digest(package)
+    (package / "rules.py").write_text("def f(x):\n    return x + 2\n")
+    assert compiled.source_digest(package) != before
+    if compiled.COMPILED:
+        assert compiled.cache_folder().name == compiled.source_digest()
+        assert compiled._CACHE_FOLDER == str(compiled.cache_folder())
