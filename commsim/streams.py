@@ -293,12 +293,13 @@ def poisson_quantile(u: np.ndarray, mean) -> np.ndarray:
     return k.reshape(u.shape)
 
 
-SUMMED_BELOW, SUMMED_UP_TO = 30.0, 1.0 - 2.0**-30
+SUMMED_BELOW, SUMMED_UP_TO = 250.0, 1.0 - 2.0**-30
 """Poisson means below which, and uniforms up to which, ``poisson_quantile`` sums the
-probabilities (fewer than 70 terms; ``e^-m`` is far from underflow). Above ``u = 1 -
-2**-30`` the distribution function's steps near ``u`` come close to the sum's rounding
-(about ``k`` times ``2**-53``), so those rare uniforms (one in 10**9) are searched with
-``pdtr``, exact to the last one."""
+probabilities: fewer than 400 terms, ``e^-m`` far from underflow (``e^-745`` is the
+smallest), and the sum's rounding (about ``k`` times ``2**-53``) far below the steps of
+the distribution function near ``u``. Above ``u = 1 - 2**-30`` those steps come close to
+the rounding, so those rare uniforms (one in 10**9) are searched with ``pdtr``, exact to
+the last one."""
 
 
 @kernel
