@@ -78,6 +78,9 @@ def measure(kind: str, population: int, days: int, seed: int, trace: bool) -> di
     """Build one model and run it, in this process; return its figures."""
     model_class = _model_class(kind)
     model_class(rng=seed, population=50).run_for(2)  # warm up: lazy imports, first calls
+    from commsim.compiled import load_kernels
+
+    load_kernels()  # and every compiled kernel, loaded from numba's cache
     baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if trace:
         import tracemalloc
@@ -172,6 +175,9 @@ def profile(population: int, days: int, seed: int) -> None:
     from commsim import CommunityModel
 
     CommunityModel(rng=seed, population=50).run_for(2)  # warm up
+    from commsim.compiled import load_kernels
+
+    load_kernels()
     for title, run in [("setup", None), (f"{days} steps", days)]:
         profiler = cProfile.Profile()
         if run is None:

@@ -62,10 +62,11 @@ def warm_up(executor, workers: int) -> None:
 
 
 def _import_commsim() -> int:
-    """Import commsim in a worker and step a small model, loading its compiled kernels."""
-    from commsim.sweep.worker import run_model
+    """Import commsim in a worker and load its compiled kernels."""
+    import commsim.sweep.worker  # noqa: F401
+    from commsim.compiled import load_kernels
 
-    run_model(0, 3, [], population=200)
+    load_kernels()
     return os.getpid()
 
 

@@ -58,3 +58,20 @@ def test_the_kernels_cache_is_a_folder_per_version_of_the_source(tmp_path):
     if compiled.COMPILED:
         assert compiled.cache_folder().name == compiled.source_digest()
         assert compiled._CACHE_FOLDER == str(compiled.cache_folder())
+
+
+def test_load_kernels_loads_every_kernel_a_run_calls():
+    """After ``load_kernels`` a run, with every built-in strategy, loads or compiles no
+    kernel of its own (the first step pays nothing)."""
+    pytest.importorskip("numba")
+    if not compiled.COMPILED:
+        pytest.skip("the plain path has no kernels to load")
+    from test_fingerprints import every_strategy_on
+
+    from commsim import CommunityModel
+
+    compiled.load_kernels()
+    loaded = [list(k.signatures) for k in compiled.KERNELS]
+    CommunityModel(rng=21, population=1200, groups=3, strategies=every_strategy_on()).run_for(90)
+    CommunityModel(rng=22, population=900).run_for(90)
+    assert [list(k.signatures) for k in compiled.KERNELS] == loaded
