@@ -3,22 +3,19 @@ and the adjacency matrix the model's rules read.
 
 ``small_world`` draws exactly the graph that ``networkx.watts_strogatz_graph(n, k, p,
 seed)`` draws for the seed it takes from ``rng``, tie for tie, without building a
-networkx graph and without a Python loop over ties. networkx rewires the ring's ties
-in order (the ``k // 2`` ring distances, outer loop, then every node): for each tie
-``(u, u + j)`` it draws ``random() < p`` and, for a rewired tie, a new end
-``w = choice(nodes)`` again until ``w != u`` and ``u``-``w`` is no tie yet (giving up
-when ``u`` already knows everyone). Those draws come from Python's
-``random.Random(seed)``, a Mersenne Twister whose 32-bit words numpy's ``MT19937``
-gives in bulk from the same state. So:
+networkx graph. networkx rewires the ring's ties in order (the ``k // 2`` ring
+distances, outer loop, then every node): for each tie ``(u, u + j)`` it draws
+``random() < p`` and, for a rewired tie, a new end ``w = choice(nodes)`` again until
+``w != u`` and ``u``-``w`` is no tie yet (giving up when ``u`` already knows everyone).
+Those draws come from Python's ``random.Random(seed)``, a Mersenne Twister whose 32-bit
+words numpy's ``MT19937`` gives in bulk from the same state; a compiled loop
+(``_rewired_ties``) reads them as ``random`` and ``choice`` do:
 
-- ``random()`` of the words at positions ``(i, i + 1)`` is
-  ``((w_i >> 5) * 2**26 + (w_(i+1) >> 6)) / 2**53`` for every ``i`` at once;
-- a tie is kept when its ``random()`` is ``>= p``, and between two rewired ties every
-  tie reads two words, so the next rewired tie is the next position of the right parity
-  whose ``random()`` is ``< p`` (found by bisection, no loop over the kept ties);
-- only the rewired ties (a share ``p`` of them) run in Python: ``choice`` reads one
-  word, ``w = word >> (32 - n.bit_length())``, drawing again while ``w >= n``, and the
-  tie test looks at the ring distance and the sets of ties removed and added so far.
+- ``random()`` of the words ``(a, b)`` at the next two positions is
+  ``((a >> 5) * 2**26 + (b >> 6)) / 2**53``;
+- ``choice`` reads one word, ``w = word >> (32 - n.bit_length())``, drawing again while
+  ``w >= n``; the tie test looks at the ring distance and the sets of ties rewired and
+  added so far.
 
 The networkx graph itself is made only when asked (``SmallWorld.graph``, behind
 ``CommunityModel.network``), by the same additions and removals in the same order, so it
@@ -27,7 +24,6 @@ is the graph networkx draws, with the same order of nodes and neighbours.
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass
 
@@ -35,9 +31,9 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from commsim.compiled import kernel
+
 _TWO_53 = 9007199254740992.0
-_SPARSE = 32  # walk (``_Rewiring``) when n >= _SPARSE * (k + 1): few choices clash
-_FIRST_WALK = 64  # rewirings walked before the first check, doubling while none clash
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,249 +103,93 @@ def small_world_network(rng: np.random.Generator, n: int, mean_degree: int, rewi
 
 def _rewire(n: int, k: int, p: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """networkx's rewiring of the ring with ``random.Random(seed)``: the rewired ties
-    ``(u, v, w)`` in order, and their indices (see the module's docstring)."""
-    if n * (k // 2) == 0 or p <= 0.0:
+    ``(u, v, w)`` in order, and their indices (see the module's docstring). The words
+    are drawn in a block, twice as long again whenever the rewiring runs past it."""
+    half = k // 2
+    if n * half == 0 or p <= 0.0:
         return np.zeros((0, 3), dtype=np.int64), np.zeros(0, dtype=np.int64)
-    if n < _SPARSE * (k + 1):
-        return _rewire_one_by_one(n, k // 2, p, seed)
-    return _Rewiring(n, k // 2, p, seed).run()
+    state = random.Random(seed).getstate()[1]
+    words = np.random.MT19937()
+    size = 2 * n * half + int(4 * p * n * half) + 1024  # 2 a tie, about 2 a rewiring
+    while True:
+        words.state = {"bit_generator": "MT19937",
+                       "state": {"key": np.array(state[:624], dtype=np.uint32),
+                                 "pos": state[624]}}  # fmt: skip
+        rows, ties, done = _rewired_ties(words.random_raw(size).astype(np.int64), n, half,
+                                         p * _TWO_53, 32 - n.bit_length())  # fmt: skip
+        if done:
+            return rows, ties
+        size *= 2
 
 
-def _rewire_one_by_one(n: int, half: int, p: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """networkx's loop itself, on sets of ties instead of a graph: for dense rings, where
-    a choice is often already a tie and ``_Rewiring`` would check too often."""
-    draws = random.Random(seed)
-    nodes = list(range(n))
-    neighbours = [set() for _ in nodes]
+@kernel
+def _rewired_ties(words: np.ndarray, n: int, half: int, below: float, shift: int):
+    """networkx's loop over the ring's ties, read off ``words`` (a kernel): for the tie
+    ``(u, u + j)``, j = 1 .. half (outer) and every u, ``random()`` is the words
+    ``(a, b)`` at the next two positions, ``(a >> 5) * 2**26 + (b >> 6)`` over 2**53,
+    and the tie is rewired when it is below p (the pair below ``below = p * 2**53``);
+    then ``choice`` draws ``w = word >> shift`` until ``w < n`` (one word each), and
+    again while ``w`` is ``u`` or already a tie of ``u``, giving up when ``u`` knows
+    everyone. A tie ``u``-``w`` exists while it is a ring tie not rewired yet, or one
+    added. Returns the rewirings ``(u, v, w)``, their ring ties' indices
+    ``(j - 1) * n + u`` and whether the words sufficed."""
+    rows = np.empty((n * half, 3), dtype=np.int64)
+    ties = np.empty(n * half, dtype=np.int64)
+    removed = {np.int64(-1)}  # ring ties rewired, by index (-1: none, a typed start)
+    added = {np.int64(-1)}  # ties added, by key min * n + max
+    degree = np.full(n, 2 * half, dtype=np.int64)
+    count, at = 0, 0
     for j in range(1, half + 1):
-        for u in nodes:
-            v = (u + j) % n
-            neighbours[u].add(v)
-            neighbours[v].add(u)
-    rows, ties = [], []
-    for j in range(1, half + 1):
-        for u in nodes:
-            if draws.random() < p:
-                v = (u + j) % n
-                w = draws.choice(nodes)
-                while w == u or w in neighbours[u]:
-                    w = draws.choice(nodes)
-                    if len(neighbours[u]) >= n - 1:
-                        break
-                else:
-                    neighbours[u].discard(v)
-                    neighbours[v].discard(u)
-                    neighbours[u].add(w)
-                    neighbours[w].add(u)
-                    rows.append((u, v, w))
-                    ties.append((j - 1) * n + u)
-    return np.array(rows, dtype=np.int64).reshape(-1, 3), np.array(ties, dtype=np.int64)
-
-
-class _Rewiring:
-    """networkx's rewiring, read off a block of the seed's words.
-
-    Every rewired tie reads its ``random()`` at a position of the words below ``p``
-    (a "hit") and its first ``choice`` at the next position whose node is ``< n``; the
-    next rewired tie is the next hit of the right parity after that. So, from the words
-    alone, each hit has a successor (``_next``) and a count of kept ties to it
-    (``_skipped``), and the rewirings are a walk along successors. The walk assumes each
-    first ``choice`` is a new tie; the walked rewirings are then checked together for a
-    ``choice`` that is ``u`` itself or already a tie (rare: about ``k / n`` of them),
-    and from the first such one networkx's loop of draws is followed one word at a time,
-    after which the walk resumes. When the draws run past the block, the block is
-    drawn again twice as long (the same words and more) and the rewiring goes on.
-    """
-
-    def __init__(self, n: int, half: int, p: float, seed: int) -> None:
-        self.n, self.half, self.total, self.p = n, half, n * half, p
-        state = random.Random(seed).getstate()[1]
-        self._state = {
-            "bit_generator": "MT19937",
-            "state": {"key": np.array(state[:624], dtype=np.uint32), "pos": state[624]},
-        }
-        self.rows: list[np.ndarray] = []  # accepted rewirings: columns u, v, w, tie
-        self.added = np.zeros(0, dtype=np.int64)  # their new ties' keys, sorted
-        self.rewired = np.zeros(0, dtype=np.int64)  # their ring ties' indices, increasing
-        self._draw(2 * self.total + int(4 * p * self.total) + 1024)  # 2 a tie, ~2 a rewiring
-
-    def _draw(self, size: int) -> None:
-        """The first ``size`` words of ``random.Random(seed)`` (numpy's MT19937 set to its
-        state) and what the walk reads off them."""
-        source = np.random.MT19937()
-        source.state = self._state
-        words = source.random_raw(size).astype(np.int64)
-        self.size = size
-        self.node = words >> (32 - self.n.bit_length())  # choice's candidate at each word
-        self.usable = np.flatnonzero(self.node < self.n)  # words where choice stops
-        pair = ((words[:-1] >> 5) << 26) | (words[1:] >> 6)  # random() = pair / 2**53
-        hits = self.hits = np.flatnonzero(pair < math.ceil(self.p * _TWO_53))
-        self.parity = [np.flatnonzero(hits % 2 == side) for side in (0, 1)]
-        self.parity_hits = [hits[chosen] for chosen in self.parity]
-        self.choice = self._first_usable(hits + 2)
-        after = self.choice + 1  # where the search for the next rewired tie starts
-        following = self._first_hits(after)
-        following[self.choice >= size] = -1
-        self.skipped = np.where(following >= 0, (hits[following] - after) // 2, 0)
-        self._next = following.tolist()
-
-    def _first_usable(self, starts: np.ndarray) -> np.ndarray:
-        """For each start, the first word at or after it where choice stops (the block's
-        size if none)."""
-        place = np.searchsorted(self.usable, starts)
-        return np.append(self.usable, self.size)[place]
-
-    def _first_hits(self, starts: np.ndarray) -> np.ndarray:
-        """For each start, the index in ``hits`` of the first hit at or after it with its
-        parity (-1 if none among the words)."""
-        found = np.full(starts.size, -1, dtype=np.int64)
-        for side, chosen in enumerate(self.parity):
-            at = starts % 2 == side
-            place = np.searchsorted(self.parity_hits[side], starts[at])
-            inside = place < chosen.size
-            found[np.flatnonzero(at)[inside]] = chosen[place[inside]]
-        return found
-
-    def run(self) -> tuple[np.ndarray, np.ndarray]:
-        start, tie = 0, 0  # the next word to read and the next ring tie
-        limit = _FIRST_WALK
-        while tie < self.total:
-            walked = self._walk(start, tie, limit)
-            if walked is None:
-                self._draw(2 * self.size)
+        for u in range(n):
+            if at + 2 > words.size:
+                return rows[:count], ties[:count], False
+            pair = (words[at] >> 5) * 67108864 + (words[at + 1] >> 6)
+            at += 2
+            if not pair < below:
                 continue
-            hits, first, more = walked
-            batch = self._events(hits, first)
-            clash = self._first_clash(batch)
-            if clash == len(hits):
-                self._accept(batch)
-                if not more:
+            w, at = _choice(words, at, n, shift)
+            rewire = True
+            while w >= 0 and (w == u or _is_tie(u, w, n, half, removed, added)):
+                w, at = _choice(words, at, n, shift)
+                if degree[u] >= n - 1:
+                    rewire = False
                     break
-                start, tie = int(self.choice[hits[-1]]) + 1, int(batch[-1, 3]) + 1
-                limit *= 2  # no clash: walk further at once
-                continue
-            u, v, w, at = batch[clash].tolist()
-            drawn = self._draw_again(u, int(self.choice[hits[clash]]) + 1, batch[:clash])
-            if drawn is None:
-                self._draw(2 * self.size)
-                continue
-            self._accept(batch[:clash])
-            w, start, rewired = drawn
-            if rewired:
-                self._accept(np.array([[u, v, w, at]], dtype=np.int64))
-            tie = at + 1
-            limit = _FIRST_WALK
-        rows = np.concatenate(self.rows) if self.rows else np.zeros((0, 4), np.int64)
-        return rows[:, :3].copy(), rows[:, 3].copy()
-
-    def _accept(self, rows: np.ndarray) -> None:
-        """Record rewirings ``rows`` as done."""
-        if rows.shape[0] == 0:
-            return
-        self.rows.append(rows)
-        keys = np.sort(_keys(rows[:, 0], rows[:, 2], self.n))
-        self.added = np.insert(self.added, np.searchsorted(self.added, keys), keys)
-        self.rewired = np.concatenate([self.rewired, rows[:, 3]])
-
-    def _walk(self, start: int, tie: int, limit: int) -> tuple[list[int], int, bool] | None:
-        """At most ``limit`` rewired ties from word ``start`` and ring tie ``tie`` on,
-        assuming every first choice is a new tie: their hit indices, the first one's tie
-        index and whether more may follow (None: more words are needed)."""
-        hit = int(self._first_hits(np.array([start]))[0])
-        if hit < 0:
-            if start + 2 * (self.total - 1 - tie) > self.size - 2:
-                return None  # not enough words to know that no hit is left
-            return [], tie, False
-        tie += (int(self.hits[hit]) - start) // 2
-        first = tie
-        hits = []
-        following, skipped, total = self._next, self.skipped, self.total
-        for _ in range(limit):
-            if hit < 0 or tie >= total:
-                break
-            hits.append(hit)
-            tie += 1 + skipped.item(hit)
-            hit = following[hit]
-        if hits and self.choice[hits[-1]] >= self.size:
-            return None  # the last rewiring's choice is past the words
-        if len(hits) == limit:
-            return hits, first, True
-        if hit < 0 and tie < total:  # no hit left: enough words to know none is left?
-            start = int(self.choice[hits[-1]]) + 1
-            if start + 2 * (total - 1 - tie) > self.size - 2:
-                return None
-        return hits, first, False
-
-    def _events(self, hits: list[int], first: int) -> np.ndarray:
-        """Rows ``(u, v, w, tie)`` of walked rewirings from tie ``first`` on, ``w`` each
-        one's first choice."""
-        hits = np.array(hits, dtype=np.int64)
-        steps = np.concatenate([[0], 1 + self.skipped[hits[:-1]]])[: hits.size]
-        tie = first + np.cumsum(steps)
-        u = tie % self.n
-        v = (u + tie // self.n + 1) % self.n
-        w = self.node[self.choice[hits]]
-        return np.stack([u, v, w, tie], axis=1).reshape(-1, 4)
-
-    def _first_clash(self, batch: np.ndarray) -> int:
-        """Index of the first walked rewiring whose ``w`` is ``u`` or already a tie of
-        ``u`` (given the accepted rewirings and the batch's earlier ones); the batch's
-        length if none."""
-        if batch.shape[0] == 0:
-            return 0
-        n, half = self.n, self.half
-        u, w, tie = batch[:, 0], batch[:, 2], batch[:, 3]
-        distance = (w - u) % n
-        forward = (distance >= 1) & (distance <= half)
-        backward = (n - distance >= 1) & (n - distance <= half) & ~forward
-        ring_tie = np.where(forward, (distance - 1) * n + u, (n - distance - 1) * n + w)
-        removed = (_among(self.rewired, ring_tie) | _among(tie, ring_tie)) & (ring_tie < tie)
-        keys = _keys(u, w, n)
-        order = np.argsort(keys, kind="stable")
-        repeated = np.zeros(keys.size, dtype=bool)
-        repeated[order[1:]] = keys[order[1:]] == keys[order[:-1]]
-        added = _among(self.added, keys) | repeated
-        clash = (w == u) | added | ((forward | backward) & ~removed)
-        return int(np.argmax(clash)) if clash.any() else batch.shape[0]
-
-    def _draw_again(self, u: int, start: int, before: np.ndarray) -> tuple[int, int, bool] | None:
-        """networkx's loop for a first choice that is ``u`` or a tie of ``u``, after the
-        accepted rewirings and ``before``: draw again from word ``start`` until the
-        choice is neither, giving up (not rewiring) when ``u`` knows everyone. Returns the
-        choice, the next word and whether to rewire (None: more words are needed)."""
-        rows = np.concatenate(self.rows + [before])
-        n, half = self.n, self.half
-        one, lost, gained = rows[:, 0], rows[:, 1], rows[:, 2]
-        degree = 2 * half - np.count_nonzero(lost == u) + np.count_nonzero(gained == u)
-        added = set(gained[one == u].tolist()) | set(one[gained == u].tolist())
-        removed = set(lost[one == u].tolist()) | set(one[lost == u].tolist())
-        usable = self.usable
-        place = int(np.searchsorted(usable, start))
-        while True:
-            if place >= usable.size:
-                return None
-            start = usable.item(place) + 1
-            w = self.node.item(start - 1)
-            place += 1
-            if degree >= n - 1:
-                return w, start, False
-            distance = (w - u) % n
-            on_ring = 0 < min(distance, n - distance) <= half
-            if w != u and w not in added and (not on_ring or w in removed):
-                return w, start, True
+            if w < 0:
+                return rows[:count], ties[:count], False
+            if rewire:
+                v = (u + j) % n
+                removed.add((j - 1) * n + u)
+                added.add(min(u, w) * n + max(u, w))
+                degree[v] -= 1
+                degree[w] += 1
+                rows[count, 0], rows[count, 1], rows[count, 2] = u, v, w
+                ties[count] = (j - 1) * n + u
+                count += 1
+    return rows[:count], ties[:count], True
 
 
-def _among(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Whether each of ``values`` is in the sorted array ``sorted_values``."""
-    if sorted_values.size == 0:
-        return np.zeros(values.shape, dtype=bool)
-    place = np.minimum(np.searchsorted(sorted_values, values), sorted_values.size - 1)
-    return sorted_values[place] == values
+@kernel
+def _choice(words: np.ndarray, at: int, n: int, shift: int):
+    """Python's ``choice`` of ``n`` nodes from word ``at`` on: the first ``word >> shift``
+    below ``n``, and the next word (-1 when the words run out)."""
+    while at < words.size:
+        w = words[at] >> shift
+        at += 1
+        if w < n:
+            return w, at
+    return -1, at
 
 
-def _keys(one: np.ndarray, other: np.ndarray, n: int) -> np.ndarray:
-    """One integer per unordered pair: ``min * n + max``."""
-    return np.minimum(one, other) * n + np.maximum(one, other)
+@kernel
+def _is_tie(u: int, w: int, n: int, half: int, removed: set, added: set) -> bool:
+    """Whether ``u``-``w`` is a tie: a ring tie (ring distance 1 .. half) not rewired yet,
+    or one added."""
+    distance = (w - u) % n
+    if 1 <= distance <= half and (distance - 1) * n + u not in removed:
+        return True
+    if 1 <= n - distance <= half and (n - distance - 1) * n + w not in removed:
+        return True
+    return min(u, w) * n + max(u, w) in added
 
 
 def adjacency_matrix(graph: nx.Graph, n: int) -> sp.csr_array:
