@@ -32,7 +32,8 @@ def settle(model: CommunityModel, today: Day, readers: np.ndarray) -> None:
     """Reported spammers are banned, others move on (see the module).
 
     Args:
-        readers: each group's audience today (``audience.readers``).
+        readers: each group's audience today, R_g (``commsim.posting``: its readers who
+            are not spammers).
     """
     pop, p = model.population, model.params
     members = model._member_index()
