@@ -1,10 +1,11 @@
 """The population: people's traits, roles and states as numpy arrays, and their network.
 
-State is kept as a struct of arrays (one array per attribute, indexed by person), so that
-every rule is one vectorised expression. Strategies and front-ends read these arrays and
-change them only through ``CommunityModel``'s mutators (``admit``, ``remove_members``,
-``move_members``, ``set_traits``, ...), which keep them consistent; ``commsim.agents.Member``
-objects read them and change traits through ``CommunityModel.set_traits``.
+State is kept as a struct of arrays (one array per attribute, indexed by person), which
+each phase of the day reads in one compiled loop (``commsim.compiled``). Strategies and
+front-ends read these arrays and change them only through ``CommunityModel``'s mutators
+(``admit``, ``remove_members``, ``move_members``, ``set_traits``, ...), which keep them
+consistent; ``commsim.agents.Member`` objects read them and change traits through
+``CommunityModel.set_traits``.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""The behavioural rules of a member, each a small vectorised function.
+"""The behavioural rules of a member, each a small function of numpy arrays or numbers.
 
 Every function takes numpy arrays (or plain floats: the same equations serve the
-per-agent reference implementation in ``benchmarks/``) and returns an array of the same
-shape. Symbols used in the docstrings:
+per-agent reference implementation in ``benchmarks/`` and, compiled, the model's kernels,
+``commsim.compiled``) and returns an array of the same shape. Symbols used in the docstrings:
 
     n_i   need of member i in [0, 1]          v_i   value of member i in [0, 1]
     a_i   talkativeness (activity) in [0, 1]  tau_i tenure of member i, days
