@@ -19,6 +19,8 @@ HERE = Path(__file__).parent
 
 PLAIN_CASE = """
 import sys
+if {missing!r}:
+    sys.modules["numba"] = None  # as if numba were not installed: its import fails
 sys.path.insert(0, {tests!r})
 from commsim import compiled
 assert not compiled.COMPILED, "the plain path was asked for"
@@ -33,11 +35,12 @@ def test_compiled_where_numba_is_installed():
     assert compiled.COMPILED == (os.environ.get("NUMBA_DISABLE_JIT", "0") != "1")
 
 
-@pytest.mark.parametrize("case", ["one_group", "every_strategy"])
-def test_plain_path_matches_the_fingerprints(case):
-    """A run on the plain path gives the stored daily metrics (the compiled path's test
-    is ``test_fingerprints``)."""
-    script = PLAIN_CASE.format(tests=str(HERE), case=case)
+@pytest.mark.parametrize(("case", "missing"), [("one_group", False), ("every_strategy", False),
+                                             ("several_groups", True)])  # fmt: skip
+def test_plain_path_matches_the_fingerprints(case, missing):
+    """A run on the plain path, with numba's compiling switched off or numba missing,
+    gives the stored daily metrics (the compiled path's test is ``test_fingerprints``)."""
+    script = PLAIN_CASE.format(tests=str(HERE), case=case, missing=missing)
     env = {**os.environ, "NUMBA_DISABLE_JIT": "1"}
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
                             text=True, timeout=900)  # fmt: skip
