@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from commsim.compiled import kernel, lever, lever_array
+
 
 @dataclass(eq=False)
 class Day:
@@ -98,18 +100,12 @@ class Day:
         groups = np.asarray(groups)
         if groups.dtype.kind not in "iu":  # an empty list, say
             groups = groups.astype(np.intp)
-        count = np.asarray(count)
-        if count.ndim == 0:
-            count = np.full(groups.shape, float(count))
-        n = self.groups
-        messages = np.bincount(groups, weights=count, minlength=n)
-        valued = np.bincount(groups, weights=count * value, minlength=n)
-        spam = np.asarray(spam, dtype=bool)
-        if spam.ndim == 0:
-            spammed = messages.copy() if spam else np.zeros(n)
-        else:
-            spammed = np.bincount(groups[spam], weights=count[spam], minlength=n)
-        return messages, valued, spammed
+        groups = groups.reshape(-1)
+        if groups.size and not 0 <= groups.min() <= groups.max() < self.groups:
+            raise ValueError(f"groups must be in [0, {self.groups - 1}], got "
+                             f"{groups.min()}..{groups.max()}")  # fmt: skip
+        return _tallied(groups, lever_array(count), lever_array(value),
+                        np.asarray(spam, dtype=np.bool_).reshape(-1), self.groups)  # fmt: skip
 
     def add_group(self) -> None:
         """Grow the per-group outcomes by one group, with nothing in it yet
@@ -118,3 +114,18 @@ class Day:
         self.messages = np.append(self.messages, 0.0)
         self.valued_messages = np.append(self.valued_messages, 0.0)
         self.spam = np.append(self.spam, 0.0)
+
+
+@kernel
+def _tallied(groups, count, value, spam, n):
+    """Per group, over the entries ``k`` with ``groups[k] == g`` in order: ``sum c_k``,
+    ``sum c_k * v_k`` and ``sum c_k [spam_k]`` (a kernel; ``count`` and ``value`` as
+    ``lever_array`` gives them, ``spam`` one flag for all or one per entry)."""
+    messages, valued, spammed = np.zeros(n), np.zeros(n), np.zeros(n)
+    for k in range(groups.size):
+        g, c = groups[k], lever(count, k)
+        messages[g] += c
+        valued[g] += c * lever(value, k)
+        if spam[k] if spam.size > 1 else spam[0]:
+            spammed[g] += c
+    return messages, valued, spammed

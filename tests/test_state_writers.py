@@ -327,6 +327,11 @@ def test_day_adds_and_removes_messages_by_one_rule():
     assert (today.valued_messages >= 0).all()
     today.add_group()
     assert today.groups == 4 and today.messages.size == today.spam.size == 4
+    today.add_messages(np.array([3, 3]), 2.0, 0.5, spam=True)  # one count, value, flag for all
+    assert today.messages[3] == 4.0 and today.valued_messages[3] == 2.0 and today.spam[3] == 4
+    with pytest.raises(ValueError, match=r"groups must be in \[0, 3\]"):
+        today.add_messages([1, 4], [1.0, 1.0])
+    assert today.messages.tolist() == [3.0, 0.0, 0.0, 4.0]  # nothing added
 
 
 def test_mute_and_unmute_keep_members_and_are_recorded(model):
