@@ -104,7 +104,8 @@ class Day:
         if groups.size and not 0 <= groups.min() <= groups.max() < self.groups:
             raise ValueError(f"groups must be in [0, {self.groups - 1}], got "
                              f"{groups.min()}..{groups.max()}")  # fmt: skip
-        return _tallied(groups, lever_array(count), lever_array(value),
+        return _tallied(groups, lever_array(count, groups.size, "count"),
+                        lever_array(value, groups.size, "value"),
                         np.asarray(spam, dtype=np.bool_).reshape(-1), self.groups)  # fmt: skip
 
     def add_group(self) -> None:

@@ -294,10 +294,11 @@ class CommunityModel(Mutators, mesa.Model):
         members = self._member_index()
         answered, answer_utility = self._answered
         noise = special.ndtri(self.streams.per_person("experience", members))
+        bonus = lever_array(today.utility_bonus, pop.size, "utility_bonus")
         self._load, benefit, cost = _members_experience(
             members, pop.group, pop.need, pop.value, pop.joined_day, pop.state, pop.patience,
             pop.reservoir, pop.satisfaction, self._group_mean_value(), today.messages,
-            today.spam, today.valued_messages, lever_array(today.utility_bonus), answered,
+            today.spam, today.valued_messages, bonus, answered,
             answer_utility, noise, self.day, p["attention_budget"], p["spam_weight"],
             p["reading_cost"], p["overload_cost"], p["content_scale"], p["novelty"],
             p["novelty_days"], p["expectation"], p["cooling"], p["mood_noise"],

@@ -39,8 +39,9 @@ def surface(model: CommunityModel, today: Day, posted_friends: np.ndarray) -> No
         posted_friends: for every person, friends who posted yesterday (``A @ c``).
     """
     p = model.params
+    pull = lever_array(today.surface_pull, model.population.size, "surface_pull")
     muted, chance = _surfacing_chances(
-        model._member_index(), model.population.state, lever_array(today.surface_pull),
+        model._member_index(), model.population.state, pull,
         posted_friends, p["mention_pull"], p["resurfacing"],
     )  # fmt: skip
     # keyed by person, before settle's (commsim.streams: aligned across settings)

@@ -47,7 +47,7 @@ def post(model: CommunityModel, today: Day) -> None:
     members = model._member_index()
     members = members[pop.state[members] != MUTED]
     draws = model.streams.per_person("posting", members, 2)  # a pair per person a day
-    boost = lever_array(today.posting_boost)
+    boost = lever_array(today.posting_boost, pop.size, "posting_boost")
     posts, chance, extra, readers, chances = _choose_writers(
         members, draws[0], model.day, boost, pop.activity, pop.answered, pop.satisfaction,
         pop.joined_day, pop.verbosity, pop.role, pop.group, model._founded_day, model._load,

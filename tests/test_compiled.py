@@ -78,3 +78,23 @@ def test_load_kernels_loads_every_kernel_a_run_calls():
     CommunityModel(rng=21, population=1200, groups=3, strategies=every_strategy_on()).run_for(90)
     CommunityModel(rng=22, population=900).run_for(90)
     assert [list(k.signatures) for k in compiled.KERNELS] == loaded
+
+
+@pytest.mark.parametrize("lever", ["posting_boost", "utility_bonus", "surface_pull"])
+def test_a_lever_of_the_wrong_length_is_refused(lever):
+    """A kernel does not check its bounds, so a per-person lever of another length than
+    the population is refused by name before any kernel reads it."""
+    import numpy as np
+
+    from commsim import CommunityModel
+    from commsim.strategies.base import Strategy
+
+    class Short(Strategy):
+        def start_day(self, model, today):
+            setattr(today, lever, np.ones(model.population.size - 1))
+
+    model = CommunityModel(rng=1, population=300, strategies=[Short()])
+    with pytest.raises(ValueError, match=rf"{lever} must be one number or 300 values"):
+        model.run_for(10)
+    assert compiled.lever_array(2.0, 300).tolist() == [2.0]
+    assert compiled.lever_array(np.arange(300), 300).size == 300

@@ -75,7 +75,7 @@ def _choose(model, members, boost):
     members."""
     pop, p = model.population, model.params
     draw = np.random.default_rng(members.size).random(members.size)
-    boost = lever_array(boost)
+    boost = lever_array(boost, pop.size)
     return posting._choose_writers(
         members, draw, model.day, boost, pop.activity, pop.answered, pop.satisfaction,
         pop.joined_day, pop.verbosity, pop.role, pop.group, model._founded_day, model._load,
