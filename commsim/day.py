@@ -98,9 +98,9 @@ class Day:
 
     def _tally(self, groups, count, value, spam):
         groups = np.asarray(groups)
-        if groups.dtype.kind not in "iu":  # an empty list, say
-            groups = groups.astype(np.intp)
-        groups = groups.reshape(-1)
+        if groups.dtype.kind not in "iu" and groups.size:
+            raise ValueError(f"groups must be integers, got {groups.dtype}")
+        groups = groups.astype(np.int64).reshape(-1)  # one type for the kernel
         if groups.size and not 0 <= groups.min() <= groups.max() < self.groups:
             raise ValueError(f"groups must be in [0, {self.groups - 1}], got "
                              f"{groups.min()}..{groups.max()}")  # fmt: skip
