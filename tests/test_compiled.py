@@ -89,7 +89,7 @@ def test_a_lever_of_the_wrong_length_is_refused(lever):
     from commsim import CommunityModel
     from commsim.strategies.base import Strategy
 
-    class Short(Strategy):
+    class Short(Strategy, register=False):  # a test's own, kept out of the registry
         def start_day(self, model, today):
             setattr(today, lever, np.ones(model.population.size - 1))
 
