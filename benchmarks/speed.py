@@ -173,11 +173,9 @@ def profile(population: int, days: int, seed: int) -> None:
     import pstats
 
     from commsim import CommunityModel
-
-    CommunityModel(rng=seed, population=50).run_for(2)  # warm up
     from commsim.compiled import load_kernels
 
-    load_kernels()
+    load_kernels()  # warm up: a small run, every kernel loaded
     for title, run in [("setup", None), (f"{days} steps", days)]:
         profiler = cProfile.Profile()
         if run is None:

@@ -92,15 +92,15 @@ def load_kernels() -> None:
     inequality.participation(np.arange(inequality.HISTOGRAM_FROM))  # the histogram's path
 
 
-def lever_array(lever, size: int, name: str = "lever") -> np.ndarray:
+def lever_array(lever, size: int, name: str = "lever", dtype=np.float64) -> np.ndarray:
     """A day's lever (``commsim.day.Day``: a number for everyone, or an array of one value
-    per person) as a kernel takes it, one type either way: a float64 array of one value,
+    per person) as a kernel takes it, one type either way: a ``dtype`` array of one value,
     or of ``size`` (one per person; ``lever`` reads it).
 
     Raises:
         ValueError: for an array of another size (a kernel does not check its bounds).
     """
-    values = np.asarray(lever, dtype=np.float64).reshape(-1)
+    values = np.asarray(lever, dtype=dtype).reshape(-1)
     if values.size != 1 and values.size != size:
         raise ValueError(f"{name} must be one number or {size} values (one per person), "
                          f"got {values.size} values")  # fmt: skip
@@ -109,8 +109,8 @@ def lever_array(lever, size: int, name: str = "lever") -> np.ndarray:
 
 @kernel
 def lever(values, person):
-    """Person ``person``'s value of a lever given by ``lever_array``: its one value, or
-    the person's own."""
+    """Person (or entry) ``person``'s value of a lever given by ``lever_array``: its one
+    value, or the person's own."""
     return values[person] if values.size > 1 else values[0]
 
 

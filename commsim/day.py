@@ -106,7 +106,7 @@ class Day:
                              f"{groups.min()}..{groups.max()}")  # fmt: skip
         return _tallied(groups, lever_array(count, groups.size, "count"),
                         lever_array(value, groups.size, "value"),
-                        np.asarray(spam, dtype=np.bool_).reshape(-1), self.groups)  # fmt: skip
+                        lever_array(spam, groups.size, "spam", np.bool_), self.groups)  # fmt: skip
 
     def add_group(self) -> None:
         """Grow the per-group outcomes by one group, with nothing in it yet
@@ -120,13 +120,13 @@ class Day:
 @kernel
 def _tallied(groups, count, value, spam, n):
     """Per group, over the entries ``k`` with ``groups[k] == g`` in order: ``sum c_k``,
-    ``sum c_k * v_k`` and ``sum c_k [spam_k]`` (a kernel; ``count`` and ``value`` as
-    ``lever_array`` gives them, ``spam`` one flag for all or one per entry)."""
+    ``sum c_k * v_k`` and ``sum c_k [spam_k]`` (a kernel; ``count``, ``value`` and
+    ``spam`` as ``lever_array`` gives them: one for all or one per entry)."""
     messages, valued, spammed = np.zeros(n), np.zeros(n), np.zeros(n)
     for k in range(groups.size):
         g, c = groups[k], lever(count, k)
         messages[g] += c
         valued[g] += c * lever(value, k)
-        if spam[k] if spam.size > 1 else spam[0]:
+        if lever(spam, k):
             spammed[g] += c
     return messages, valued, spammed

@@ -6,7 +6,7 @@ the parameters that ``draw_population`` reads (``population.TRAIT_PARAMETERS``) 
 those of ``small_world``. Under common random numbers every setting of a sweep's
 replication has the same entropy, so a worker that runs several settings of a replication
 (a strategy's budgets, a cooling rate) would draw the same people and the same network
-each time: at 1,000 people 3.9 ms of the 4.6 ms of building a model. Kept here instead,
+each time: at 1,000 people half of the 1.8 ms of building a model. Kept here instead,
 for the next model of the same entropy in this process:
 
     population(streams, params)   a copy of the ``Population`` drawn for this entropy and

@@ -285,11 +285,11 @@ def poisson_quantile(u: np.ndarray, mean) -> np.ndarray:
     mean = np.asarray(mean, dtype=float)
     if mean.shape != u.shape:
         mean = np.broadcast_to(mean, u.shape)
-    k = _summed_quantile(u.ravel(), np.ascontiguousarray(mean).ravel(), SUMMED_BELOW,
-                         SUMMED_UP_TO)  # fmt: skip
+    flat_u, flat_mean = u.ravel(), np.ascontiguousarray(mean).ravel()
+    k = _summed_quantile(flat_u, flat_mean, SUMMED_BELOW, SUMMED_UP_TO)
     large = np.flatnonzero(k < 0)
     if large.size:
-        k[large] = _searched_quantile(u.ravel()[large], mean.ravel()[large])
+        k[large] = _searched_quantile(flat_u[large], flat_mean[large])
     return k.reshape(u.shape)
 
 

@@ -331,6 +331,8 @@ def test_day_adds_and_removes_messages_by_one_rule():
     assert today.messages[3] == 4.0 and today.valued_messages[3] == 2.0 and today.spam[3] == 4
     with pytest.raises(ValueError, match=r"groups must be in \[0, 3\]"):
         today.add_messages([1, 4], [1.0, 1.0])
+    with pytest.raises(ValueError, match="spam must be one number or 2 values"):
+        today.add_messages([1, 2], [1.0, 1.0], spam=[True, False, True])
     assert today.messages.tolist() == [3.0, 0.0, 0.0, 4.0]  # nothing added
 
 
