@@ -98,8 +98,9 @@ class Streams:
     ...)``: ``keys``). Most streams only give keys, a few a day; moving a ``Generator``
     to the day's start costs more than a day's keys (its state is set and advanced), so
     the keys are computed from the stream's state (PCG64's step and output in 64-bit
-    halves, ``_raw_outputs``), exactly the numbers ``random_raw`` gives, and the
-    ``Generator`` is moved only when it is asked for.
+    halves, ``_pcg64_next``), exactly the numbers ``random_raw`` gives, and the
+    ``Generator`` is moved only when it is asked for; so are uniforms for everyone
+    (``random``, those ``Generator.random`` gives).
 
     Args:
         entropy: the run's entropy (``entropy_of``).
@@ -150,6 +151,14 @@ class Streams:
         if not entry.keyed:
             return entry.generator.bit_generator.random_raw(rows)
         return _raw_outputs(entry.position, entry.increment_halves, rows)
+
+    def random(self, name: str, size: int) -> np.ndarray:
+        """``self[name].random(size)``, without moving the ``Generator`` when it is not in
+        use today (``_doubles``: faster than numpy's at any size)."""
+        entry = self._keying(name)
+        if not entry.keyed:
+            return entry.generator.random(size)
+        return _doubles(entry.position, entry.increment_halves, size)
 
     def per_person(self, name: str, people, rows: int = 1) -> np.ndarray:
         """Uniforms for ``people`` from stream ``name`` today, keyed by person:
@@ -269,22 +278,42 @@ def _high_product(a, b):
     return a_high * b_high + (middle >> _32) + (cross >> _32)
 
 
+@kernel
+def _pcg64_next(high, low, increment):
+    """PCG64's step from the state ``high``, ``low`` (its 64-bit halves) with
+    ``increment`` (the same): ``s -> s * _MULTIPLIER + increment`` (mod 2**128), then its
+    XSL-RR output (the halves xor-ed, rotated right by the top 6 bits), as numpy's
+    ``pcg64.h``. Returns the new state's halves and the raw output."""
+    high = _high_product(low, _MULTIPLIER_LOW) + low * _MULTIPLIER_HIGH + high * _MULTIPLIER_LOW
+    low = low * _MULTIPLIER_LOW
+    moved = low + increment[1]
+    high = high + increment[0] + np.uint64(moved < low)  # the carry
+    x, turn = high ^ moved, high >> np.uint64(58)
+    return high, moved, x >> turn | x << ((np.uint64(64) - turn) & np.uint64(63))
+
+
 @_wrapping
 def _raw_outputs(state, increment, rows):
-    """The next ``rows`` raw outputs of PCG64 from ``state`` (the high and low 64 bits,
-    moved on in place) with ``increment`` (the same): its step ``s -> s * _MULTIPLIER +
-    increment`` (mod 2**128) in 64-bit halves, then its XSL-RR output (the halves xor-ed,
-    rotated right by the top 6 bits), as numpy's ``pcg64.h``."""
+    """The next ``rows`` raw outputs of PCG64 from ``state`` (its high and low 64 bits,
+    moved on in place) with ``increment`` (the same): what ``random_raw(rows)`` gives."""
     high, low = state[0], state[1]
     out = np.empty(rows, np.uint64)
     for row in range(rows):
-        high = _high_product(low, _MULTIPLIER_LOW) + low * _MULTIPLIER_HIGH + high * _MULTIPLIER_LOW
-        low = low * _MULTIPLIER_LOW
-        moved = low + increment[1]
-        high = high + increment[0] + np.uint64(moved < low)  # the carry
-        low = moved
-        x, turn = high ^ low, high >> np.uint64(58)
-        out[row] = x >> turn | x << ((np.uint64(64) - turn) & np.uint64(63))
+        high, low, out[row] = _pcg64_next(high, low, increment)
+    state[0], state[1] = high, low
+    return out
+
+
+@_wrapping
+def _doubles(state, increment, size):
+    """The next ``size`` uniforms in [0, 1) of PCG64 from ``state`` (moved on in place),
+    as ``_raw_outputs``: what ``Generator.random(size)`` gives, a raw output's top 53
+    bits times 2**-53 each (numpy's ``next_double``)."""
+    high, low = state[0], state[1]
+    out = np.empty(size)
+    for at in range(size):
+        high, low, raw = _pcg64_next(high, low, increment)
+        out[at] = (raw >> np.uint64(11)) * 2.0**-53
     state[0], state[1] = high, low
     return out
 
