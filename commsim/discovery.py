@@ -165,9 +165,8 @@ def _near(state, draws, posted, inside, reach, pull, silent, gain):
                 chance = _discovery_probability(reach, most, pull)
                 if looked_up:
                     known[posts, friends] = chance
-        if draws[person] < chance:
-            near[found], highest[found] = person, chance
-            found += 1
+        near[found], highest[found] = person, chance  # kept if below: no branch to guess
+        found += draws[person] < chance
     return near[:found], highest[:found]
 
 
