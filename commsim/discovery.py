@@ -96,7 +96,7 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
     Args:
         posted_friends: for every person, friends who posted yesterday (``A @ c``).
     """
-    open_groups = np.flatnonzero(model._group_open)
+    open_groups = model._group_open.nonzero()[0].astype(np.int32)
     if open_groups.size == 0:
         return
     pop, p = model.population, model.params
@@ -114,7 +114,7 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
         outsiders = np.flatnonzero(pop.state == OUTSIDER)
         groups = choose_groups(model, outsiders, ambient, pull)[np.searchsorted(outsiders, near)]
     else:
-        groups = np.full(near.size, open_groups[0], dtype=np.int32)
+        groups = open_groups.repeat(near.size)
     adjacency = model.adjacency
     chosen, routes = _applications(
         near, groups, draws, highest, posted_friends, member_friends, pop.need, pop.value,
