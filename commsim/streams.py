@@ -51,13 +51,12 @@ entropy by one draw of 128 bits, so the same Generator state gives the same run.
 
 from __future__ import annotations
 
-import functools
 import zlib
 
 import numpy as np
-from scipy import special
 
-from commsim.compiled import COMPILED, kernel
+from commsim.compiled import kernel, normal_quantile, poisson_cdf
+from commsim.pcg64 import MASK64, MASK128, doubles, halves, lcg_jump, raw_outputs, wrapping
 
 MECHANISMS = (
     "population", "network", "founders", "discovery", "joining", "posting", "audience",
@@ -98,7 +97,7 @@ class Streams:
     ...)``: ``keys``). Most streams only give keys, a few a day; moving a ``Generator``
     to the day's start costs more than a day's keys (its state is set and advanced), so
     the keys are computed from the stream's state (PCG64's step and output in 64-bit
-    halves, ``_pcg64_next``), exactly the numbers ``random_raw`` gives, and the
+    halves, ``commsim.pcg64``), exactly the numbers ``random_raw`` gives, and the
     ``Generator`` is moved only when it is asked for; so are uniforms for everyone
     (``random``, those ``Generator.random`` gives).
 
@@ -150,15 +149,15 @@ class Streams:
         entry = self._keying(name)
         if not entry.keyed:
             return entry.generator.bit_generator.random_raw(rows)
-        return _raw_outputs(entry.position, entry.increment_halves, rows)
+        return raw_outputs(entry.position, entry.increment_halves, rows)
 
     def random(self, name: str, size: int) -> np.ndarray:
         """``self[name].random(size)``, without moving the ``Generator`` when it is not in
-        use today (``_doubles``: faster than numpy's at any size)."""
+        use today (``doubles``: faster than numpy's at any size)."""
         entry = self._keying(name)
         if not entry.keyed:
             return entry.generator.random(size)
-        return _doubles(entry.position, entry.increment_halves, size)
+        return doubles(entry.position, entry.increment_halves, size)
 
     def per_person(self, name: str, people, rows: int = 1) -> np.ndarray:
         """Uniforms for ``people`` from stream ``name`` today, keyed by person:
@@ -172,40 +171,14 @@ class Streams:
         return u if rows > 1 else u[0]
 
 
-_MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645  # PCG64's (numpy's pcg64.h)
-_MASK128, _MASK64 = 2**128 - 1, 2**64 - 1
-
-
-def _lcg_jump(delta: int) -> tuple[int, int]:
-    """The multiplier ``a`` and sum ``b`` of ``delta`` steps of PCG64's generator
-    ``s -> s * _MULTIPLIER + c`` (mod 2**128): ``delta`` steps take ``s`` to ``a s + b c``,
-    whatever the increment ``c`` (each step's increment is multiplied on alike), so one
-    computation serves every stream. By squaring, as numpy's ``pcg_advance_lcg_128``
-    (``PCG64.advance``) does with the increment 1."""
-    multiplier, plus, step_multiplier, step_plus = 1, 0, _MULTIPLIER, 1
-    while delta:
-        if delta & 1:
-            multiplier = multiplier * step_multiplier & _MASK128
-            plus = (plus * step_multiplier + step_plus) & _MASK128
-        step_plus = (step_multiplier + 1) * step_plus & _MASK128
-        step_multiplier = step_multiplier * step_multiplier & _MASK128
-        delta >>= 1
-    return multiplier, plus
-
-
-_DAY = _lcg_jump(JUMP)
-"""One day's jump of every stream (``_lcg_jump(JUMP)``)."""
-
-
-def _halves(number: int) -> np.ndarray:
-    """A 128-bit ``number`` as its high and low 64 bits."""
-    return np.array((number >> 64, number & _MASK64), dtype=np.uint64)
+_DAY = lcg_jump(JUMP)
+"""One day's jump of every stream (``lcg_jump(JUMP)``)."""
 
 
 class _Stream:
     """One stream: its ``Generator`` (PCG64), and its position while it draws keys itself
     today (``keyed``; ``position``: the high and low 64 bits of PCG64's state, moved on
-    by ``_raw_outputs``); not ``keyed`` while the ``Generator`` is in use today, which
+    by ``raw_outputs``); not ``keyed`` while the ``Generator`` is in use today, which
     then holds the position."""
 
     __slots__ = ("generator", "increment", "increment_halves", "origin", "jump", "day",
@@ -215,11 +188,11 @@ class _Stream:
         self.generator = generator
         self.handed = generator.bit_generator.state  # the state hand_out sets (its dict)
         self.increment, self.origin = self.handed["state"]["inc"], self.handed["state"]["state"]
-        self.increment_halves = _halves(self.increment)
-        self.jump = _DAY[0], _DAY[1] * self.increment & _MASK128  # one day further
+        self.increment_halves = halves(self.increment)
+        self.jump = _DAY[0], _DAY[1] * self.increment & MASK128  # one day further
         self.day, self.day_state = 0, self.origin  # the start of the last day computed
         self.today = None  # the day it was last used
-        self.keyed, self.position = False, _halves(0)
+        self.keyed, self.position = False, halves(0)
 
     def start(self, day: int) -> int:
         """The state at the start of ``day``: ``day * JUMP`` steps from day 0 (a day's
@@ -228,16 +201,16 @@ class _Stream:
             multiplier, plus = self.jump
             state = self.day_state
             for _ in range(day - self.day):
-                state = (multiplier * state + plus) & _MASK128
+                state = (multiplier * state + plus) & MASK128
         else:
-            multiplier, plus = _lcg_jump(day * JUMP % 2**128)
-            state = (multiplier * self.origin + plus * self.increment) & _MASK128
+            multiplier, plus = lcg_jump(day * JUMP % 2**128)
+            state = (multiplier * self.origin + plus * self.increment) & MASK128
         self.day, self.day_state = day, state
         return state
 
     def place(self, state: int) -> None:
         """Draw keys from ``state`` on, the ``Generator`` left where it is."""
-        self.position[0], self.position[1] = state >> 64, state & _MASK64
+        self.position[0], self.position[1] = state >> 64, state & MASK64
         self.keyed = True
 
     def hand_out(self, state: int) -> None:
@@ -246,76 +219,6 @@ class _Stream:
         self.handed["state"]["state"] = state  # its spare bits stay none, as they began
         self.generator.bit_generator.state = self.handed
         self.keyed = False
-
-
-def _wrapping(function):
-    """``kernel(function)`` for a kernel whose unsigned 64-bit arithmetic wraps around
-    mod 2**64 on purpose (PCG64's and SplitMix64's): compiled, it wraps silently; on the
-    plain path numpy's scalars wrap alike but warn of each overflow, so ``function`` runs
-    with those warnings off."""
-    if COMPILED:
-        return kernel(function)
-
-    @functools.wraps(function)
-    def plain(*args):
-        with np.errstate(over="ignore"):
-            return function(*args)
-
-    return plain
-
-
-_LOW32, _32 = np.uint64(0xFFFFFFFF), np.uint64(32)
-_MULTIPLIER_HIGH, _MULTIPLIER_LOW = _halves(_MULTIPLIER)
-
-
-@kernel
-def _high_product(a, b):
-    """The high 64 bits of the 128-bit product of 64-bit ``a`` and ``b``, from their
-    32-bit halves (none of the sums overflows)."""
-    a_low, a_high, b_low, b_high = a & _LOW32, a >> _32, b & _LOW32, b >> _32
-    low, middle = a_low * b_low, a_high * b_low
-    cross = (low >> _32) + (middle & _LOW32) + a_low * b_high
-    return a_high * b_high + (middle >> _32) + (cross >> _32)
-
-
-@kernel
-def _pcg64_next(high, low, increment):
-    """PCG64's step from the state ``high``, ``low`` (its 64-bit halves) with
-    ``increment`` (the same): ``s -> s * _MULTIPLIER + increment`` (mod 2**128), then its
-    XSL-RR output (the halves xor-ed, rotated right by the top 6 bits), as numpy's
-    ``pcg64.h``. Returns the new state's halves and the raw output."""
-    high = _high_product(low, _MULTIPLIER_LOW) + low * _MULTIPLIER_HIGH + high * _MULTIPLIER_LOW
-    low = low * _MULTIPLIER_LOW
-    moved = low + increment[1]
-    high = high + increment[0] + np.uint64(moved < low)  # the carry
-    x, turn = high ^ moved, high >> np.uint64(58)
-    return high, moved, x >> turn | x << ((np.uint64(64) - turn) & np.uint64(63))
-
-
-@_wrapping
-def _raw_outputs(state, increment, rows):
-    """The next ``rows`` raw outputs of PCG64 from ``state`` (its high and low 64 bits,
-    moved on in place) with ``increment`` (the same): what ``random_raw(rows)`` gives."""
-    high, low = state[0], state[1]
-    out = np.empty(rows, np.uint64)
-    for row in range(rows):
-        high, low, out[row] = _pcg64_next(high, low, increment)
-    state[0], state[1] = high, low
-    return out
-
-
-@_wrapping
-def _doubles(state, increment, size):
-    """The next ``size`` uniforms in [0, 1) of PCG64 from ``state`` (moved on in place),
-    as ``_raw_outputs``: what ``Generator.random(size)`` gives, a raw output's top 53
-    bits times 2**-53 each (numpy's ``next_double``)."""
-    high, low = state[0], state[1]
-    out = np.empty(size)
-    for at in range(size):
-        high, low, raw = _pcg64_next(high, low, increment)
-        out[at] = (raw >> np.uint64(11)) * 2.0**-53
-    state[0], state[1] = high, low
-    return out
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -342,7 +245,7 @@ def per_person(keys: np.ndarray, people) -> np.ndarray:
     return u if keys.size > 1 else u[0]
 
 
-@_wrapping
+@wrapping
 def _keyed_uniforms(keys: np.ndarray, people: np.ndarray) -> np.ndarray:
     """``per_person``'s rows for 64-bit ``keys`` and int64 ``people`` (a kernel)."""
     shift1, times1, shift2, times2, shift3 = _MIX
@@ -360,9 +263,9 @@ def _keyed_uniforms(keys: np.ndarray, people: np.ndarray) -> np.ndarray:
 
 @kernel
 def _streamed_uniforms(state, increment, rows, people):
-    """``_keyed_uniforms`` of the next ``rows`` raw outputs from ``state`` (``_raw_outputs``),
+    """``_keyed_uniforms`` of the next ``rows`` raw outputs from ``state`` (``raw_outputs``),
     in one call."""
-    return _keyed_uniforms(_raw_outputs(state, increment, rows), people)
+    return _keyed_uniforms(raw_outputs(state, increment, rows), people)
 
 
 def poisson_quantile(u: np.ndarray, mean) -> np.ndarray:
@@ -370,27 +273,13 @@ def poisson_quantile(u: np.ndarray, mean) -> np.ndarray:
     with ``P(K <= k) >= u`` (the inverse of the distribution function, ``pdtr``), so a
     count with a uniform ``u`` is Poisson(``mean``) and a person's count comes from their
     own uniform: two runs whose means differ still share it (numpy's ``poisson`` takes a
-    number of draws that depends on the mean). The search starts at the Cornish-Fisher
-    quantile ``mean + z sqrt(mean) + (z**2 - 1) / 6`` (``z`` the normal quantile of
-    ``u``) and steps to the exact one, a step or two for any mean: up while
-    ``P(K <= k) < u``, or down while ``P(K <= k - 1) >= u`` (never both: a count that
-    stepped up had ``P(K <= k - 1) < u``).
-
-    Means below ``SUMMED_BELOW`` (nearly all: a day's turns and replies) go by inversion
-    instead, compiled (``_summed_quantile``): the probabilities ``e^-m m^k / k!`` summed
-    from ``k = 0`` until they reach ``u``, a few steps for a small mean; the same counts
-    (the sums differ from ``pdtr`` by rounding only), bar uniforms within ``2**-30`` of 1,
-    which are searched."""
+    number of draws that depends on the mean). ``mean`` is one for all or one per
+    uniform; the kernel ``poisson_counts`` does it for flat arrays, in kernels too."""
     u = np.asarray(u, dtype=float)
     mean = np.asarray(mean, dtype=float)
     if mean.shape != u.shape:
         mean = np.broadcast_to(mean, u.shape)
-    flat_u, flat_mean = u.ravel(), np.ascontiguousarray(mean).ravel()
-    k = _summed_quantile(flat_u, flat_mean, SUMMED_BELOW, SUMMED_UP_TO)
-    large = np.flatnonzero(k < 0)
-    if large.size:
-        k[large] = _searched_quantile(flat_u[large], flat_mean[large])
-    return k.reshape(u.shape)
+    return poisson_counts(u.ravel(), np.ascontiguousarray(mean).ravel()).reshape(u.shape)
 
 
 SUMMED_BELOW, SUMMED_UP_TO = 250.0, 1.0 - 2.0**-30
@@ -403,39 +292,41 @@ the last one."""
 
 
 @kernel
-def _summed_quantile(u: np.ndarray, mean: np.ndarray, below: float, up_to: float
-                     ) -> np.ndarray:  # fmt: skip
-    """For each ``u_i <= up_to`` with ``mean_i < below``: the smallest ``k`` with
-    ``sum_{j <= k} e^-m m^j / j! >= u_i``; -1 for the others (a kernel)."""
-    k = np.full(u.size, -1, dtype=np.int64)
+def poisson_counts(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """``poisson_quantile`` of flat arrays ``u`` and ``mean`` (a kernel), count by count:
+
+    - a mean below ``SUMMED_BELOW`` (nearly all: a day's turns and replies) by inversion,
+      the probabilities ``e^-m m^k / k!`` summed from ``k = 0`` until they reach ``u``
+      (a few steps for a small mean; the same counts as ``pdtr``, whose sums differ by
+      rounding only), bar uniforms above ``SUMMED_UP_TO``;
+    - the others by search, from the Cornish-Fisher quantile
+      ``floor(m + z sqrt(m) + (z**2 - 1) / 6)`` (``z`` the normal quantile of ``u``; 0
+      if that is negative or undefined) stepped to the exact one with ``pdtr``: up while
+      ``P(K <= k) < u``, or down while ``P(K <= k - 1) >= u`` (never both: a count that
+      steps up had ``P(K <= k - 1) < u``), a step or two for any mean.
+    """
+    k = np.empty(u.size, dtype=np.int64)
     for i in range(u.size):
         m = mean[i]
-        if not (m < below and u[i] <= up_to):  # also a nan mean
+        if m < SUMMED_BELOW and u[i] <= SUMMED_UP_TO:
+            count, term = 0, np.exp(-m)
+            total = term
+            while total < u[i]:
+                count += 1
+                term *= m / count
+                total += term
+            k[i] = count
             continue
-        count, term = 0, np.exp(-m)
-        total = term
-        while total < u[i]:
-            count += 1
-            term *= m / count
-            total += term
-        k[i] = count
+        z = normal_quantile(u[i])  # u = 0: -inf, and 0 * inf for a mean of 0: nan
+        guess = np.floor(m + z * np.sqrt(m) + (z * z - 1.0) / 6.0)
+        found = guess if guess > 0.0 else 0.0
+        if poisson_cdf(found, m) < u[i]:  # below the quantile: step up
+            found += 1.0
+            while poisson_cdf(found, m) < u[i]:
+                found += 1.0
+        elif poisson_cdf(found - 1.0, m) >= u[i]:  # above it (k = 0: nan): step down
+            found -= 1.0
+            while found > 0.0 and poisson_cdf(found - 1.0, m) >= u[i]:
+                found -= 1.0
+        k[i] = int(found)
     return k
-
-
-def _searched_quantile(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    """``poisson_quantile`` of larger means: from the Cornish-Fisher start, stepped with
-    ``pdtr`` (its docstring)."""
-    z = special.ndtri(u)
-    with np.errstate(invalid="ignore"):  # u = 0: z = -inf, and 0 * inf for a mean of 0
-        guess = np.floor(mean + z * np.sqrt(mean) + (z * z - 1.0) / 6.0)
-    k = np.fmax(guess, 0.0)  # and u = 0's -inf or nan (fmax drops a nan): 0
-    low = np.flatnonzero(special.pdtr(k, mean) < u)  # below the quantile: step up
-    high = np.flatnonzero(special.pdtr(k - 1.0, mean) >= u)  # above it (k = 0: nan): down
-    while low.size:
-        k[low] += 1.0
-        low = low[special.pdtr(k[low], mean[low]) < u[low]]
-    while high.size:
-        k[high] -= 1.0
-        high = high[k[high] > 0]
-        high = high[special.pdtr(k[high] - 1.0, mean[high]) >= u[high]]
-    return k.astype(np.int64)
