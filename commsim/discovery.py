@@ -40,6 +40,7 @@ from commsim.population import (
     OUTSIDER,
     SPAMMER,
 )
+from commsim.strategies.base import Strategy
 
 if TYPE_CHECKING:
     from commsim.day import Day
@@ -95,8 +96,8 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
     Args:
         posted_friends: for every person, friends who posted yesterday (``A @ c``).
     """
-    open_groups = np.count_nonzero(model.group_open)
-    if open_groups == 0:
+    open_groups = model._group_open.nonzero()[0].astype(np.int32)
+    if open_groups.size == 0:
         return
     pop, p = model.population, model.params
     member_friends = model._inside_friend_counts()  # muted members do not bring it up
@@ -105,15 +106,15 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
     )
     pull, reach = today.social_pull, min(ambient, 1.0)
     terms = (reach, pull, p["silent_exposure"], p["linked_gain"])  # of every chance
-    draws = model.stream("joining").random(pop.size)
+    draws = model.streams.random("joining", pop.size)
     near, highest = _near(pop.state, draws, posted_friends, member_friends, *terms)
     if near.size == 0:  # nobody can join today
         return
-    if open_groups > 1:  # the groups of all outsiders: see choose_groups
+    if open_groups.size > 1:  # the groups of all outsiders: see choose_groups
         outsiders = np.flatnonzero(pop.state == OUTSIDER)
         groups = choose_groups(model, outsiders, ambient, pull)[np.searchsorted(outsiders, near)]
     else:
-        groups = choose_groups(model, near, ambient, pull)
+        groups = open_groups.repeat(near.size)
     adjacency = model.adjacency
     chosen, routes = _applications(
         near, groups, draws, highest, posted_friends, member_friends, pop.need, pop.value,
@@ -122,12 +123,14 @@ def discover_and_join(model: CommunityModel, today: Day, posted_friends: np.ndar
     )  # fmt: skip
     if chosen.size == 0:
         return
-    applicants, groups = near[chosen], groups[chosen]
-    admitted = np.ones(applicants.size, dtype=bool)
-    for strategy in model.strategies:
-        admitted &= strategy.admit(model, today, applicants, groups)
-    joiners = applicants[admitted]
-    model._join(joiners, groups[admitted], today, routes[admitted])
+    joiners, groups = near[chosen], groups[chosen]
+    admitting = [s for s in model.strategies if type(s).admit is not Strategy.admit]
+    if admitting:  # each filters all the applicants (the others admit them all)
+        admitted = np.ones(joiners.size, dtype=bool)
+        for strategy in admitting:
+            admitted &= strategy.admit(model, today, joiners, groups)
+        joiners, groups, routes = joiners[admitted], groups[admitted], routes[admitted]
+    model._join(joiners, groups, today, routes)
     for strategy in model.strategies:
         strategy.on_join(model, today, joiners)
 
@@ -162,9 +165,8 @@ def _near(state, draws, posted, inside, reach, pull, silent, gain):
                 chance = _discovery_probability(reach, most, pull)
                 if looked_up:
                     known[posts, friends] = chance
-        if draws[person] < chance:
-            near[found], highest[found] = person, chance
-            found += 1
+        near[found], highest[found] = person, chance  # kept if below: no branch to guess
+        found += draws[person] < chance
     return near[:found], highest[:found]
 
 
@@ -237,8 +239,6 @@ def choose_groups(
     group uniformly, the social channel the group of a friend chosen by weight.
     """
     open_groups = np.flatnonzero(model.group_open)
-    if open_groups.size == 1:
-        return np.full(people.size, open_groups[0], dtype=np.int32)
     pop = model.population
     inside = model._member_index()
     inside = inside[model.group_open[pop.group[inside]]]
@@ -251,7 +251,7 @@ def choose_groups(
     friends.eliminate_zeros()
     ambient = max(ambient, 1e-12)
     social_weight = social_pull * np.asarray(friends.sum(axis=1)).ravel()
-    draws = model.stream("discovery").random(pop.size)[people] * (ambient + social_weight)
+    draws = model.streams.random("discovery", pop.size)[people] * (ambient + social_weight)
     chosen = open_groups[
         np.minimum((draws / ambient * open_groups.size).astype(np.int64), open_groups.size - 1)
     ].astype(np.int32)

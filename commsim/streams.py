@@ -56,6 +56,7 @@ import zlib
 import numpy as np
 
 from commsim.compiled import kernel, normal_quantile, poisson_cdf
+from commsim.pcg64 import MASK64, MASK128, doubles, halves, lcg_jump, raw_outputs, wrapping
 
 MECHANISMS = (
     "population", "network", "founders", "discovery", "joining", "posting", "audience",
@@ -95,9 +96,10 @@ class Streams:
     (``streams[name]``) and for the keys of ``per_person`` (``streams.per_person(name,
     ...)``: ``keys``). Most streams only give keys, a few a day; moving a ``Generator``
     to the day's start costs more than a day's keys (its state is set and advanced), so
-    the keys are computed from the stream's state as plain integers (PCG64's step and
-    output, ``_Stream``), exactly the numbers ``random_raw`` gives, and the ``Generator``
-    is moved only when it is asked for.
+    the keys are computed from the stream's state (PCG64's step and output in 64-bit
+    halves, ``commsim.pcg64``), exactly the numbers ``random_raw`` gives, and the
+    ``Generator`` is moved only when it is asked for; so are uniforms for everyone
+    (``random``, those ``Generator.random`` gives).
 
     Args:
         entropy: the run's entropy (``entropy_of``).
@@ -119,71 +121,78 @@ class Streams:
             entry = self._streams[name] = _Stream(np.random.Generator(np.random.PCG64(seed)))
         return entry
 
+    def _keying(self, name: str) -> _Stream:
+        """Stream ``name`` to draw keys from: moved to today's start when first used today
+        (``keyed``: it draws them itself), else as it is (not ``keyed`` while its
+        ``Generator`` is in use today and draws them)."""
+        entry = self._stream(name)
+        if entry.today != self.day:
+            entry.today = self.day
+            entry.place(entry.start(self.day))
+        return entry
+
     def __getitem__(self, name: str) -> np.random.Generator:
         """The stream named ``name`` (``MECHANISMS`` or ``strategy.<key>``), at today's
         draws."""
         entry = self._stream(name)
         if entry.today != self.day:
             entry.today = self.day
-            entry.hand_out(entry.start(self.day), (0, 0))
-        elif entry.state is not None:  # keys were drawn today: go on from there
-            entry.hand_out(entry.state, entry.buffer)
+            entry.hand_out(entry.start(self.day))
+        elif entry.keyed:  # keys were drawn today: go on from there
+            entry.hand_out(int(entry.position[0]) << 64 | int(entry.position[1]))
         return entry.generator
 
     def keys(self, name: str, rows: int) -> np.ndarray:
         """The next ``rows`` raw 64-bit outputs of stream ``name`` today (what
         ``self[name].bit_generator.random_raw(rows)`` gives, without moving the
         ``Generator`` when it is not in use today)."""
-        entry = self._stream(name)
-        if entry.today != self.day:
-            entry.today = self.day
-            entry.state, entry.buffer = entry.start(self.day), (0, 0)
-        elif entry.state is None:  # the Generator is in use today: it draws them
+        entry = self._keying(name)
+        if not entry.keyed:
             return entry.generator.bit_generator.random_raw(rows)
-        return entry.raw(rows)
+        return raw_outputs(entry.position, entry.increment_halves, rows)
+
+    def random(self, name: str, size: int) -> np.ndarray:
+        """``self[name].random(size)``, without moving the ``Generator`` when it is not in
+        use today (``doubles``: faster than numpy's at any size)."""
+        entry = self._keying(name)
+        if not entry.keyed:
+            return entry.generator.random(size)
+        return doubles(entry.position, entry.increment_halves, size)
 
     def per_person(self, name: str, people, rows: int = 1) -> np.ndarray:
         """Uniforms for ``people`` from stream ``name`` today, keyed by person:
-        ``per_person(self.keys(name, rows), people)``."""
-        return per_person(self.keys(name, rows), people)
+        ``per_person(self.keys(name, rows), people)`` (in one kernel, ``_streamed_uniforms``,
+        while the stream draws its own keys)."""
+        entry = self._keying(name)
+        if not entry.keyed:
+            return per_person(entry.generator.bit_generator.random_raw(rows), people)
+        people = np.asarray(people, dtype=np.int64)
+        u = _streamed_uniforms(entry.position, entry.increment_halves, rows, people)
+        return u if rows > 1 else u[0]
 
 
-_MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645  # PCG64's (numpy's pcg64.h)
-_MASK128, _MASK64 = 2**128 - 1, 2**64 - 1
-
-
-def _lcg_jump(delta: int, increment: int) -> tuple[int, int]:
-    """The multiplier and increment of ``delta`` steps of PCG64's generator
-    ``s -> s * _MULTIPLIER + increment`` (mod 2**128), by squaring (numpy's
-    ``pcg_advance_lcg_128``, as ``PCG64.advance`` does)."""
-    multiplier, plus, step_multiplier, step_plus = 1, 0, _MULTIPLIER, increment
-    while delta:
-        if delta & 1:
-            multiplier = multiplier * step_multiplier & _MASK128
-            plus = (plus * step_multiplier + step_plus) & _MASK128
-        step_plus = (step_multiplier + 1) * step_plus & _MASK128
-        step_multiplier = step_multiplier * step_multiplier & _MASK128
-        delta >>= 1
-    return multiplier, plus
+_DAY = lcg_jump(JUMP)
+"""One day's jump of every stream (``lcg_jump(JUMP)``)."""
 
 
 class _Stream:
-    """One stream: its ``Generator`` (PCG64), and its position as plain integers while
-    only keys are drawn from it today (``state``; None while the ``Generator`` is in use
-    today, which then holds the position)."""
+    """One stream: its ``Generator`` (PCG64), and its position while it draws keys itself
+    today (``keyed``; ``position``: the high and low 64 bits of PCG64's state, moved on
+    by ``raw_outputs``); not ``keyed`` while the ``Generator`` is in use today, which
+    then holds the position."""
 
-    __slots__ = ("generator", "increment", "origin", "jump", "day", "day_state", "today",
-                 "state", "buffer")  # fmt: skip
+    __slots__ = ("generator", "increment", "increment_halves", "origin", "jump", "day",
+                 "day_state", "today", "keyed", "position", "handed")  # fmt: skip
 
     def __init__(self, generator: np.random.Generator) -> None:
         self.generator = generator
-        state = generator.bit_generator.state["state"]
-        self.increment, self.origin = state["inc"], state["state"]
-        self.jump = _lcg_jump(JUMP, self.increment)  # one day further
+        self.handed = generator.bit_generator.state  # the state hand_out sets (its dict)
+        self.increment, self.origin = self.handed["state"]["inc"], self.handed["state"]["state"]
+        self.increment_halves = halves(self.increment)
+        self.jump = _DAY[0], _DAY[1] * self.increment & MASK128  # one day further
         self.day, self.day_state = 0, self.origin  # the start of the last day computed
         self.today = None  # the day it was last used
-        self.state = None
-        self.buffer = (0, 0)  # the Generator's spare 32 bits (has_uint32, uinteger)
+        self.keyed, self.position = False, halves(0)
 
     def start(self, day: int) -> int:
         """The state at the start of ``day``: ``day * JUMP`` steps from day 0 (a day's
@@ -192,32 +201,24 @@ class _Stream:
             multiplier, plus = self.jump
             state = self.day_state
             for _ in range(day - self.day):
-                state = (multiplier * state + plus) & _MASK128
+                state = (multiplier * state + plus) & MASK128
         else:
-            multiplier, plus = _lcg_jump(day * JUMP % 2**128, self.increment)
-            state = (multiplier * self.origin + plus) & _MASK128
+            multiplier, plus = lcg_jump(day * JUMP % 2**128)
+            state = (multiplier * self.origin + plus * self.increment) & MASK128
         self.day, self.day_state = day, state
         return state
 
-    def hand_out(self, state: int, buffer: tuple[int, int]) -> None:
-        """Put the ``Generator`` at ``state`` (its spare 32 bits ``buffer``): it draws on
-        from there for the rest of the day."""
-        bits = self.generator.bit_generator
-        bits.state = {"bit_generator": "PCG64", "state": {"state": state, "inc": self.increment},
-                      "has_uint32": buffer[0], "uinteger": buffer[1]}  # fmt: skip
-        self.state = None
+    def place(self, state: int) -> None:
+        """Draw keys from ``state`` on, the ``Generator`` left where it is."""
+        self.position[0], self.position[1] = state >> 64, state & MASK64
+        self.keyed = True
 
-    def raw(self, rows: int) -> np.ndarray:
-        """The next ``rows`` raw outputs from ``state``: PCG64's step, then its XSL-RR
-        output (the high and low 64 bits xor-ed, rotated right by the top 6 bits)."""
-        state, increment, out = self.state, self.increment, []
-        for _ in range(rows):
-            state = (state * _MULTIPLIER + increment) & _MASK128
-            high = state >> 64
-            x, turn = (high ^ state) & _MASK64, high >> 58
-            out.append((x >> turn | x << (64 - turn)) & _MASK64)
-        self.state = state
-        return np.array(out, dtype=np.uint64)
+    def hand_out(self, state: int) -> None:
+        """Put the ``Generator`` at ``state`` (no spare 32 bits): it draws on from there
+        for the rest of the day."""
+        self.handed["state"]["state"] = state  # its spare bits stay none, as they began
+        self.generator.bit_generator.state = self.handed
+        self.keyed = False
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -244,24 +245,27 @@ def per_person(keys: np.ndarray, people) -> np.ndarray:
     return u if keys.size > 1 else u[0]
 
 
-@kernel
+@wrapping
 def _keyed_uniforms(keys: np.ndarray, people: np.ndarray) -> np.ndarray:
-    """``per_person``'s rows for 64-bit ``keys`` and int64 ``people`` (a kernel; array
-    operations wrap around mod 2**64 silently both ways)."""
+    """``per_person``'s rows for 64-bit ``keys`` and int64 ``people`` (a kernel)."""
     shift1, times1, shift2, times2, shift3 = _MIX
-    gamma = keys + _GOLDEN  # the (i + 1)'s gamma
-    position = people.astype(np.uint64) * _GOLDEN
     u = np.empty((keys.size, people.size))
     for row in range(keys.size):
-        x = position + gamma[row]
-        x ^= x >> shift1
-        x *= times1
-        x ^= x >> shift2
-        x *= times2
-        x ^= x >> shift3
-        x >>= np.uint64(11)
-        u[row] = x * 2.0**-53 + 2.0**-54
+        gamma = keys[row] + _GOLDEN  # the (i + 1)'s gamma
+        for at in range(people.size):
+            x = np.uint64(people[at]) * _GOLDEN + gamma
+            x = (x ^ x >> shift1) * times1
+            x = (x ^ x >> shift2) * times2
+            x ^= x >> shift3
+            u[row, at] = (x >> np.uint64(11)) * 2.0**-53 + 2.0**-54
     return u
+
+
+@kernel
+def _streamed_uniforms(state, increment, rows, people):
+    """``_keyed_uniforms`` of the next ``rows`` raw outputs from ``state`` (``raw_outputs``),
+    in one call."""
+    return _keyed_uniforms(raw_outputs(state, increment, rows), people)
 
 
 def poisson_quantile(u: np.ndarray, mean) -> np.ndarray:

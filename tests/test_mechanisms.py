@@ -477,6 +477,23 @@ def test_keys_are_the_streams_raw_numbers_whichever_way_it_is_drawn(days):
         assert streams["joining"].random() == _moved((11, 3), "joining", day).random()
 
 
+def test_a_streams_uniforms_for_everyone_are_its_generators():
+    """``Streams.random`` computes what ``Generator.random`` gives: at the day's start, after
+    keys, and on from a Generator in use today (days in order and skipped)."""
+    from commsim.streams import Streams
+
+    streams = Streams((11, 3))
+    for day in [1, 2, 300]:
+        streams.start_day(day)
+        reference = _moved((11, 3), "joining", day)
+        np.testing.assert_array_equal(streams.random("joining", 1000), reference.random(1000))
+        np.testing.assert_array_equal(streams.keys("joining", 3),
+                                      reference.bit_generator.random_raw(3))  # fmt: skip
+        np.testing.assert_array_equal(streams.random("joining", 5), reference.random(5))
+        assert streams["joining"].random() == reference.random()  # handed out from there
+        np.testing.assert_array_equal(streams.random("joining", 5), reference.random(5))
+
+
 def test_a_strategys_uniforms_are_keyed_by_person():
     """Whoever else is drawn for, a person's number on a day is the same."""
     model = CommunityModel(rng=4, population=300, strategies=[RedPackets()])
