@@ -179,7 +179,7 @@ def test_states_are_consistent_with_groups():
 
 
 def test_the_days_metrics_are_their_definitions():
-    """The day's metrics, counted in one pass over the members (``_tally_members``), are
+    """The day's metrics, counted in one pass over the members (``_day_metrics``), are
     their definitions' numbers every day: counts by state with spammers apart, the
     members' mean value, the groups with a member (an empty group not among them), and
     participation over the contributions of members who are not spammers."""
