@@ -333,7 +333,9 @@ def test_day_adds_and_removes_messages_by_one_rule():
         today.add_messages([1, 4], [1.0, 1.0])
     with pytest.raises(ValueError, match="spam must be one number or 2 values"):
         today.add_messages([1, 2], [1.0, 1.0], spam=[True, False, True])
-    assert today.messages.tolist() == [3.0, 0.0, 0.0, 4.0]  # nothing added
+    with pytest.raises(ValueError, match=r"groups must be in \[0, 3\], got -1..3"):
+        today.remove_messages([3, -1], 1.0)
+    assert today.messages.tolist() == [3.0, 0.0, 0.0, 4.0]  # nothing added or removed
 
 
 def test_mute_and_unmute_keep_members_and_are_recorded(model):
