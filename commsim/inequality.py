@@ -30,7 +30,7 @@ def _sorted_histogram(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     each."""
     if (np.issubdtype(values.dtype, np.integer) and np.can_cast(values.dtype, np.int64)
             and values.min() >= 0):
-        return _count_summary(values.astype(np.int64, copy=False))
+        return _count_summary(np.ascontiguousarray(values.reshape(-1), dtype=np.int64))
     return np.sort(values).astype(float), np.ones(values.size)
 
 
@@ -91,7 +91,7 @@ def participation(values, fractions=(0.01, 0.10)) -> tuple[float, ...]:
     fractions = np.array(fractions, dtype=float)
     values = np.asarray(values)
     if np.issubdtype(values.dtype, np.integer) and np.can_cast(values.dtype, np.int64):
-        counts = values.astype(np.int64, copy=False).reshape(-1)
+        counts = np.ascontiguousarray(values.reshape(-1), dtype=np.int64)  # one kernel type
         return tuple(participation_of_counts(counts, fractions).tolist())
     values = _checked(values)
     if values.size == 0:
