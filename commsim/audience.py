@@ -11,9 +11,9 @@ The model's day counts each group's audience ``R_g`` and sums its readers' chanc
 each writer drew from the group's responders (``rules.responders``,
 ``rules.expected_replies``), updates their response memory (``rules.answered_share``,
 ``rules.response_memory_after``) and returns the utility each member gets from it,
-``answer_utility * A_i``, added to their day. Both loops over the writers are kernels
-(``commsim.compiled``); the Poisson counts are drawn between them
-(``streams.poisson_quantile``).
+``answer_utility * A_i``, added to their day. One kernel (``commsim.compiled``) does it
+over the writers, their keyed uniforms and Poisson counts (``streams.poisson_counts``)
+drawn in it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import numpy as np
 
 from commsim import rules
 from commsim.compiled import kernel
-from commsim.streams import poisson_quantile
+from commsim.streams import _keyed_uniforms, poisson_counts
 
 if TYPE_CHECKING:
     from commsim.model import CommunityModel
@@ -36,22 +36,45 @@ _response_memory_after = kernel(rules.response_memory_after)
 
 
 def answer(model: CommunityModel, writers: np.ndarray, written: np.ndarray, audience: np.ndarray,
-           chances: np.ndarray, own_chance: np.ndarray) -> np.ndarray:  # fmt: skip
-    """Draw the replies each of today's ``writers`` (not spammers; ``written`` messages
-    each, ``own_chance`` their chance to post) drew from their group's responders
-    (``rules.responders`` of the group's ``audience`` ``R_g`` and its readers' posting
-    ``chances`` ``P_g``; ``rules.expected_replies``), update their memory of being
-    answered (``rules.answered_share``, ``rules.response_memory_after``), and return the
-    utility each writer gets from it (aligned with ``writers``): ``answer_utility * A_i``.
+           chances: np.ndarray, chance: np.ndarray, own: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Draw the replies each of today's ``writers`` who are not spammers (``own``; aligned
+    with ``writers``, ``written`` messages each and ``chance`` their chance to post) drew
+    from their group's responders (``rules.responders`` of the group's ``audience``
+    ``R_g`` and its readers' posting ``chances`` ``P_g``; ``rules.expected_replies``),
+    with their keyed uniforms from the ``audience`` stream; update their memory of being
+    answered (``rules.answered_share``, ``rules.response_memory_after``). One kernel does
+    it all (``_replies_drawn``).
+
+    Returns:
+        Those writers and the utility each gets from it, ``answer_utility * A_i``
+        (``model._answered``).
     """
     pop, p = model.population, model.params
-    if writers.size == 0:
-        return np.zeros(0)
-    expected = _replies_expected(writers, written, own_chance, pop.group, audience, chances,
-                                 p["reply_from_posters"], p["reply_rate"])  # fmt: skip
-    replies = poisson_quantile(model.streams.per_person("audience", writers), expected)
-    return _remember_replies(writers, replies, pop.answered, p["reply_half"],
-                             p["response_memory"], p["answer_utility"])  # fmt: skip
+    return _replies_drawn(
+        writers, written, own, chance, model.streams.keys("audience", 1), pop.group, audience,
+        chances, pop.answered, p["reply_from_posters"], p["reply_rate"], p["reply_half"],
+        p["response_memory"], p["answer_utility"],
+    )  # fmt: skip
+
+
+@kernel
+def _replies_drawn(writers, written, own, chance, keys, group, audience, chances, answered,
+                   reply_from_posters, reply_rate, reply_half, response_memory,
+                   answer_utility):  # fmt: skip
+    """The ``own`` writers' replies, Poisson of their expected replies
+    (``_replies_expected``) from their keyed uniforms (``keys``), remembered
+    (``_remember_replies``).
+
+    Returns:
+        Those writers and the utility each gets from being answered.
+    """
+    chosen = writers[own]
+    expected = _replies_expected(chosen, written[own], chance[own], group, audience, chances,
+                                 reply_from_posters, reply_rate)  # fmt: skip
+    replies = poisson_counts(_keyed_uniforms(keys, chosen)[0], expected)
+    return chosen, _remember_replies(chosen, replies, answered, reply_half, response_memory,
+                                     answer_utility)  # fmt: skip
 
 
 @kernel

@@ -120,3 +120,37 @@ def callable_in_kernels(function):
     if COMPILED:
         numba.extending.register_jitable(function)
     return function
+
+
+def _scipy_special(name: str, arguments: int, cpdef: bool = False):
+    """scipy's ``special.<name>`` of ``arguments`` doubles as a kernel calls it: on the
+    plain path the ufunc itself; compiled, the C function behind it
+    (``scipy.special.cython_special.<name>``, the same numbers), declared to numba by a
+    symbol name so that a kernel calling it is cached like any other. A ``cpdef``
+    function of cython_special takes a last int too (0)."""
+    from scipy import special
+
+    if not COMPILED:
+        return getattr(special, name)
+    from llvmlite import binding
+    from numba.extending import get_cython_function_address
+
+    symbol = f"commsim_{name}"
+    binding.add_symbol(symbol, get_cython_function_address("scipy.special.cython_special", name))
+    types = (numba.float64,) * arguments + ((numba.intc,) if cpdef else ())
+    return numba.types.ExternalFunction(symbol, numba.float64(*types))
+
+
+normal_quantile = _scipy_special("ndtri", 1)
+"""``z = Phi^-1(u)`` for a uniform ``u`` in (0, 1): scipy's ``ndtri``, callable in kernels."""
+
+if COMPILED:
+    _pdtr = _scipy_special("pdtr", 2, cpdef=True)
+
+    @callable_in_kernels
+    def poisson_cdf(k, mean):
+        """``P(K <= k)`` for ``K`` Poisson(``mean``), NaN for ``k < 0``: scipy's
+        ``pdtr``, callable in kernels (compiled, only there)."""
+        return _pdtr(k, mean, 0)
+else:
+    poisson_cdf = _scipy_special("pdtr", 2)

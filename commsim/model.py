@@ -48,12 +48,11 @@ import mesa
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-from scipy import special
 
 from commsim import discovery, muting, posting, rules, setup_cache, spam
 from commsim.agents import Member
 from commsim.checks import check_arguments
-from commsim.compiled import kernel, lever, lever_array
+from commsim.compiled import kernel, lever, lever_array, normal_quantile
 from commsim.day import Day
 from commsim.inequality import participation_of_counts
 from commsim.mutators import Mutators, count_friends_of
@@ -68,7 +67,7 @@ from commsim.population import (
 )
 from commsim.strategies import registry
 from commsim.strategies.base import Strategy
-from commsim.streams import Streams, entropy_of
+from commsim.streams import Streams, _keyed_uniforms, entropy_of
 
 REPORTERS = (
     "members", "contributors", "lurkers", "muted", "spammers", "joined", "left", "messages",
@@ -323,13 +322,12 @@ class CommunityModel(Mutators, mesa.Model):
         pop, p = self.population, self.params
         members = self._member_index()
         answered, answer_utility = self._answered
-        noise = special.ndtri(self.streams.per_person("experience", members))
         bonus = lever_array(today.utility_bonus, pop.size, "utility_bonus")
         self._load, benefit, cost = _members_experience(
             members, pop.group, pop.need, pop.value, pop.joined_day, pop.state, pop.patience,
             pop.reservoir, pop.satisfaction, self._group_mean_value(), today.messages,
-            today.spam, today.valued_messages, bonus, answered,
-            answer_utility, noise, self.day, p["attention_budget"], p["spam_weight"],
+            today.spam, today.valued_messages, bonus, answered, answer_utility,
+            self.streams.keys("experience", 1), self.day, p["attention_budget"], p["spam_weight"],
             p["reading_cost"], p["overload_cost"], p["content_scale"], p["novelty"],
             p["novelty_days"], p["expectation"], p["cooling"], p["mood_noise"],
             p["muted_reading"], p["patience_days"], p["recovery"],
@@ -458,15 +456,16 @@ def _group_means(members, group, value, groups):
 @kernel
 def _members_experience(members, group, need, value, joined_day, state, patience, reservoir,
                          satisfaction, mean_value, messages, spam, valued_messages, bonus, answered,
-                         answer_utility, noise, day, attention_budget, spam_weight, reading_cost,
+                         answer_utility, keys, day, attention_budget, spam_weight, reading_cost,
                          overload_cost, content_scale, novelty, novelty_days, expectation, cooling,
                          mood_noise, muted_reading, patience_days, recovery):  # fmt: skip
     """The day's experience of ``members`` (``CommunityModel._experience``), a kernel.
 
     Per group g: the load ``L_g`` (``rules.reading_load``) and the cost ``C_g``
-    (``rules.reading_cost``). Per member i, with ``z_i`` = ``noise[i]`` (a standard
-    normal), ``b_i`` the ``bonus`` lever (``lever_array``) plus what being answered gave
-    the ``answered`` writers who are still members (``answer_utility``)::
+    (``rules.reading_cost``). Per member i, with ``z_i`` a standard normal (the inverse
+    normal distribution function of their keyed uniform from the ``experience`` stream's
+    ``keys``: ``streams.per_person``), ``b_i`` the ``bonus`` lever (``lever_array``) plus
+    what being answered gave the ``answered`` writers who are still members (``answer_utility``)::
 
         U_i = B_i + N_i - C_g + b_i + mood_noise * z_i      (rules.content_benefit,
         surplus_i = U_i - E_i                                 novelty_utility,
@@ -485,6 +484,7 @@ def _members_experience(members, group, need, value, joined_day, state, patience
     for k in range(answered.size):
         if group[answered[k]] >= 0:  # a strategy may have removed a writer since
             answered_bonus[np.searchsorted(members, answered[k])] += answer_utility[k]
+    draws = _keyed_uniforms(keys, members)[0]
     benefit = np.empty(members.size)
     cost = np.empty(members.size)
     for i in range(members.size):
@@ -497,7 +497,7 @@ def _members_experience(members, group, need, value, joined_day, state, patience
             + _novelty_utility(day - joined_day[person], novelty, novelty_days)
             - cost[i]
             + (lever(bonus, person) + answered_bonus[i])
-            + mood_noise * noise[i]
+            + mood_noise * normal_quantile(draws[i])
         )
         expected = _expected_utility(
             need[person], value[person], mean_value[g], expectation, cooling

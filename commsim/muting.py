@@ -14,7 +14,8 @@ tenfold). Two steps of the model's day apply it:
 
 A muted member's experience is a share of a reader's (``rules.muted_surplus``); muting
 refills the reservoir (``CommunityModel.mute_members``). State changes go through the
-model's mutators (``mute_members``, ``unmute_members``, ``remove_members``).
+model's mutators (``mute_members``, ``unmute_members``, ``remove_members``: their unchecked
+paths, ``_mute``, ``_unmute``, ``_remove``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import numpy as np
 from commsim import rules
 from commsim.compiled import kernel, lever, lever_array
 from commsim.population import MUTED, SPAMMER
+from commsim.streams import _keyed_uniforms
 
 if TYPE_CHECKING:
     from commsim.day import Day
@@ -40,15 +42,12 @@ def surface(model: CommunityModel, today: Day, posted_friends: np.ndarray) -> No
     """
     p = model.params
     pull = lever_array(today.surface_pull, model.population.size, "surface_pull")
-    muted, chance = _surfacing_chances(
-        model._member_index(), model.population.state, pull,
-        posted_friends, p["mention_pull"], p["resurfacing"],
+    keys = model.streams.keys("muting", 1)  # by person, before settle's (commsim.streams)
+    surfacing = _surfacing(
+        model._member_index(), model.population.state, pull, posted_friends,
+        p["mention_pull"], p["resurfacing"], keys,
     )  # fmt: skip
-    # keyed by person, before settle's (commsim.streams: aligned across settings)
-    draws = model.streams.per_person("muting", muted)
-    if muted.size == 0:
-        return
-    model._unmute(muted[draws < chance], today)
+    model._unmute(surfacing, today)
 
 
 def settle(model: CommunityModel, today: Day, members, benefit, cost) -> None:
@@ -61,13 +60,11 @@ def settle(model: CommunityModel, today: Day, members, benefit, cost) -> None:
             reading it cost.
     """
     pop = model.population
-    spent = _spent(members, pop.reservoir, pop.role)
-    draws = model.streams.per_person("muting", members[spent])  # after surface's, by person
-    if spent.size == 0:
-        return
+    keys = model.streams.keys("muting", 1)  # after surface's, by person
     to_mute, to_remove = _mute_or_leave(
-        members, spent, pop.state, benefit, cost, draws, model.params["muting"]
-    )
+        members, pop.reservoir, pop.role, pop.state, benefit, cost, keys,
+        model.params["muting"],
+    )  # fmt: skip
     model._mute(to_mute, today)
     model._remove(to_remove, today)
 
@@ -77,17 +74,19 @@ _mute_probability = kernel(rules.mute_probability)
 
 
 @kernel
-def _surfacing_chances(members, state, pull, posted_friends, mention_pull, resurfacing):
-    """The muted among ``members`` (in their order) and each one's chance to come back up
-    today, ``rules.surfacing_probability`` with their ``pull`` (``lever_array``) and
-    friends who posted (in float64)."""
+def _surfacing(members, state, pull, posted_friends, mention_pull, resurfacing, keys):
+    """The muted among ``members`` (in their order) who come back up today: their draw
+    (``streams.per_person`` of ``keys``) falls below ``rules.surfacing_probability`` with
+    their ``pull`` (``lever_array``) and friends who posted (in float64)."""
     muted = members[state[members] == MUTED]
-    chance = np.empty(muted.size)
+    draws = _keyed_uniforms(keys, muted)[0]
+    up = np.zeros(muted.size, dtype=np.bool_)
     for i in range(muted.size):
         person = muted[i]
         mentions = np.float64(posted_friends[person])
-        chance[i] = _surfacing_probability(lever(pull, person), mentions, mention_pull, resurfacing)
-    return muted, chance
+        up[i] = draws[i] < _surfacing_probability(lever(pull, person), mentions, mention_pull,
+                                                  resurfacing)  # fmt: skip
+    return muted[up]
 
 
 @kernel
@@ -104,14 +103,17 @@ def _spent(members, reservoir, role):
 
 
 @kernel
-def _mute_or_leave(members, spent, state, benefit, cost, draws, muting):
-    """Who of the ``spent`` (positions in ``members``, aligned with ``benefit``, ``cost``
-    and ``draws``) mutes, and who leaves: a reading member mutes when their draw falls
-    below ``rules.mute_probability``, a muted one leaves. Both in ``members``' order."""
+def _mute_or_leave(members, reservoir, role, state, benefit, cost, keys, muting):
+    """Who of the ``members`` whose patience is used up (``_spent``; ``benefit`` and
+    ``cost`` aligned with ``members``) mutes, and who leaves: a reading member mutes
+    when their draw (``streams.per_person`` of ``keys``) falls below
+    ``rules.mute_probability``, a muted one leaves. Both in ``members``' order."""
+    spent = _spent(members, reservoir, role)
+    chosen = members[spent]
+    draws = _keyed_uniforms(keys, chosen)[0]
     mutes = np.zeros(spent.size, dtype=np.bool_)
     for k in range(spent.size):
         i = spent[k]
         reading = state[members[i]] != MUTED
         mutes[k] = reading and draws[k] < _mute_probability(benefit[i], cost[i], muting)
-    chosen = members[spent]
     return chosen[mutes], chosen[~mutes]

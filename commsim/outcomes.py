@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 SILENCE_WINDOW = 7
@@ -71,7 +72,18 @@ def daily_activity(df: pd.DataFrame, window: int = SILENCE_WINDOW) -> pd.Series:
 
     (fewer days at the start of the run; the model's ``messages`` leave spam out).
     """
-    return df["messages"].rolling(window, min_periods=1).mean()
+    messages = df["messages"].to_numpy(dtype=np.float64)
+    return pd.Series(activity_of(messages, window), index=df.index, name="messages")
+
+
+def activity_of(messages: np.ndarray, window: int = SILENCE_WINDOW) -> np.ndarray:
+    """``daily_activity`` of an array of daily messages: each trailing window's sum as a
+    difference of the running total, divided by the days in it (exact for whole
+    numbers of messages; pandas' rolling mean to rounding otherwise)."""
+    total = np.concatenate([[0.0], np.cumsum(messages)])
+    end = np.arange(1, messages.size + 1)
+    start = np.maximum(end - window, 0)
+    return (total[end] - total[start]) / (end - start)
 
 
 def days_until_silence(
@@ -83,13 +95,19 @@ def days_until_silence(
     day ``t`` after the peak of ``a`` with ``a(t) < share * max(a)``. Returns NaN when
     that never happens within the run (or nothing was ever posted).
     """
-    activity = daily_activity(df, window)
-    if activity.max() <= 0:
+    messages = df["messages"].to_numpy(dtype=np.float64)
+    return silence_day(activity_of(messages, window), df.index.to_numpy(), share)
+
+
+def silence_day(activity: np.ndarray, days: np.ndarray, share: float = SILENCE_SHARE) -> float:
+    """``days_until_silence`` of an ``activity`` array (``activity_of``) on ``days``: the
+    first of ``days`` from the first peak of activity on with ``a(t) < share * max(a)``;
+    NaN if none, or if nothing was ever posted."""
+    if activity.size == 0 or not activity.max() > 0:
         return math.nan
-    peak = activity.idxmax()
-    after = activity.loc[peak:]
-    silent = after[after < share * activity.max()]
-    return float(silent.index[0]) if len(silent) else math.nan
+    peak = int(np.argmax(activity))
+    silent = np.flatnonzero(activity[peak:] < share * activity[peak])
+    return float(days[peak + silent[0]]) if silent.size else math.nan
 
 
 def run_outcomes(df: pd.DataFrame) -> dict[str, float]:
@@ -109,31 +127,46 @@ def run_outcomes(df: pd.DataFrame) -> dict[str, float]:
         cost_per_retained_contributor: spend / contributors on the last day; NaN when
             nothing was spent, inf when no contributor is left.
     """
-    last = df.iloc[-1]
-    spend = float(df["spend"].sum())
-    revenue = float(df["revenue"].sum())
-    end_contributors = float(last["contributors"])
+    columns = {name: df[name].to_numpy(dtype=np.float64) for name in OUTCOME_METRICS}
+    return outcomes_of(columns, df.index.to_numpy())
+
+
+OUTCOME_METRICS = (
+    "members", "contributors", "mean_value", "muted", "spammers", "joined", "left",
+    "messages", "spam_messages", "spend", "revenue", "conversions",
+)  # fmt: skip
+"""The daily metrics ``run_outcomes`` reads."""
+
+
+def outcomes_of(columns, days: np.ndarray) -> dict[str, float]:
+    """``run_outcomes`` of daily metrics given as arrays: ``columns`` maps each of
+    ``OUTCOME_METRICS`` to its values on ``days`` (the same numbers as from a frame:
+    sums skip NaN, as pandas' do)."""
+    spend = float(np.nansum(columns["spend"]))
+    revenue = float(np.nansum(columns["revenue"]))
+    end_contributors = float(columns["contributors"][-1])
     if spend == 0:
         return_on_spend = cost_per_contributor = math.nan
     else:
         return_on_spend = (revenue - spend) / spend
         cost_per_contributor = spend / end_contributors if end_contributors else math.inf
+    members = columns["members"]
     return {
-        "peak_members": float(df["members"].max()),
-        "peak_day": float(df["members"].idxmax()),
-        "end_members": float(last["members"]),
+        "peak_members": float(np.nanmax(members)),
+        "peak_day": float(days[np.nanargmax(members)]),
+        "end_members": float(members[-1]),
         "end_contributors": end_contributors,
-        "end_mean_value": float(last["mean_value"]),
-        "end_muted": float(last["muted"]),
-        "end_spammers": float(last["spammers"]),
-        "days_until_silence": days_until_silence(df),
-        "total_joined": float(df["joined"].sum()),
-        "total_left": float(df["left"].sum()),
-        "total_messages": float(df["messages"].sum()),
-        "total_spam": float(df["spam_messages"].sum()),
+        "end_mean_value": float(columns["mean_value"][-1]),
+        "end_muted": float(columns["muted"][-1]),
+        "end_spammers": float(columns["spammers"][-1]),
+        "days_until_silence": silence_day(activity_of(columns["messages"]), days),
+        "total_joined": float(np.nansum(columns["joined"])),
+        "total_left": float(np.nansum(columns["left"])),
+        "total_messages": float(np.nansum(columns["messages"])),
+        "total_spam": float(np.nansum(columns["spam_messages"])),
         "total_spend": spend,
         "total_revenue": revenue,
-        "total_conversions": float(df["conversions"].sum()),
+        "total_conversions": float(np.nansum(columns["conversions"])),
         "return_on_spend": return_on_spend,
         "cost_per_retained_contributor": cost_per_contributor,
     }

@@ -11,8 +11,9 @@ the members' posts are answered or not (``audience.answer``).
 
 Each member's chance, choice and turn length come from one compiled loop over the members
 (``_choose_writers``, a kernel: ``commsim.compiled``), which also sums each group's
-audience ``R_g`` and its readers' chances ``P_g`` (``rules.responders``); the Poisson
-counts are drawn outside it, on the writers (``streams.poisson_quantile``).
+audience ``R_g`` and its readers' chances ``P_g`` (``rules.responders``); the kernel
+around it (``_written``) draws the members' keyed uniforms and the writers' Poisson
+counts (``streams.poisson_counts``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import numpy as np
 from commsim import audience, rules
 from commsim.compiled import kernel, lever, lever_array
 from commsim.population import CONTRIBUTOR, LURKER, MUTED, SPAMMER
-from commsim.streams import poisson_quantile
+from commsim.streams import _keyed_uniforms, poisson_counts
 
 if TYPE_CHECKING:
     from commsim.day import Day
@@ -42,31 +43,53 @@ def post(model: CommunityModel, today: Day) -> None:
     (``CONTRIBUTOR``, the others ``LURKER``), how many messages each writes (added to
     their ``contributions`` and to ``today``'s messages), the replies they draw
     (``audience.answer``: kept for the day's experience as ``model._answered``) and each
-    group's audience (``model._readers``, ``R_g``); then the strategies add content."""
+    group's audience (``model._readers``, ``R_g``); then the strategies add content.
+
+    Two kernels do it, ``_written`` (who posts and how much) and ``audience.replies``
+    (what it draws), with the keyed uniforms (``commsim.streams``: a pair per person from
+    ``posting``, one per writer from ``audience``) drawn inside them."""
     pop, p = model.population, model.params
-    members = model._member_index()
-    members = members[pop.state[members] != MUTED]
-    draws = model.streams.per_person("posting", members, 2)  # a pair per person a day
     boost = lever_array(today.posting_boost, pop.size, "posting_boost")
-    posts, chance, extra, readers, chances = _choose_writers(
-        members, draws[0], model.day, boost, pop.activity, pop.answered, pop.satisfaction,
-        pop.joined_day, pop.verbosity, pop.role, pop.group, model._founded_day, model._load,
-        p["response_gain"], p["group_novelty"], p["novelty"], p["novelty_days"],
-        p["engagement_steepness"], p["spam_rate"], p["messages_per_post"], p["turn_growth"],
-        p["daily_capacity"], pop.state,
+    writers, written, chance, readers, chances = _written(
+        model._member_index(), model.streams.keys("posting", 2), model.day, boost, pop.activity,
+        pop.answered, pop.satisfaction, pop.joined_day, pop.verbosity, pop.role, pop.group,
+        model._founded_day, model._load, p["response_gain"], p["group_novelty"], p["novelty"],
+        p["novelty_days"], p["engagement_steepness"], p["spam_rate"], p["messages_per_post"],
+        p["turn_growth"], p["daily_capacity"], pop.state,
     )  # fmt: skip
     model._readers = readers
-    writers = members[posts]
-    written = 1 + poisson_quantile(draws[1, posts], extra[posts])
     pop.contributions[writers] += written
-    spam = pop.role[writers] == SPAMMER
-    value = today.message_value(pop.value[writers])
-    today.add_messages(pop.group[writers], written, value, spam=spam)
-    own = ~spam
-    model._answered = (writers[own], audience.answer(model, writers[own], written[own], readers,
-                                                     chances, chance[posts][own]))  # fmt: skip
+    own = pop.role[writers] != SPAMMER
+    model._answered = audience.answer(model, writers, written, readers, chances, chance, own)
+    today.add_messages(pop.group[writers], written, today.message_value(pop.value[writers]),
+                       spam=~own)  # fmt: skip
     for strategy in model.strategies:
         strategy.add_content(model, today)
+
+
+@kernel
+def _written(members, keys, day, boost, activity, answered, satisfaction, joined_day, verbosity,
+             role, group, founded_day, load, response_gain, group_novelty, novelty,
+             novelty_days, steepness, spam_rate, messages_per_post, turn_growth,
+             daily_capacity, state):  # fmt: skip
+    """Who of ``members`` (person indices; the muted left out) posts today and how much,
+    with their keyed uniforms from the ``posting`` stream's two ``keys``
+    (``streams.per_person``): the first decides (``_choose_writers``), the second gives
+    the turn's extra messages, Poisson of the turn's mean (``streams.poisson_counts``).
+
+    Returns:
+        The writers (person indices, increasing), the messages each writes, their chance
+        to post, and per group the readers ``R_g`` and their summed chances ``P_g``.
+    """
+    reading = members[state[members] != MUTED]
+    draws = _keyed_uniforms(keys, reading)
+    posts, chance, extra, readers, chances = _choose_writers(
+        reading, draws[0], day, boost, activity, answered, satisfaction, joined_day, verbosity,
+        role, group, founded_day, load, response_gain, group_novelty, novelty, novelty_days,
+        steepness, spam_rate, messages_per_post, turn_growth, daily_capacity, state,
+    )  # fmt: skip
+    written = 1 + poisson_counts(draws[1][posts], extra[posts])
+    return reading[posts], written, chance[posts], readers, chances
 
 
 @kernel

@@ -34,6 +34,7 @@ KEPT_BYTES = 64 * 2**20
 people, two at 100,000)."""
 
 _kept: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
+_kept_bytes = 0  # the sizes in _kept, summed
 
 
 def population(streams: Streams, params: dict) -> Population:
@@ -61,7 +62,9 @@ def network(streams: Streams, n: int, mean_degree: int, rewiring: float
 
 def clear() -> None:
     """Forget every kept population and network."""
+    global _kept_bytes
     _kept.clear()
+    _kept_bytes = 0
 
 
 def _get(key: tuple):
@@ -73,10 +76,15 @@ def _get(key: tuple):
 
 
 def _keep(key: tuple, value):
-    """Keep ``value`` under ``key``, dropping the least recently used past ``KEPT_BYTES``."""
-    _kept[key] = (value, _bytes(value))
-    while len(_kept) > 1 and sum(size for _, size in _kept.values()) > KEPT_BYTES:
-        _kept.popitem(last=False)
+    """Keep ``value`` under ``key`` (not kept yet), dropping the least recently used past
+    ``KEPT_BYTES`` (their bytes counted as they come and go, not summed anew: a sweep of
+    distinct seeds keeps hundreds)."""
+    global _kept_bytes
+    size = _bytes(value)
+    _kept[key] = (value, size)
+    _kept_bytes += size
+    while len(_kept) > 1 and _kept_bytes > KEPT_BYTES:
+        _kept_bytes -= _kept.popitem(last=False)[1][1]
     return value
 
 

@@ -2,7 +2,8 @@
 
 A spammer joins to advertise (``commsim.discovery``: interest 1) and posts ads with chance
 ``spam_rate`` a day. After the members have read the day (step 3), two things end a
-spammer's stay, both through the model's mutator ``remove_members``:
+spammer's stay, both through the model's mutator ``remove_members`` (its unchecked path,
+``_remove``: the spammers are members):
 
 - reported: each reader of a spammer who posted today reports them with chance
   ``report_rate``, and the group's owner removes a reported spammer (banned;
@@ -22,6 +23,7 @@ import numpy as np
 from commsim import rules
 from commsim.compiled import kernel
 from commsim.population import CONTRIBUTOR, SPAMMER
+from commsim.streams import _keyed_uniforms
 
 if TYPE_CHECKING:
     from commsim.day import Day
@@ -36,17 +38,16 @@ def settle(model: CommunityModel, today: Day, readers: np.ndarray) -> None:
             are not spammers).
     """
     pop, p = model.population, model.params
-    members = model._member_index()
-    spammers = members[pop.role[members] == SPAMMER]
+    spammers = _spammers(model._member_index(), pop.role)
     if spammers.size == 0:
         return
-    draws = model.streams.per_person("spam", spammers, 2)
+    keys = model.streams.keys("spam", 2)
     reported, moving = _reported_or_moving(
-        spammers, pop.state, pop.group, readers, draws, p["report_rate"], p["spam_move_on"],
+        spammers, pop.state, pop.group, readers, keys, p["report_rate"], p["spam_move_on"],
         p["spam_readers"],
     )  # fmt: skip
-    model.remove_members(reported, today, banned=True)
-    model.remove_members(moving, today)
+    model._remove(reported, today, banned=True)
+    model._remove(moving, today)
 
 
 _report_probability = kernel(rules.report_probability)
@@ -54,11 +55,19 @@ _spammer_leaving_probability = kernel(rules.spammer_leaving_probability)
 
 
 @kernel
-def _reported_or_moving(spammers, state, group, readers, draws, report_rate, spam_move_on,
+def _spammers(members, role):
+    """The spammers among ``members``, in their order."""
+    return members[role[members] == SPAMMER]
+
+
+@kernel
+def _reported_or_moving(spammers, state, group, readers, keys, report_rate, spam_move_on,
                         spam_readers):  # fmt: skip
-    """Which ``spammers`` are reported (they posted today, and ``draws[0]`` fell below
-    ``rules.report_probability`` of their group's ``readers``) and which of the others
-    move on (``draws[1]`` below ``rules.spammer_leaving_probability``), in their order."""
+    """Which ``spammers`` are reported (they posted today, and their first draw of
+    ``keys``, ``streams.per_person``, fell below ``rules.report_probability`` of their
+    group's ``readers``) and which of the others move on (their second draw below
+    ``rules.spammer_leaving_probability``), in their order."""
+    draws = _keyed_uniforms(keys, spammers)
     reported = np.zeros(spammers.size, dtype=np.bool_)
     moving = np.zeros(spammers.size, dtype=np.bool_)
     for i in range(spammers.size):

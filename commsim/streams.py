@@ -54,9 +54,8 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
-from scipy import special
 
-from commsim.compiled import kernel
+from commsim.compiled import kernel, normal_quantile, poisson_cdf
 
 MECHANISMS = (
     "population", "network", "founders", "discovery", "joining", "posting", "audience",
@@ -270,27 +269,13 @@ def poisson_quantile(u: np.ndarray, mean) -> np.ndarray:
     with ``P(K <= k) >= u`` (the inverse of the distribution function, ``pdtr``), so a
     count with a uniform ``u`` is Poisson(``mean``) and a person's count comes from their
     own uniform: two runs whose means differ still share it (numpy's ``poisson`` takes a
-    number of draws that depends on the mean). The search starts at the Cornish-Fisher
-    quantile ``mean + z sqrt(mean) + (z**2 - 1) / 6`` (``z`` the normal quantile of
-    ``u``) and steps to the exact one, a step or two for any mean: up while
-    ``P(K <= k) < u``, or down while ``P(K <= k - 1) >= u`` (never both: a count that
-    stepped up had ``P(K <= k - 1) < u``).
-
-    Means below ``SUMMED_BELOW`` (nearly all: a day's turns and replies) go by inversion
-    instead, compiled (``_summed_quantile``): the probabilities ``e^-m m^k / k!`` summed
-    from ``k = 0`` until they reach ``u``, a few steps for a small mean; the same counts
-    (the sums differ from ``pdtr`` by rounding only), bar uniforms within ``2**-30`` of 1,
-    which are searched."""
+    number of draws that depends on the mean). ``mean`` is one for all or one per
+    uniform; the kernel ``poisson_counts`` does it for flat arrays, in kernels too."""
     u = np.asarray(u, dtype=float)
     mean = np.asarray(mean, dtype=float)
     if mean.shape != u.shape:
         mean = np.broadcast_to(mean, u.shape)
-    flat_u, flat_mean = u.ravel(), np.ascontiguousarray(mean).ravel()
-    k = _summed_quantile(flat_u, flat_mean, SUMMED_BELOW, SUMMED_UP_TO)
-    large = np.flatnonzero(k < 0)
-    if large.size:
-        k[large] = _searched_quantile(flat_u[large], flat_mean[large])
-    return k.reshape(u.shape)
+    return poisson_counts(u.ravel(), np.ascontiguousarray(mean).ravel()).reshape(u.shape)
 
 
 SUMMED_BELOW, SUMMED_UP_TO = 250.0, 1.0 - 2.0**-30
@@ -303,39 +288,41 @@ the last one."""
 
 
 @kernel
-def _summed_quantile(u: np.ndarray, mean: np.ndarray, below: float, up_to: float
-                     ) -> np.ndarray:  # fmt: skip
-    """For each ``u_i <= up_to`` with ``mean_i < below``: the smallest ``k`` with
-    ``sum_{j <= k} e^-m m^j / j! >= u_i``; -1 for the others (a kernel)."""
-    k = np.full(u.size, -1, dtype=np.int64)
+def poisson_counts(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """``poisson_quantile`` of flat arrays ``u`` and ``mean`` (a kernel), count by count:
+
+    - a mean below ``SUMMED_BELOW`` (nearly all: a day's turns and replies) by inversion,
+      the probabilities ``e^-m m^k / k!`` summed from ``k = 0`` until they reach ``u``
+      (a few steps for a small mean; the same counts as ``pdtr``, whose sums differ by
+      rounding only), bar uniforms above ``SUMMED_UP_TO``;
+    - the others by search, from the Cornish-Fisher quantile
+      ``floor(m + z sqrt(m) + (z**2 - 1) / 6)`` (``z`` the normal quantile of ``u``; 0
+      if that is negative or undefined) stepped to the exact one with ``pdtr``: up while
+      ``P(K <= k) < u``, or down while ``P(K <= k - 1) >= u`` (never both: a count that
+      steps up had ``P(K <= k - 1) < u``), a step or two for any mean.
+    """
+    k = np.empty(u.size, dtype=np.int64)
     for i in range(u.size):
         m = mean[i]
-        if not (m < below and u[i] <= up_to):  # also a nan mean
+        if m < SUMMED_BELOW and u[i] <= SUMMED_UP_TO:
+            count, term = 0, np.exp(-m)
+            total = term
+            while total < u[i]:
+                count += 1
+                term *= m / count
+                total += term
+            k[i] = count
             continue
-        count, term = 0, np.exp(-m)
-        total = term
-        while total < u[i]:
-            count += 1
-            term *= m / count
-            total += term
-        k[i] = count
+        z = normal_quantile(u[i])  # u = 0: -inf, and 0 * inf for a mean of 0: nan
+        guess = np.floor(m + z * np.sqrt(m) + (z * z - 1.0) / 6.0)
+        found = guess if guess > 0.0 else 0.0
+        if poisson_cdf(found, m) < u[i]:  # below the quantile: step up
+            found += 1.0
+            while poisson_cdf(found, m) < u[i]:
+                found += 1.0
+        elif poisson_cdf(found - 1.0, m) >= u[i]:  # above it (k = 0: nan): step down
+            found -= 1.0
+            while found > 0.0 and poisson_cdf(found - 1.0, m) >= u[i]:
+                found -= 1.0
+        k[i] = int(found)
     return k
-
-
-def _searched_quantile(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    """``poisson_quantile`` of larger means: from the Cornish-Fisher start, stepped with
-    ``pdtr`` (its docstring)."""
-    z = special.ndtri(u)
-    with np.errstate(invalid="ignore"):  # u = 0: z = -inf, and 0 * inf for a mean of 0
-        guess = np.floor(mean + z * np.sqrt(mean) + (z * z - 1.0) / 6.0)
-    k = np.fmax(guess, 0.0)  # and u = 0's -inf or nan (fmax drops a nan): 0
-    low = np.flatnonzero(special.pdtr(k, mean) < u)  # below the quantile: step up
-    high = np.flatnonzero(special.pdtr(k - 1.0, mean) >= u)  # above it (k = 0: nan): down
-    while low.size:
-        k[low] += 1.0
-        low = low[special.pdtr(k[low], mean[low]) < u[low]]
-    while high.size:
-        k[high] -= 1.0
-        high = high[k[high] > 0]
-        high = high[special.pdtr(k[high] - 1.0, mean[high]) >= u[high]]
-    return k.astype(np.int64)

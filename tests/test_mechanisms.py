@@ -64,8 +64,9 @@ def test_when_answering_is_posting_a_group_that_does_not_post_answers_no_one():
         writers = pop.members[pop.role[pop.members] != SPAMMER][:20]
         pop.answered[writers] = 0.0
         audience_size = np.full(model.n_groups, 1000.0)
-        got = audience.answer(model, writers, np.full(writers.size, 10), audience_size,
-                              np.zeros(model.n_groups), np.zeros(writers.size))  # fmt: skip
+        _, got = audience.answer(model, writers, np.full(writers.size, 10), audience_size,
+                                 np.zeros(model.n_groups), np.zeros(writers.size),
+                                 np.ones(writers.size, dtype=bool))  # fmt: skip
         assert (got > 0).any() == answered and (pop.answered[writers] > 0).any() == answered
 
 

@@ -398,12 +398,14 @@ def test_the_member_index_the_mutators_keep_is_the_members_every_day():
         assert np.array_equal(model._inside_friend_counts(), counted_anew())
     assert (changes > 0).all(), changes  # each change happened
     outsiders = np.flatnonzero(pop.state == OUTSIDER)[:3]
-    model.admit(np.repeat(outsiders, 2), 0, model.today)  # one person twice: one member
+    model.admit(np.repeat(outsiders, 2)[::-1], 0, model.today)  # twice, unsorted: once
     assert np.array_equal(model._member_index(), pop.members)
     members = pop.members[:4]
     model.mute_members(np.repeat(members, 2), model.today)  # twice: muted once
     assert np.array_equal(model._inside_friend_counts(), counted_anew())
     model.unmute_members(np.repeat(members, 2), model.today)
-    model.remove_members(members[:2], model.today)
+    model.remove_members(np.repeat(members[:2], 2)[::-1], model.today)  # twice: once
+    assert np.array_equal(model._member_index(), pop.members)
+    assert np.array_equal(model._inside_friend_counts(), counted_anew())
     model.add_ties(np.flatnonzero(pop.state == OUTSIDER)[:5], members[2])
     assert np.array_equal(model._inside_friend_counts(), counted_anew())
