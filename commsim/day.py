@@ -85,25 +85,33 @@ class Day:
         scalars or arrays aligned with ``groups``; ``value`` is each message's value
         (``message_value`` for members' own messages).
         """
-        self._tally(groups, count, value, spam, removing=False)
+        self._add(*self._entries(groups, count, value, spam))
 
     def remove_messages(self, groups, count, value=0.0, spam=False) -> None:
         """Take messages out of today's groups before anyone reads them (moderation
         deleting posts): the inverse of ``add_messages`` with the same arguments, each
         total kept at 0 or above (against rounding)."""
-        self._tally(groups, count, value, spam, removing=True)
+        self._add(*self._entries(groups, count, value, spam), removing=True)
 
-    def _tally(self, groups, count, value, spam, removing: bool) -> None:
-        """Add the entries' tallies to today's totals, or take them out (``_tallied``),
-        or refuse them, changing nothing."""
+    def _entries(self, groups, count, value, spam) -> tuple[np.ndarray, ...]:
+        """The entries as ``_add`` takes them, or refused by name: groups that are not
+        integers, a count, value or spam flag neither one for all nor one per entry."""
         groups = np.asarray(groups)
         if groups.dtype.kind not in "iu" and groups.size:
             raise ValueError(f"groups must be integers, got {groups.dtype}")
         groups = groups.astype(np.int64, copy=False).reshape(-1)  # one type for the kernel
-        entries = (groups, lever_array(count, groups.size, "count"),
-                   lever_array(value, groups.size, "value"),
-                   lever_array(spam, groups.size, "spam", np.bool_))  # fmt: skip
-        if not _tallied(*entries, self.messages, self.valued_messages, self.spam, removing):
+        return (groups, lever_array(count, groups.size, "count"),
+                lever_array(value, groups.size, "value"),
+                lever_array(spam, groups.size, "spam", np.bool_))  # fmt: skip
+
+    def _add(self, groups, count, value, spam, removing: bool = False) -> None:
+        """Add the entries' tallies to today's totals, or take them out (``_tallied``),
+        or refuse them if a group is out of range, changing nothing. The entries are as
+        the kernel takes them (int64 groups; float64 counts and values, bool spam flags,
+        one for all or one per entry): the model's own posting (``posting.post``) calls
+        it with them as they are."""
+        if not _tallied(groups, count, value, spam, self.messages, self.valued_messages,
+                        self.spam, removing):  # fmt: skip
             raise ValueError(f"groups must be in [0, {self.groups - 1}], got "
                              f"{groups.min()}..{groups.max()}")  # fmt: skip
 

@@ -42,7 +42,7 @@ FORBIDDEN = {
     "in-place numpy write to state": rf"(?:\.at\(|out=)\s*(?:{_OWNER}|\btoday)\.",
     "writing group_open": rf"\b_?group_open(?:\[.*\])?{_ASSIGN}",
     "the model's private state": (
-        r"\.(?:_group_open|_load|_adjacency\w*|_join|_remove|_mute|_unmute)\b"
+        r"\.(?:_group_open|_load|_adjacency\w*|_join|_remove|_mute|_unmute|_add)\b"
     ),
     "rebinding the adjacency": rf"\.adjacency{_ASSIGN}",
     "setattr on anything but the strategy itself": r"\bsetattr\((?!\s*self\s*,)",
@@ -70,6 +70,7 @@ PLANTED = [  # each must be caught
     "np.maximum(today.valued_messages, 0.0, out=today.valued_messages)",
     "today.joined = np.concatenate([today.joined, people])",
     "model._mute(members, today)",
+    "today._add(groups, counts, values, spam)  # the model's posting, unchecked",
 ]
 ALLOWED = [  # reading, the day's levers and the mutators themselves must pass
     "members = np.flatnonzero(pop.group == group)",
