@@ -43,6 +43,9 @@ class Day:
         moved: person indices of members moved to another group today (repeats possible).
         muted, unmuted: person indices of members who muted / unmuted the group today.
         spend, revenue, conversions: the operator's money today, over all groups.
+
+    A day has these fields only (slots, made anew each day): a strategy keeps its own
+    state on itself.
     """
 
     day: int
