@@ -78,18 +78,16 @@ def load_kernels() -> None:
     """Compile (the first time on a machine) or load from the cache every kernel of the
     model's day, ahead of a first step that would otherwise pay for it (about 0.2 s from
     the cache, seconds to compile): a small model run for 60 days with two groups and
-    three strategies, and the inequality of a large group (nothing to do on the plain
-    path)."""
+    three strategies (nothing to do on the plain path)."""
     if not COMPILED:
         return
-    from commsim import inequality, strategies
+    from commsim import strategies
     from commsim.model import CommunityModel
 
     model = CommunityModel(rng=0, population=400, groups=2, spammer_share=0.05,
                            strategies=[strategies.RedPackets(), strategies.KOLSeeding(count=2),
                                        strategies.SizeCap(max_members=80, split=True)])  # fmt: skip
     model.run_for(60)
-    inequality.participation(np.arange(inequality.HISTOGRAM_FROM))  # the histogram's path
 
 
 def lever_array(lever, size: int, name: str = "lever", dtype=np.float64) -> np.ndarray:

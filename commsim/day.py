@@ -14,8 +14,13 @@ import numpy as np
 
 from commsim.compiled import kernel, lever, lever_array
 
+#: The empty lists of people and of groups a day starts with: each field its own view, which
+#: shares no element (made by ``view``, cheaper than a new empty array).
+_NO_PEOPLE = np.empty(0, dtype=np.int64)
+_NO_GROUPS = np.empty(0, dtype=np.int32)
 
-@dataclass(eq=False)
+
+@dataclass(eq=False, slots=True)
 class Day:
     """What happens on one day: the strategies' levers and the day's outcomes.
 
@@ -38,6 +43,9 @@ class Day:
         moved: person indices of members moved to another group today (repeats possible).
         muted, unmuted: person indices of members who muted / unmuted the group today.
         spend, revenue, conversions: the operator's money today, over all groups.
+
+    A day has these fields only (slots, made anew each day): a strategy keeps its own
+    state on itself.
     """
 
     day: int
@@ -51,12 +59,12 @@ class Day:
     messages: np.ndarray = field(init=False)
     valued_messages: np.ndarray = field(init=False)
     spam: np.ndarray = field(init=False)
-    joined: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    left: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    left_groups: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
-    moved: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    muted: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    unmuted: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    joined: np.ndarray = field(default_factory=_NO_PEOPLE.view)
+    left: np.ndarray = field(default_factory=_NO_PEOPLE.view)
+    left_groups: np.ndarray = field(default_factory=_NO_GROUPS.view)
+    moved: np.ndarray = field(default_factory=_NO_PEOPLE.view)
+    muted: np.ndarray = field(default_factory=_NO_PEOPLE.view)
+    unmuted: np.ndarray = field(default_factory=_NO_PEOPLE.view)
     spend: float = 0.0
     revenue: float = 0.0
     conversions: int = 0
@@ -80,33 +88,35 @@ class Day:
         scalars or arrays aligned with ``groups``; ``value`` is each message's value
         (``message_value`` for members' own messages).
         """
-        messages, valued, spammed = self._tally(groups, count, value, spam)
-        self.messages += messages
-        self.valued_messages += valued
-        self.spam += spammed
+        self._add(*self._entries(groups, count, value, spam))
 
     def remove_messages(self, groups, count, value=0.0, spam=False) -> None:
         """Take messages out of today's groups before anyone reads them (moderation
         deleting posts): the inverse of ``add_messages`` with the same arguments, each
         total kept at 0 or above (against rounding)."""
-        messages, valued, spammed = self._tally(groups, count, value, spam)
-        for total, removed in (
-            (self.messages, messages), (self.valued_messages, valued), (self.spam, spammed)
-        ):  # fmt: skip
-            total -= removed
-            np.maximum(total, 0.0, out=total)
+        self._add(*self._entries(groups, count, value, spam), removing=True)
 
-    def _tally(self, groups, count, value, spam):
+    def _entries(self, groups, count, value, spam) -> tuple[np.ndarray, ...]:
+        """The entries as ``_add`` takes them, or refused by name: groups that are not
+        integers, a count, value or spam flag neither one for all nor one per entry."""
         groups = np.asarray(groups)
         if groups.dtype.kind not in "iu" and groups.size:
             raise ValueError(f"groups must be integers, got {groups.dtype}")
-        groups = groups.astype(np.int64).reshape(-1)  # one type for the kernel
-        if groups.size and not 0 <= groups.min() <= groups.max() < self.groups:
+        groups = groups.astype(np.int64, copy=False).reshape(-1)  # one type for the kernel
+        return (groups, lever_array(count, groups.size, "count"),
+                lever_array(value, groups.size, "value"),
+                lever_array(spam, groups.size, "spam", np.bool_))  # fmt: skip
+
+    def _add(self, groups, count, value, spam, removing: bool = False) -> None:
+        """Add the entries' tallies to today's totals, or take them out (``_tallied``),
+        or refuse them if a group is out of range, changing nothing. The entries are as
+        the kernel takes them (int64 groups; float64 counts and values, bool spam flags,
+        one for all or one per entry): the model's own posting (``posting.post``) calls
+        it with them as they are."""
+        if not _tallied(groups, count, value, spam, self.messages, self.valued_messages,
+                        self.spam, removing):  # fmt: skip
             raise ValueError(f"groups must be in [0, {self.groups - 1}], got "
                              f"{groups.min()}..{groups.max()}")  # fmt: skip
-        return _tallied(groups, lever_array(count, groups.size, "count"),
-                        lever_array(value, groups.size, "value"),
-                        lever_array(spam, groups.size, "spam", np.bool_), self.groups)  # fmt: skip
 
     def add_group(self) -> None:
         """Grow the per-group outcomes by one group, with nothing in it yet
@@ -118,15 +128,28 @@ class Day:
 
 
 @kernel
-def _tallied(groups, count, value, spam, n):
+def _tallied(groups, count, value, spam, messages, valued, spammed, removing):
     """Per group, over the entries ``k`` with ``groups[k] == g`` in order: ``sum c_k``,
-    ``sum c_k * v_k`` and ``sum c_k [spam_k]`` (a kernel; ``count``, ``value`` and
-    ``spam`` as ``lever_array`` gives them: one for all or one per entry)."""
-    messages, valued, spammed = np.zeros(n), np.zeros(n), np.zeros(n)
+    ``sum c_k * v_k`` and ``sum c_k [spam_k]``, added to ``messages``, ``valued`` and
+    ``spammed`` or, ``removing``, taken from them, each kept at 0 or above (a kernel;
+    ``count``, ``value`` and ``spam`` as ``lever_array`` gives them: one for all or one
+    per entry). False, changing nothing, if a group is outside [0, groups)."""
+    n = messages.size
+    for g in groups:
+        if not 0 <= g < n:
+            return False
+    tallies = np.zeros((3, n))
     for k in range(groups.size):
         g, c = groups[k], lever(count, k)
-        messages[g] += c
-        valued[g] += c * lever(value, k)
+        tallies[0, g] += c
+        tallies[1, g] += c * lever(value, k)
         if lever(spam, k):
-            spammed[g] += c
-    return messages, valued, spammed
+            tallies[2, g] += c
+    for row, totals in enumerate((messages, valued, spammed)):
+        for g in range(n):
+            if removing:
+                left = totals[g] - tallies[row, g]
+                totals[g] = 0.0 if left < 0.0 else left
+            else:
+                totals[g] += tallies[row, g]
+    return True

@@ -41,7 +41,6 @@ arrays in ``commsim.population``; cutting the day's steps apart would hide their
 from __future__ import annotations
 
 import inspect
-import math
 import textwrap
 from collections.abc import Iterable
 
@@ -55,7 +54,7 @@ from commsim.agents import Member
 from commsim.checks import check_arguments
 from commsim.compiled import kernel, lever, lever_array, normal_quantile
 from commsim.day import Day
-from commsim.inequality import participation
+from commsim.inequality import participation_of_counts
 from commsim.mutators import Mutators, count_friends_of
 from commsim.network import adjacency_matrix
 from commsim.parameters import PARAMETERS, RUN_DAYS, check_together, parameters_doc, validate
@@ -78,21 +77,52 @@ REPORTERS = (
 )  # fmt: skip
 
 
+#: The daily metrics that are counts (the others are real numbers).
+COUNTS = frozenset(("members", "contributors", "lurkers", "muted", "spammers", "joined", "left",
+                    "active_groups", "conversions"))  # fmt: skip
+_REPORTED = frozenset(REPORTERS)
+#: The top shares among the daily metrics (``top1_share``, ``top10_share``).
+TOP_FRACTIONS = np.array([0.01, 0.10])
+
+
 class DailyMetrics(mesa.DataCollector):
-    """Mesa's DataCollector of the model's daily metrics (``REPORTERS``): each is a plain
-    number the model computes once a day (``CommunityModel._record``), so it is appended
-    as it is, without the copy and the checks Mesa makes of every reported value. With
-    reporters of other names, agent reporters or agent-type reporters it collects as
-    Mesa's does."""
+    """Mesa's DataCollector of the model's daily metrics (``REPORTERS``): the model writes
+    each day's metrics as one row of numbers (``CommunityModel._record``), which is kept
+    as it is in a preallocated table, without a call, copy and check per value as Mesa
+    makes them; ``model_vars`` (Mesa's lists by name, and so
+    ``get_model_vars_dataframe``) takes the table's new rows when read, counts as ints.
+    With reporters of other names, agent reporters or agent-type reporters it collects
+    as Mesa's does."""
+
+    @property
+    def model_vars(self) -> dict[str, list]:
+        """Mesa's values by reporter, one per collection, the table's rows included."""
+        rows = self._rows[self._listed:self._filled]
+        if rows.size:
+            for name, column in zip(REPORTERS, rows.T, strict=True):
+                numbers = column.astype(np.int64) if name in COUNTS else column
+                self._model_vars[name].extend(numbers.tolist())
+            self._listed = self._filled
+        return self._model_vars
+
+    @model_vars.setter
+    def model_vars(self, values: dict[str, list]) -> None:
+        self._model_vars = values
+        self._rows = np.empty((0, len(REPORTERS)))
+        self._listed = self._filled = 0  # rows of the table in the lists; rows written
 
     def collect(self, model) -> None:
-        ours = self.model_vars.keys() == model._metrics.keys()
+        ours = self.model_reporters.keys() == _REPORTED
         if not ours or self.agent_reporters or self.agenttype_reporters:
             super().collect(model)
             return
         self._collection_steps.append(model.time)
-        for name, values in self.model_vars.items():
-            values.append(model._metrics[name])
+        if self._filled == len(self._rows):  # room for as many days again, 64 at first
+            grown = np.empty((max(64, 2 * self._filled), len(REPORTERS)))
+            grown[:self._filled] = self._rows
+            self._rows = grown
+        self._rows[self._filled] = model._row
+        self._filled += 1
 
 
 class CommunityModel(Mutators, mesa.Model):
@@ -314,37 +344,29 @@ class CommunityModel(Mutators, mesa.Model):
 
     # ------------------------------------------------------------------ 5. record
     def _record(self, today: Day) -> None:
-        """Compute the day's metrics once and hand them to the DataCollector."""
+        """Compute the day's metrics once (``_day_metrics``: a row of numbers in
+        ``REPORTERS``' order) and hand them to the DataCollector."""
         pop = self.population
-        members = self._member_index()
-        by_state, value_sum, active_groups, contributions = _tally_members(
-            members, pop.state, pop.role, pop.group, pop.value, pop.contributions,
-            self.n_groups,
+        self._row = np.empty(len(REPORTERS))
+        self._named = None
+        _day_metrics(
+            self._row, self._member_index(), pop.state, pop.role, pop.group, pop.value,
+            pop.contributions, self.n_groups, today.messages, today.spam, today.joined,
+            today.left, float(today.spend), float(today.revenue), float(today.conversions),
+            TOP_FRACTIONS,
         )  # fmt: skip
-        gini, top1_share, top10_share = participation(contributions, (0.01, 0.10))
-        regular, spammers = by_state.tolist()
-        self._metrics = {
-            "members": members.size,
-            "contributors": regular[CONTRIBUTOR],
-            "lurkers": regular[LURKER] + spammers[LURKER],
-            "muted": regular[MUTED] + spammers[MUTED],
-            "spammers": sum(spammers),
-            "joined": today.joined.size,
-            "left": today.left.size,
-            "messages": float(today.messages.sum() - today.spam.sum()),
-            "spam_messages": float(today.spam.sum()),
-            "mean_value": value_sum / members.size if members.size else math.nan,
-            "joiner_value": _mean(pop.value[today.joined]),
-            "leaver_value": _mean(pop.value[today.left]),
-            "gini": gini,
-            "top1_share": top1_share,
-            "top10_share": top10_share,
-            "active_groups": active_groups,
-            "spend": today.spend,
-            "revenue": today.revenue,
-            "conversions": today.conversions,
-        }
         self.datacollector.collect(self)
+
+    @property
+    def _metrics(self) -> dict[str, float]:
+        """The day's metrics by name (counts as ints), made from the day's row when first
+        asked for."""
+        if self._named is None:
+            self._named = {
+                name: int(number) if name in COUNTS else number
+                for name, number in zip(REPORTERS, self._row.tolist(), strict=True)
+            }
+        return self._named
 
     def _reporter(self, name: str):
         return lambda model: model._metrics[name]
@@ -491,14 +513,17 @@ def _members_experience(members, group, need, value, joined_day, state, patience
 
 
 @kernel
-def _tally_members(members, state, role, group, value, contributions, groups: int):
-    """One pass over ``members`` for the day's metrics (a kernel): how many are in each
-    state (row 0 regulars and KOLs, row 1 spammers), the sum of their values, how many of
-    the ``groups`` have a member, and the contributions of those who are not spammers (in
-    the members' order)."""
-    by_state = np.zeros((2, 5), dtype=np.int64)
+def _day_metrics(row, members, state, role, group, value, contributions, groups: int,
+                 messages, spam, joined, left, spend, revenue, conversions, fractions):
+    """The day's metrics written into ``row`` in ``REPORTERS``' order (a kernel). One pass
+    over ``members`` counts them in each state (spammers apart), sums their values and
+    marks the ``groups`` with a member; participation is over the contributions of those
+    who are not spammers, in the members' order (``participation_of_counts``, top shares
+    of ``fractions``); the messages per group and the values of ``joined`` and ``left``
+    are summed as numpy sums them (``_summed``); the mean of none is NaN."""
+    by_state = np.zeros((2, 5), dtype=np.int64)  # row 0 regulars and KOLs, row 1 spammers
     has_member = np.zeros(groups, dtype=np.bool_)
-    own = np.empty(members.size, dtype=contributions.dtype)
+    own = np.empty(members.size, dtype=np.int64)
     value_sum, writers = 0.0, 0
     for person in members:
         spammer = role[person] == SPAMMER
@@ -508,13 +533,47 @@ def _tally_members(members, state, role, group, value, contributions, groups: in
         if not spammer:
             own[writers] = contributions[person]
             writers += 1
-    return by_state, value_sum, int(np.count_nonzero(has_member)), own[:writers]
+    measures = participation_of_counts(own[:writers], fractions)
+    row[0] = members.size
+    row[1] = by_state[0, CONTRIBUTOR]
+    row[2] = by_state[0, LURKER] + by_state[1, LURKER]
+    row[3] = by_state[0, MUTED] + by_state[1, MUTED]
+    row[4] = by_state[1].sum()
+    row[5] = joined.size
+    row[6] = left.size
+    row[7] = _summed(messages) - _summed(spam)
+    row[8] = _summed(spam)
+    row[9] = value_sum / members.size if members.size else np.nan
+    row[10] = _summed(value[joined]) / joined.size if joined.size else np.nan
+    row[11] = _summed(value[left]) / left.size if left.size else np.nan
+    row[12:15] = measures
+    row[15] = np.count_nonzero(has_member)
+    row[16] = spend
+    row[17] = revenue
+    row[18] = conversions
 
 
-def _mean(values: np.ndarray) -> float:
-    """The mean, NaN for no values: ``values.mean()``'s sum and division (the same
-    number) without its several microseconds of Python around them."""
-    return float(values.sum() / values.size) if values.size else math.nan
+@kernel
+def _summed(values):
+    """The sum of float ``values`` as numpy's ``values.sum()`` makes it, so the same
+    number (a kernel; numba's own sum adds in order): numpy's pairwise summation, halves
+    (cut on a multiple of 8) above 128 values; from 8 values on, 8 running sums of every
+    8th value, added in pairs, then the rest in order."""
+    n = values.size
+    if n > 128:
+        half = n // 2 - (n // 2) % 8
+        return _summed(values[:half]) + _summed(values[half:])
+    total, rest = 0.0, 0
+    if n >= 8:
+        rest = n - n % 8
+        sums = values[:8].copy()
+        for start in range(8, rest, 8):
+            sums += values[start:start + 8]
+        pairs = sums[0::2] + sums[1::2]
+        total = (pairs[0] + pairs[1]) + (pairs[2] + pairs[3])
+    for k in range(rest, n):
+        total += values[k]
+    return total
 
 
 def _signature() -> inspect.Signature:

@@ -61,8 +61,8 @@ def post(model: CommunityModel, today: Day) -> None:
     pop.contributions[writers] += written
     own = pop.role[writers] != SPAMMER
     model._answered = audience.answer(model, writers, written, readers, chances, chance, own)
-    today.add_messages(pop.group[writers], written, today.message_value(pop.value[writers]),
-                       spam=~own)  # fmt: skip
+    today._add(pop.group[writers].astype(np.int64), written.astype(np.float64),
+               today.message_value(pop.value[writers]), ~own)  # add_messages' kernel types
     for strategy in model.strategies:
         strategy.add_content(model, today)
 

@@ -55,6 +55,15 @@ def test_the_daily_metrics_are_what_mesa_s_datacollector_collects():
         model.datacollector.get_model_vars_dataframe(), mesas.get_model_vars_dataframe()
     )
     assert model.datacollector._collection_steps == mesas._collection_steps
+    ours = model.datacollector.model_vars  # Mesa's lists, counts as ints
+    assert ours.keys() == mesas.model_vars.keys() and len(ours["gini"]) == 21
+    assert ours["members"] == mesas.model_vars["members"]
+    assert all(type(n) is int for n in ours["members"] + ours["conversions"])
+    model.datacollector._new_model_reporter("day", "day")  # Mesa's from now on
+    model.step()
+    assert model.datacollector.model_vars["day"] == [model.day]
+    assert model.datacollector.model_vars["members"][-1] == model._metrics["members"]
+    assert len(model.datacollector.model_vars["members"]) == 22
     model.datacollector = type(model.datacollector)(
         model_reporters={**{n: model._reporter(n) for n in REPORTERS}, "day": "day"},
         agent_reporters={"need": "need"},

@@ -179,10 +179,11 @@ def test_states_are_consistent_with_groups():
 
 
 def test_the_days_metrics_are_their_definitions():
-    """The day's metrics, counted in one pass over the members (``_tally_members``), are
+    """The day's metrics, counted in one pass over the members (``_day_metrics``), are
     their definitions' numbers every day: counts by state with spammers apart, the
-    members' mean value, the groups with a member (an empty group not among them), and
-    participation over the contributions of members who are not spammers."""
+    members' mean value, the groups with a member (an empty group not among them),
+    participation over the contributions of members who are not spammers, and the
+    messages and the joiners' and leavers' mean values as numpy sums them, to the bit."""
     from commsim.inequality import participation
     from commsim.population import SPAMMER
 
@@ -205,7 +206,25 @@ def test_the_days_metrics_are_their_definitions():
         expected = participation(pop.contributions[members[~spammer]])
         np.testing.assert_array_equal([row["gini"], row["top1_share"], row["top10_share"]],
                                       expected)  # fmt: skip
+        today = model.today
+        np.testing.assert_array_equal(
+            [row["messages"], row["spam_messages"], row["joiner_value"], row["leaver_value"]],
+            [today.messages.sum() - today.spam.sum(), today.spam.sum(),
+             pop.value[today.joined].mean() if today.joined.size else np.nan,
+             pop.value[today.left].mean() if today.left.size else np.nan],
+        )  # fmt: skip
     assert model._metrics["spammers"] > 0
+
+
+def test_the_days_sums_are_numpy_s():
+    """``_summed`` adds as numpy's pairwise ``sum`` does (in order below 8 values, 8 running
+    sums up to 128, halves above): the same number to the bit at every size."""
+    from commsim.model import _summed
+
+    rng = np.random.default_rng(8)
+    for size in [*range(300), 1000, 8191, 8192, 8193, 20_000]:
+        values = rng.lognormal(size=size)
+        assert _summed(values) == values.sum()
 
 
 def test_the_days_metrics_of_no_members():

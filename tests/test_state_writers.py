@@ -42,7 +42,7 @@ FORBIDDEN = {
     "in-place numpy write to state": rf"(?:\.at\(|out=)\s*(?:{_OWNER}|\btoday)\.",
     "writing group_open": rf"\b_?group_open(?:\[.*\])?{_ASSIGN}",
     "the model's private state": (
-        r"\.(?:_group_open|_load|_adjacency\w*|_join|_remove|_mute|_unmute)\b"
+        r"\.(?:_group_open|_load|_adjacency\w*|_join|_remove|_mute|_unmute|_add)\b"
     ),
     "rebinding the adjacency": rf"\.adjacency{_ASSIGN}",
     "setattr on anything but the strategy itself": r"\bsetattr\((?!\s*self\s*,)",
@@ -70,6 +70,7 @@ PLANTED = [  # each must be caught
     "np.maximum(today.valued_messages, 0.0, out=today.valued_messages)",
     "today.joined = np.concatenate([today.joined, people])",
     "model._mute(members, today)",
+    "today._add(groups, counts, values, spam)  # the model's posting, unchecked",
 ]
 ALLOWED = [  # reading, the day's levers and the mutators themselves must pass
     "members = np.flatnonzero(pop.group == group)",
@@ -333,7 +334,9 @@ def test_day_adds_and_removes_messages_by_one_rule():
         today.add_messages([1, 4], [1.0, 1.0])
     with pytest.raises(ValueError, match="spam must be one number or 2 values"):
         today.add_messages([1, 2], [1.0, 1.0], spam=[True, False, True])
-    assert today.messages.tolist() == [3.0, 0.0, 0.0, 4.0]  # nothing added
+    with pytest.raises(ValueError, match=r"groups must be in \[0, 3\], got -1..3"):
+        today.remove_messages([3, -1], 1.0)
+    assert today.messages.tolist() == [3.0, 0.0, 0.0, 4.0]  # nothing added or removed
 
 
 def test_mute_and_unmute_keep_members_and_are_recorded(model):
