@@ -111,6 +111,15 @@ class DailyMetrics(mesa.DataCollector):
         self._rows = np.empty((0, len(REPORTERS)))
         self._listed = self._filled = 0  # rows of the table in the lists; rows written
 
+    def columns(self) -> dict[str, np.ndarray]:
+        """Each reporter's values, one per collection, as a float64 array: the columns of
+        ``get_model_vars_dataframe()`` without making the frame (read off the table when
+        every collection went into it, else off ``model_vars``)."""
+        if not self._listed and not any(self._model_vars.values()):
+            return {name: self._rows[:self._filled, j] for j, name in enumerate(REPORTERS)}
+        return {name: np.asarray(values, dtype=np.float64)
+                for name, values in self.model_vars.items()}  # fmt: skip
+
     def collect(self, model) -> None:
         ours = self.model_reporters.keys() == _REPORTED
         if not ours or self.agent_reporters or self.agenttype_reporters:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from commsim.model import CommunityModel
-from commsim.outcomes import run_outcomes
-from commsim.replications import daily_frame, run_model
+from commsim.outcomes import outcomes_of
+from commsim.replications import run_model
 from commsim.strategies.building import build_strategy
 from commsim.strategies.registry import allowed_imports, import_modules
 from commsim.sweep.experiment import Run
@@ -69,14 +69,16 @@ def execute_run(
     start = time.perf_counter()
     try:
         model = run_model(run.seed, days, strategies_for(run, allow_import), **run.parameters)
-        frame = daily_frame(model)
-        summary = run_outcomes(frame)
+        columns = model.datacollector.columns()  # daily_frame's columns, without the frame
+        days_run = np.arange(columns["members"].size)
+        summary = outcomes_of(columns, days_run)
         silence = summary["days_until_silence"]
-        summary["active_days"] = float(frame.index[-1]) if math.isnan(silence) else silence
+        summary["active_days"] = float(days_run[-1]) if math.isnan(silence) else silence
         # the model's contributors leave spammers out: days 1..days, day 0 (founding) apart
-        summary["active_member_days"] = float(frame["contributors"].iloc[1:].sum())
+        summary["active_member_days"] = float(columns["contributors"][1:].sum())
         kept = {name: float(summary[name]) for name in outcomes}
-        series = frame[list(metrics)].to_numpy(dtype=np.float64)
+        series = np.stack([columns[name] for name in metrics], axis=1) if metrics else \
+            np.empty((days_run.size, 0))
         return RunResult(run, kept, series, None, time.perf_counter() - start)
     except Exception as error:  # a failed run is recorded, it does not stop the sweep
         return RunResult(run, None, None, describe_error(error), time.perf_counter() - start)
