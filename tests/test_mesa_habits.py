@@ -74,3 +74,21 @@ def test_the_daily_metrics_are_what_mesa_s_datacollector_collects():
         model._metrics["members"]
     ]
     assert len(model.datacollector.get_agent_vars_dataframe()) == 300
+
+
+def test_the_metrics_columns_are_the_frame_s_columns_either_way():
+    """``DailyMetrics.columns`` (what a sweep's worker reads) holds the frame's columns as
+    float64 arrays, read off the table before anything was listed and off Mesa's lists
+    after."""
+    import numpy as np
+
+    model = CommunityModel(rng=4, population=300)
+    model.run_for(15)
+    fresh = model.datacollector.columns()
+    frame = model.datacollector.get_model_vars_dataframe()
+    listed = model.datacollector.columns()
+    for columns in (fresh, listed):
+        assert list(columns) == list(frame.columns)
+        for name, values in columns.items():
+            assert values.dtype == np.float64
+            np.testing.assert_array_equal(values, frame[name].to_numpy(dtype=np.float64))
