@@ -14,9 +14,9 @@ cluster of 2 single-threaded worker processes. For each it prints:
   25% to 100% of the runs stays near zero.
 
 Before the executors, a few of the runs are timed in this process, part by part (CPU
-time): building the model, its days, and the rest of a worker's run (the daily frame and
-the outcomes); what is not the days is the run's own overhead, printed as a share of the
-run (target, issue 14: under 5%).
+time): building the model, its days, and the rest of a worker's run (its outcomes and
+kept daily metrics, ``worker.run_numbers``); what is not the days is the run's own
+overhead, printed as a share of the run (target, issue 14: under 5%).
 
 ``--settings K`` splits the runs into K settings of a strategy (red packets of K budgets)
 times ``runs / K`` replications, the shape of a strategist's sweep: under common random
@@ -73,24 +73,22 @@ def _import_commsim() -> int:
 def run_parts(experiment: Experiment, runs: int = 10) -> None:
     """Time ``runs`` of the experiment's runs in this process, part by part, and print
     the mean of each part and the share of a run that is not its days."""
-    from commsim.outcomes import run_outcomes
-    from commsim.replications import daily_frame
-    from commsim.sweep.worker import model_for
+    from commsim.sweep.worker import model_for, run_numbers
 
     chosen = list(itertools.islice(experiment.runs(), runs + 1))
-    parts = {"setup": 0.0, "days": 0.0, "frame and outcomes": 0.0}
+    parts = {"setup": 0.0, "days": 0.0, "outcomes and series": 0.0}
     for number, run in enumerate(chosen):  # the first warms up, uncounted
         start = time.process_time()
         model = model_for(run)
         built = time.process_time()
         model.run_for(experiment.days)
         stepped = time.process_time()
-        run_outcomes(daily_frame(model))
+        run_numbers(model, experiment.metrics, experiment.outcomes)
         done = time.process_time()
         if number:
             parts["setup"] += built - start
             parts["days"] += stepped - built
-            parts["frame and outcomes"] += done - stepped
+            parts["outcomes and series"] += done - stepped
     total = sum(parts.values())
     print(
         f"\none run, part by part ({len(chosen) - 1} runs in this process, CPU time): "

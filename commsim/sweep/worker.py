@@ -69,19 +69,28 @@ def execute_run(
     start = time.perf_counter()
     try:
         model = run_model(run.seed, days, strategies_for(run, allow_import), **run.parameters)
-        columns = model.datacollector.columns()  # daily_frame's columns, without the frame
-        days_run = np.arange(columns["members"].size)
-        summary = outcomes_of(columns, days_run)
-        silence = summary["days_until_silence"]
-        summary["active_days"] = float(days_run[-1]) if math.isnan(silence) else silence
-        # the model's contributors leave spammers out: days 1..days, day 0 (founding) apart
-        summary["active_member_days"] = float(columns["contributors"][1:].sum())
-        kept = {name: float(summary[name]) for name in outcomes}
-        series = np.stack([columns[name] for name in metrics], axis=1) if metrics else \
-            np.empty((days_run.size, 0))
+        kept, series = run_numbers(model, metrics, outcomes)
         return RunResult(run, kept, series, None, time.perf_counter() - start)
     except Exception as error:  # a failed run is recorded, it does not stop the sweep
         return RunResult(run, None, None, describe_error(error), time.perf_counter() - start)
+
+
+def run_numbers(model: CommunityModel, metrics: Sequence[str], outcomes: Sequence[str]
+                ) -> tuple[dict[str, float], np.ndarray]:  # fmt: skip
+    """A finished run's kept ``outcomes`` (``outcomes_of`` and ``SWEEP_OUTCOMES``) and
+    its ``metrics`` day by day, read off the model's table of daily metrics
+    (``DailyMetrics.columns``: the daily frame's columns, without making the frame)."""
+    columns = model.datacollector.columns()
+    days = np.arange(columns["members"].size)
+    summary = outcomes_of(columns, days)
+    silence = summary["days_until_silence"]
+    summary["active_days"] = float(days[-1]) if math.isnan(silence) else silence
+    # the model's contributors leave spammers out: days 1..days, day 0 (founding) apart
+    summary["active_member_days"] = float(columns["contributors"][1:].sum())
+    kept = {name: float(summary[name]) for name in outcomes}
+    if not metrics:
+        return kept, np.empty((days.size, 0))
+    return kept, np.stack([columns[name] for name in metrics], axis=1)
 
 
 def execute_batch(
