@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from commsim.compiled import kernel, lever, lever_array
+from commsim.compiled import callable_in_kernels, kernel, lever, lever_array
 
 #: The empty lists of people and of groups a day starts with: each field its own view, which
 #: shares no element (made by ``view``, cheaper than a new empty array).
@@ -75,9 +75,8 @@ class Day:
         self.spam = np.zeros(self.groups)
 
     def message_value(self, writer_value) -> np.ndarray:
-        """Value carried by each message a member writes today: ``v_i * on_topic``
-        (off-topic chatter and red-packet thanks carry none)."""
-        return writer_value * self.on_topic
+        """Value carried by each message a member writes today (``message_value``)."""
+        return message_value(writer_value, self.on_topic)
 
     def add_messages(self, groups, count, value=0.0, spam=False) -> None:
         """Add messages to today's groups, one entry per writer (or per group):
@@ -125,6 +124,13 @@ class Day:
         self.messages = np.append(self.messages, 0.0)
         self.valued_messages = np.append(self.valued_messages, 0.0)
         self.spam = np.append(self.spam, 0.0)
+
+
+@callable_in_kernels
+def message_value(writer_value, on_topic):
+    """Value carried by each message a member writes: ``v_i * on_topic`` (off-topic
+    chatter and red-packet thanks carry none; ``Day.on_topic`` is today's share)."""
+    return writer_value * on_topic
 
 
 @kernel

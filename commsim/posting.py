@@ -24,6 +24,7 @@ import numpy as np
 
 from commsim import audience, rules
 from commsim.compiled import kernel, lever, lever_array
+from commsim.day import _tallied, message_value
 from commsim.population import CONTRIBUTOR, LURKER, MUTED, SPAMMER
 from commsim.streams import _keyed_uniforms, poisson_counts
 
@@ -45,24 +46,22 @@ def post(model: CommunityModel, today: Day) -> None:
     (``audience.answer``: kept for the day's experience as ``model._answered``) and each
     group's audience (``model._readers``, ``R_g``); then the strategies add content.
 
-    Two kernels do it, ``_written`` (who posts and how much) and ``audience.replies``
-    (what it draws), with the keyed uniforms (``commsim.streams``: a pair per person from
-    ``posting``, one per writer from ``audience``) drawn inside them."""
+    Two kernels do it, ``_written`` (who posts and how much, and what it adds to
+    today's messages) and ``audience.answer`` (what it draws), with the keyed uniforms
+    (``commsim.streams``: a pair per person from ``posting``, one per writer from
+    ``audience``) drawn inside them."""
     pop, p = model.population, model.params
     boost = lever_array(today.posting_boost, pop.size, "posting_boost")
-    writers, written, chance, readers, chances = _written(
+    writers, written, chance, own, readers, chances = _written(
         model._member_index(), model.streams.keys("posting", 2), model.day, boost, pop.activity,
         pop.answered, pop.satisfaction, pop.joined_day, pop.verbosity, pop.role, pop.group,
         model._founded_day, model._load, p["response_gain"], p["group_novelty"], p["novelty"],
         p["novelty_days"], p["engagement_steepness"], p["spam_rate"], p["messages_per_post"],
-        p["turn_growth"], p["daily_capacity"], pop.state,
+        p["turn_growth"], p["daily_capacity"], pop.state, pop.value, pop.contributions,
+        float(today.on_topic), today.messages, today.valued_messages, today.spam,
     )  # fmt: skip
     model._readers = readers
-    pop.contributions[writers] += written
-    own = pop.role[writers] != SPAMMER
     model._answered = audience.answer(model, writers, written, readers, chances, chance, own)
-    today._add(pop.group[writers].astype(np.int64), written.astype(np.float64),
-               today.message_value(pop.value[writers]), ~own)  # add_messages' kernel types
     for strategy in model.strategies:
         strategy.add_content(model, today)
 
@@ -71,15 +70,20 @@ def post(model: CommunityModel, today: Day) -> None:
 def _written(members, keys, day, boost, activity, answered, satisfaction, joined_day, verbosity,
              role, group, founded_day, load, response_gain, group_novelty, novelty,
              novelty_days, steepness, spam_rate, messages_per_post, turn_growth,
-             daily_capacity, state):  # fmt: skip
+             daily_capacity, state, value, contributions, on_topic, messages, valued,
+             spammed):  # fmt: skip
     """Who of ``members`` (person indices; the muted left out) posts today and how much,
     with their keyed uniforms from the ``posting`` stream's two ``keys``
     (``streams.per_person``): the first decides (``_choose_writers``), the second gives
     the turn's extra messages, Poisson of the turn's mean (``streams.poisson_counts``).
+    The messages are added to the writers' ``contributions`` and to today's per-group
+    ``messages``, ``valued`` and ``spammed`` (``day._tallied``, each message worth
+    ``day.message_value``).
 
     Returns:
         The writers (person indices, increasing), the messages each writes, their chance
-        to post, and per group the readers ``R_g`` and their summed chances ``P_g``.
+        to post, whether each is not a spammer, and per group the readers ``R_g`` and
+        their summed chances ``P_g``.
     """
     reading = members[state[members] != MUTED]
     draws = _keyed_uniforms(keys, reading)
@@ -88,8 +92,13 @@ def _written(members, keys, day, boost, activity, answered, satisfaction, joined
         role, group, founded_day, load, response_gain, group_novelty, novelty, novelty_days,
         steepness, spam_rate, messages_per_post, turn_growth, daily_capacity, state,
     )  # fmt: skip
+    writers = reading[posts]
     written = 1 + poisson_counts(draws[1][posts], extra[posts])
-    return reading[posts], written, chance[posts], readers, chances
+    contributions[writers] += written
+    own = role[writers] != SPAMMER
+    _tallied(group[writers].astype(np.int64), written.astype(np.float64),
+             message_value(value[writers], on_topic), ~own, messages, valued, spammed, False)
+    return writers, written, chance[posts], own, readers, chances
 
 
 @kernel
