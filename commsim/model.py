@@ -444,6 +444,7 @@ _novelty_utility = kernel(rules.novelty_utility)
 _expected_utility = kernel(rules.expected_utility)
 _muted_surplus = kernel(rules.muted_surplus)
 _patience_after = kernel(rules.patience_after)
+_patience_capacity = kernel(rules.patience_capacity)
 
 
 @kernel
@@ -479,7 +480,7 @@ def _members_experience(members, group, need, value, joined_day, state, patience
         U_i = B_i + N_i - C_g + b_i + mood_noise * z_i      (rules.content_benefit,
         surplus_i = U_i - E_i                                 novelty_utility,
         (times muted_reading for a muted member)              expected_utility,
-        r_i <- patience_after(r_i, surplus_i, patience_i * patience_days)   muted_surplus)
+        r_i <- patience_after(r_i, surplus_i, patience_capacity_i)          muted_surplus)
 
     Writes ``satisfaction`` (the surplus) and ``reservoir`` of the members; returns the
     load per group and, per member, ``B_i`` and ``C_g``.
@@ -516,7 +517,8 @@ def _members_experience(members, group, need, value, joined_day, state, patience
             surplus = _muted_surplus(surplus, muted_reading)
         satisfaction[person] = surplus
         reservoir[person] = _patience_after(
-            reservoir[person], surplus, patience[person] * patience_days, recovery
+            reservoir[person], surplus, _patience_capacity(patience[person], patience_days),
+            recovery,
         )
     return load, benefit, cost
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
+from commsim import rules
 from commsim.compiled import kernel, lever, lever_array
 from commsim.population import (
     CONTRIBUTOR,
@@ -276,13 +277,11 @@ class Mutators:
             getattr(pop, name)[people] = new
 
     def refill_patience(self, people) -> None:
-        """Fill the patience reservoir of ``people`` to its capacity (the one place of
-        this rule; joiners get it):
-
-            R_i = patience_i * patience_days
-        """
+        """Fill the patience reservoir of ``people`` to its capacity
+        (``rules.patience_capacity``; joiners get it, as the muted do)."""
         pop = self.population
-        pop.reservoir[people] = pop.patience[people] * self.params["patience_days"]
+        pop.reservoir[people] = rules.patience_capacity(pop.patience[people],
+                                                        self.params["patience_days"])  # fmt: skip
 
     def adjust_patience(self, people, days) -> None:
         """Add ``days`` (a number or one per person; negative drains, e.g. a moderator's
@@ -294,7 +293,7 @@ class Mutators:
         """
         pop = self.population
         people = np.asarray(people, dtype=np.int64)
-        capacity = pop.patience[people] * self.params["patience_days"]
+        capacity = rules.patience_capacity(pop.patience[people], self.params["patience_days"])
         pop.reservoir[people] = np.minimum(pop.reservoir[people] + days, capacity)
 
     def add_ties(self, followers, leaders) -> None:
@@ -358,6 +357,8 @@ class Mutators:
         return view
 
 
+_patience_capacity = kernel(rules.patience_capacity)
+
 _NOT_COUNTED = np.zeros(0, dtype=np.float32)
 """The kept counts before they are first counted (``_kept_counts``): nothing to change."""
 
@@ -368,7 +369,7 @@ def _admitted(members, joined, people, groups, routes, day, patience_days, state
               indices):  # fmt: skip
     """``people`` join ``groups`` by ``routes`` (``lever_array``s: one, or one per person)
     today: each lurks, joined today with satisfaction 0 and a full reservoir
-    (``refill_patience``'s rule, ``R_i = patience_i * patience_days``); their friends have
+    (``rules.patience_capacity``); their friends have
     one friend inside more (``counts``, when kept). Returns the member index with them in
     it (``_merged``: a person admitted twice is one member; np.unique only where
     ``people`` are not strictly increasing, as the model's own joiners are) and today's
@@ -381,7 +382,7 @@ def _admitted(members, joined, people, groups, routes, day, patience_days, state
         state[person] = LURKER
         joined_day[person] = day
         satisfaction[person] = 0.0
-        reservoir[person] = patience[person] * patience_days
+        reservoir[person] = _patience_capacity(patience[person], patience_days)
         increasing = increasing and (k == 0 or people[k - 1] < person)
     joiners = people if increasing else np.unique(people)
     if counts.size:
@@ -425,7 +426,7 @@ def _taken_out(members, left, left_groups, people, banned, day, state, group, le
 @kernel
 def _muted(muted, people, patience_days, state, reservoir, patience, counts, indptr, indices):
     """Members ``people`` mute the group: each is ``MUTED`` with a full reservoir
-    (``refill_patience``'s rule), and the friends of each who read it have one friend
+    (``rules.patience_capacity``), and the friends of each who read it have one friend
     inside fewer (``counts``, when kept; a person given twice once). Returns today's
     ``muted`` with them after it."""
     readers = np.empty(people.size, dtype=np.int64)
@@ -435,7 +436,7 @@ def _muted(muted, people, patience_days, state, reservoir, patience, counts, ind
             readers[count] = person
             count += 1
         state[person] = MUTED
-        reservoir[person] = patience[person] * patience_days
+        reservoir[person] = _patience_capacity(patience[person], patience_days)
     if counts.size:
         count_friends_of(counts, indptr, indices, readers[:count], -1.0)
     return np.concatenate((muted, people))

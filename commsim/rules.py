@@ -154,6 +154,16 @@ def expected_utility(need, value, group_mean_value, expectation, cooling):
     return expectation * need + cooling * np.maximum(value - group_mean_value, 0.0)
 
 
+def patience_capacity(patience, patience_days):
+    """How much the patience reservoir holds, in days of a full shortfall:
+
+        cap_i = patience_i * patience_days
+
+    A joiner's reservoir starts full, muting refills it (``refill_patience``), and what
+    a day adds never takes it above (``patience_after``, ``adjust_patience``)."""
+    return patience * patience_days
+
+
 def patience_after(reservoir, surplus, patience_capacity, recovery):
     """Patience left after today's experience.
 
